@@ -1,0 +1,2 @@
+/** Conversions of weights, gate orders, layouts and states between LSTM conventions. */
+export {};

@@ -1,0 +1,73 @@
+/**
+ * Gate orders and the permutations between them.
+ *
+ * A 4H-stacked weight holds the four gate blocks one after another along one axis. Frameworks
+ * stack them in different orders; the letters are each framework's own names for the gates:
+ *
+ * | order | convention |
+ * |---|---|
+ * | `ifgo` | PyTorch `nn.LSTM` (g = cell candidate); the engine's canonical order |
+ * | `ifco` | Keras, tf.keras, tfjs-layers, cuDNN (same order as `ifgo`, c = candidate) |
+ * | `iofc` | ONNX `LSTM` |
+ * | `ijfo` | TF1 `BasicLSTMCell`/`LSTMCell`, tfjs-core `basicLSTMCell` (j = candidate) |
+ * | `icfo` | Keras 1 per-gate arrays |
+ * | `ifog` | Caffe |
+ * | `fico` | OpenVINO `LSTMSequence` |
+ *
+ * The candidate is spelled `g`, `c` or `j`; all three mean the same gate.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { ConfigError, ShapeError, formatShape } from '../errors';
+
+/** A gate order: the four gates' letters in stacking order. */
+export type GateOrder = 'ifgo' | 'ifco' | 'iofc' | 'ijfo' | 'icfo' | 'ifog' | 'fico';
+
+type Gate = 'i' | 'f' | 'g' | 'o';
+
+const GATE_ORDERS: readonly GateOrder[] = ['ifgo', 'ifco', 'iofc', 'ijfo', 'icfo', 'ifog', 'fico'];
+
+function gatesOf(order: GateOrder): Gate[] {
+  if (!GATE_ORDERS.includes(order)) {
+    throw new ConfigError(`gate order must be one of ${GATE_ORDERS.join(', ')}, got ${JSON.stringify(order)}`);
+  }
+  return order.split('').map((letter) => (letter === 'c' || letter === 'j' ? 'g' : letter) as Gate);
+}
+
+/**
+ * The block permutation from one order to another: `result[k]` is the index, in `from`, of the
+ * block that goes to position `k` in `to`.
+ */
+export function gatePermutation(from: GateOrder, to: GateOrder): [number, number, number, number] {
+  const src = gatesOf(from);
+  const dst = gatesOf(to);
+  return dst.map((gate) => src.indexOf(gate)) as [number, number, number, number];
+}
+
+/**
+ * Reorders the four gate blocks of `x` along `axis` from one order to another.
+ * Exact (a copy of blocks, no arithmetic). The size of `axis` must be divisible by 4.
+ */
+export function permuteGates<T extends tf.Tensor>(x: T, from: GateOrder, to: GateOrder, axis = 0): T {
+  const perm = gatePermutation(from, to);
+  const ax = axis < 0 ? x.rank + axis : axis;
+  const size = x.shape[ax];
+  if (ax < 0 || ax >= x.rank || size % 4 !== 0) {
+    throw new ShapeError(
+      `permuteGates: axis ${axis} of a tensor shaped ${formatShape(x.shape)} must exist and hold 4 gate blocks`,
+    );
+  }
+  if (perm.every((p, k) => p === k)) return tf.clone(x) as T;
+  return tf.tidy(() => {
+    const blocks = tf.split(x, 4, ax);
+    return tf.concat(perm.map((p) => blocks[p]), ax) as T;
+  });
+}
+
+/** Named permutations, after their orders (tf2onnx style). */
+export const ifgoToIofc = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifgo', 'iofc', axis);
+export const iofcToIfgo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'iofc', 'ifgo', axis);
+export const ifgoToIjfo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifgo', 'ijfo', axis);
+export const ijfoToIfgo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ijfo', 'ifgo', axis);
+export const ifgoToIcfo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifgo', 'icfo', axis);
+export const icfoToIfgo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'icfo', 'ifgo', axis);

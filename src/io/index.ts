@@ -1,0 +1,2 @@
+/** Reading and writing real weight files. */
+export {};

@@ -1,0 +1,2 @@
+/** The PyTorch-style facade: `nn.LSTM`, `nn.LSTMCell`, `nn.utils.rnn`. */
+export {};
