@@ -13,5 +13,6 @@ export * from './activations';
 export * from './gates';
 export * from './layout';
 export * from './lstm-layer';
+export * from './lstm-stack';
 export * from './weights';
 export { registerChainedOps } from './register-chained-ops';
