@@ -98,7 +98,7 @@ export function fastBackward(
       dhProjected[t] = dhNew;
       dhc = tf.matMul(dhNew, projectionT) as tf.Tensor2D;
     }
-    const [i, f, g, o] = rec.gates;
+    const [i, f, g, o] = rec.gates as tf.Tensor2D[];
     const pre = rec.pre;
     const dO = tf.mul(dhc, rec.phiC);
     const dcTot = tf.add(dcNew, activationBackward(cfg.activation, tf.mul(dhc, o), rec.cNew, rec.phiC));
@@ -123,7 +123,7 @@ export function fastBackward(
   const zeros4H = tf.zeros([N, 4 * H]) as tf.Tensor2D;
   const zerosOut = tf.zeros([N, Hout]) as tf.Tensor2D;
   const hIn: tf.Tensor2D[] = new Array(T);
-  for (let t = 0; t < T; t++) hIn[t] = byTime.get(t)?.hIn ?? zerosOut;
+  for (let t = 0; t < T; t++) hIn[t] = (byTime.get(t)?.hIn as tf.Tensor2D | undefined) ?? zerosOut;
   const dZ = tf.concat(dz.map((d) => d ?? zeros4H), 0) as tf.Tensor2D; // (T·N, 4H)
   const xT = tf.transpose(tf.reshape(inp.x, [T * N, I])) as tf.Tensor2D; // (I, T·N)
   const hInT = tf.transpose(tf.concat(hIn, 0)) as tf.Tensor2D; // (H_out, T·N)
@@ -132,7 +132,7 @@ export function fastBackward(
   if (inp.projection) {
     const zerosH = tf.zeros([N, H]) as tf.Tensor2D;
     const hc: tf.Tensor2D[] = [];
-    for (let t = 0; t < T; t++) hc.push(byTime.get(t)?.hc ?? zerosH);
+    for (let t = 0; t < T; t++) hc.push((byTime.get(t)?.hc as tf.Tensor2D | null | undefined) ?? zerosH);
     const hcT = tf.transpose(tf.concat(hc, 0)) as tf.Tensor2D; // (H, T·N)
     dProjection = tf.matMul(hcT, tf.concat(dhProjected.map((d) => d ?? zerosOut), 0)) as tf.Tensor2D;
   }

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { derivativeFromOutput } from './activation-grads';
 import { fastBackward } from './fast-backward';
 import { FastLayerConfig, FastLayerInputs, StepRecord, fastForward, needsPreActivations } from './fast-forward';
 
@@ -57,6 +58,8 @@ function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerRes
   const present = OPTIONAL.filter((name) => ts[name]);
   const inputs: tf.Tensor[] = [ts.x, ts.kernel, ts.recurrentKernel, ...present.map((name) => ts[name] as tf.Tensor)];
   const keepPre = needsPreActivations(cfg);
+  // Which gates' pre-activations the forward pass keeps (the others' slots hold placeholders).
+  const preKept = [0, 1, 2, 3].map((q) => !derivativeFromOutput(q === 2 ? cfg.activation : cfg.recurrentActivation));
   const outSize = T * N * Hout;
   const hSize = N * Hout;
   let recordMeta: { t: number; mask: StepRecord['mask']; projection: boolean }[] = [];
@@ -84,9 +87,8 @@ function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerRes
     // Saved: the inputs, then SLOTS tensors per record (a placeholder repeats hIn where a slot is empty).
     const flat: tf.Tensor[] = [...got];
     for (const rec of records) {
-      const pre = rec.pre ?? [rec.hIn, rec.hIn, rec.hIn, rec.hIn];
       flat.push(rec.hPrev, rec.hIn, rec.cPrev, ...rec.gates, rec.cNew, rec.phiC, rec.hc ?? rec.hIn);
-      if (keepPre) flat.push(...pre);
+      if (keepPre) for (let q = 0; q < 4; q++) flat.push(rec.pre?.[q] ?? rec.hIn);
     }
     save(flat);
     const value = tf.concat([tf.reshape(r.output, [-1]), tf.reshape(r.h, [-1]), tf.reshape(r.c, [-1])]);
@@ -109,7 +111,8 @@ function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerRes
       const per = SLOTS + (keepPre ? 4 : 0);
       const recs: StepRecord[] = recordMeta.map((meta, k) => {
         const o = got.length + k * per;
-        const q = saved.slice(o, o + per) as tf.Tensor2D[];
+        // Recorded as (1, N, ·); the backward pass works on (N, ·).
+        const q = saved.slice(o, o + per).map((v) => tf.reshape(v, [N, -1]) as tf.Tensor2D);
         return {
           t: meta.t,
           mask: meta.mask,
@@ -120,7 +123,7 @@ function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerRes
           cNew: q[7],
           phiC: q[8],
           hc: meta.projection ? q[9] : null,
-          pre: keepPre ? [q[10], q[11], q[12], q[13]] : null,
+          pre: keepPre ? [q[10], q[11], q[12], q[13]].map((z, gate) => (preKept[gate] ? z : null)) : null,
         };
       });
       const dOut = tf.slice(dy, [0], [outSize]);
