@@ -134,20 +134,22 @@ export function lstmCellStep(
 }
 
 /**
- * Runs one LSTM layer in one direction over a time-major sequence.
+ * Validates a layer call from the input's shape alone and resolves its configuration (sizes,
+ * activations, per-step masks). Every executor checks its calls with it, so errors are the
+ * same whichever runs.
  * @throws ShapeError for inconsistent weights, input, states, lengths or mask.
  */
-export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOptions = {}): LstmLayerResult {
+export function resolveLayerCall(xShape: readonly number[], w: LstmWeights, options: LstmLayerOptions = {}): ResolvedLayerCall {
   const where = options.where ?? 'engine.lstmLayer';
   const { inputSize, hiddenSize, outputSize } = lstmSizes(w, where);
-  if (x.rank !== 3) {
-    throw new ShapeError(`${where}: input expected rank 3 (T, N, ${inputSize}), got ${formatShape(x.shape)}`);
+  if (xShape.length !== 3) {
+    throw new ShapeError(`${where}: input expected rank 3 (T, N, ${inputSize}), got ${formatShape(xShape)}`);
   }
-  const [T, N, I] = x.shape as [number, number, number];
+  const [T, N, I] = xShape as [number, number, number];
   if (I !== inputSize) {
-    throw new ShapeError(`${where}: input expected [${T}, ${N}, ${inputSize}], got ${formatShape(x.shape)}`);
+    throw new ShapeError(`${where}: input expected [${T}, ${N}, ${inputSize}], got ${formatShape(xShape)}`);
   }
-  if (T === 0) throw new ShapeError(`${where}: input expected at least one time step, got ${formatShape(x.shape)}`);
+  if (T === 0) throw new ShapeError(`${where}: input expected at least one time step, got ${formatShape(xShape)}`);
   if (options.initialState) {
     expectShape(options.initialState[0], [N, outputSize], 'h0', where);
     expectShape(options.initialState[1], [N, hiddenSize], 'c0', where);
@@ -159,14 +161,22 @@ export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOption
     : options.mask
       ? stepMasksFromTensor(options.mask, T, N, where)
       : null;
-  const activation = options.activation ?? 'tanh';
-  const recurrentActivation = options.recurrentActivation ?? 'sigmoid';
-  const carry = options.maskedOutput === 'carry';
-
-  const resolved: ResolvedLayerCall = {
-    T, N, I, H: hiddenSize, Hout: outputSize, activation, recurrentActivation,
-    reverse: options.reverse ?? false, stepMasks, carry,
+  return {
+    T, N, I, H: hiddenSize, Hout: outputSize,
+    activation: options.activation ?? 'tanh',
+    recurrentActivation: options.recurrentActivation ?? 'sigmoid',
+    reverse: options.reverse ?? false,
+    stepMasks,
+    carry: options.maskedOutput === 'carry',
   };
+}
+
+/**
+ * Runs one LSTM layer in one direction over a time-major sequence.
+ * @throws ShapeError for inconsistent weights, input, states, lengths or mask.
+ */
+export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOptions = {}): LstmLayerResult {
+  const resolved = resolveLayerCall(x.shape, w, options);
   if (options.implementation === 'reference') return lstmLayerReference(x, w, options, resolved);
   return fastLayer(
     {
