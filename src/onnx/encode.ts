@@ -1,9 +1,11 @@
 /**
  * Encoding the plain objects of `./types` into ONNX protobuf bytes.
  *
- * Writes fields in `onnx.proto` field order, repeated scalars packed, absent optional fields
- * omitted, and unknown fields kept by the decoder appended to their message unchanged. The
- * output is accepted by onnxruntime and by the `onnx` Python package (tested).
+ * Writes what protobuf's reference serializer writes for `onnx.proto` (a proto2 file): fields
+ * in field-number order; `dims` and attribute `ints`/`floats` unpacked (proto2's default), the
+ * tensor data fields packed (`[packed = true]` there); absent optional fields omitted; unknown
+ * fields kept by the decoder appended to their message unchanged. So a model saved by PyTorch or
+ * the `onnx` package re-encodes byte for byte (tested), and onnxruntime loads the output.
  *
  * Example:
  *
@@ -27,7 +29,7 @@ function writeEntry(w: ProtoWriter, e: StringStringEntry): void {
 
 /** Writes a TensorProto's fields into `w`. */
 export function writeTensor(w: ProtoWriter, t: TensorProto): void {
-  w.packedInts(1, t.dims);
+  w.repeatedInts(1, t.dims);
   w.int(2, t.dataType);
   if (t.floatData) w.packedFloats(4, t.floatData);
   if (t.int32Data) w.packedInts(5, Array.from(t.int32Data));
@@ -79,8 +81,8 @@ function writeAttribute(w: ProtoWriter, a: Attribute): void {
   const { t, g, tp } = a;
   if (t) w.message(5, (x) => writeTensor(x, t));
   if (g) w.message(6, (x) => writeGraph(x, g));
-  if (a.floats) w.packedFloats(7, a.floats);
-  if (a.ints) w.packedInts(8, a.ints);
+  if (a.floats) w.repeatedFloats(7, a.floats);
+  if (a.ints) w.repeatedInts(8, a.ints);
   for (const s of a.strings ?? []) w.bytes(9, s);
   for (const x of a.tensors ?? []) w.message(10, (y) => writeTensor(y, x));
   for (const x of a.graphs ?? []) w.message(11, (y) => writeGraph(y, x));

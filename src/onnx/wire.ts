@@ -279,6 +279,16 @@ export class ProtoWriter {
     this.bytes(field, inner.finish());
   }
 
+  /** Unpacked repeated varints (proto2's default, e.g. ONNX `dims`, attribute `ints`). */
+  repeatedInts(field: number, values: readonly Int64[]): void {
+    for (const v of values) this.int(field, v);
+  }
+
+  /** Unpacked repeated floats (ONNX attribute `floats`). */
+  repeatedFloats(field: number, values: ArrayLike<number>): void {
+    for (let k = 0; k < values.length; k++) this.float(field, values[k]);
+  }
+
   /** Packed repeated floats (little-endian). */
   packedFloats(field: number, values: ArrayLike<number>): void {
     if (values.length === 0) return;
