@@ -112,9 +112,13 @@ export interface FastForwardResult {
  * The two forms agree to float32 rounding (|Δ| ≤ 2.4e-7; tested).
  */
 export function fastActivation(name: ActivationName, x: tf.Tensor, k?: Constants): tf.Tensor {
-  if (name === 'tanh' && tf.getBackend() === 'wasm') return tanhViaSigmoid(x, k);
+  // Below ~2k elements the three extra kernel calls cost more than the scalar tanh.
+  if (name === 'tanh' && x.size >= TANH_VIA_SIGMOID_MIN_SIZE && tf.getBackend() === 'wasm') return tanhViaSigmoid(x, k);
   return applyActivation(name, x);
 }
+
+/** Smallest tensor for which {@link fastActivation} computes tanh through sigmoid on wasm. */
+export const TANH_VIA_SIGMOID_MIN_SIZE = 2048;
 
 /** Scalar constants made once per call (a literal scalar costs a tensor upload per op). */
 export interface Constants {
@@ -203,6 +207,45 @@ function runGate(plan: GatePlan, xh: tf.Tensor3D, pre: (tf.Tensor | null)[], k: 
   return y;
 }
 
+/** The weights of the one-product step: `z = x_t @ kernel + h @ recurrentKernel + bias`. */
+interface WholePlan {
+  /** (1, I, 4H) */
+  readonly kernel: tf.Tensor3D;
+  /** (1, H_out, 4H) */
+  readonly recurrent: tf.Tensor3D;
+  readonly bias: tf.Tensor1D | undefined;
+  readonly activations: readonly ActivationName[];
+  /** Which gates keep their pre-activation. */
+  readonly keepPre: readonly boolean[];
+}
+
+function wholePlan(inp: FastLayerInputs, cfg: FastLayerConfig, keepPre: boolean): WholePlan {
+  const { I, H, Hout } = cfg;
+  const activations = [0, 1, 2, 3].map((q) => (q === 2 ? cfg.activation : cfg.recurrentActivation));
+  return {
+    kernel: tf.reshape(inp.kernel, [1, I, 4 * H]) as tf.Tensor3D,
+    recurrent: tf.reshape(inp.recurrentKernel, [1, Hout, 4 * H]) as tf.Tensor3D,
+    bias: inp.bias ?? undefined,
+    activations,
+    keepPre: activations.map((a) => keepPre && !derivativeFromOutput(a)),
+  };
+}
+
+/** The four activated gates (1, N, H) from one product pair and one split of z. */
+function runWhole(plan: WholePlan, x: tf.Tensor, hIn: tf.Tensor, pre: (tf.Tensor | null)[], k: Constants): tf.Tensor[] {
+  const xz = fusedProduct(x, plan.kernel, plan.bias, 'linear');
+  const hz = tf.engine().runKernel(tf.BatchMatMul, { a: hIn, b: plan.recurrent }, { transposeA: false, transposeB: false }) as tf.Tensor;
+  const z = tf.add(xz, hz);
+  const parts = tf.split(z, 4, 2);
+  tf.dispose([xz, hz, z]);
+  return parts.map((zq, q) => {
+    const y = fastActivation(plan.activations[q], zq, k);
+    pre.push(plan.keepPre[q] ? zq : null);
+    if (!plan.keepPre[q] && y !== zq) zq.dispose();
+    return y;
+  });
+}
+
 /** True when the backward pass needs the gates' pre-activations. */
 export function needsPreActivations(cfg: FastLayerConfig): boolean {
   return !derivativeFromOutput(cfg.activation) || !derivativeFromOutput(cfg.recurrentActivation);
@@ -218,7 +261,10 @@ export function needsPreActivations(cfg: FastLayerConfig): boolean {
 export function fastForward(inp: FastLayerInputs, cfg: FastLayerConfig, record: boolean): FastForwardResult {
   const { T, N, I, H, Hout } = cfg;
   const keepPre = record && needsPreActivations(cfg);
-  const gates = gatePlans(inp, cfg, keepPre);
+  // Gate-split weights pay a per-call preparation (a concat and splits of the weights) to save
+  // a split of z per step; for few rows (streaming: T = N = 1) one product per step is cheaper.
+  const gates = T * N >= I + Hout ? gatePlans(inp, cfg, keepPre) : null;
+  const whole = gates ? null : wholePlan(inp, cfg, keepPre);
   const k2: Constants = { one: tf.scalar(1), two: tf.scalar(2) };
   const projection = inp.projection ? (tf.reshape(inp.projection, [1, H, Hout]) as tf.Tensor3D) : null;
   const xRows = unstackRows<tf.Rank.R3>(inp.x, T, [1, N, I]);
@@ -248,9 +294,16 @@ export function fastForward(inp: FastLayerInputs, cfg: FastLayerConfig, record: 
       continue;
     }
     const hIn = inp.recurrentInputMask ? tf.mul(h, inp.recurrentInputMask) : h;
-    const xh = tf.concat([xRows[t], hIn], 2) as tf.Tensor3D; // (1, N, I + H_out)
     const pre: (tf.Tensor | null)[] = [];
-    const acts = gates.map((plan) => runGate(plan, xh, pre, k2));
+    let xh: tf.Tensor | null = null;
+    let acts: tf.Tensor[];
+    if (gates) {
+      xh = tf.concat([xRows[t], hIn], 2) as tf.Tensor3D; // (1, N, I + H_out)
+      const xhStep = xh as tf.Tensor3D;
+      acts = gates.map((plan) => runGate(plan, xhStep, pre, k2));
+    } else {
+      acts = runWhole(whole as WholePlan, xRows[t], hIn, pre, k2);
+    }
     const [i, f, g, o] = acts;
     const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
     const phiC = fastActivation(cfg.activation, cNew, k2);
@@ -278,7 +331,7 @@ export function fastForward(inp: FastLayerInputs, cfg: FastLayerConfig, record: 
         pre: keepPre ? pre : null, cNew, phiC, hc: projection ? hc : null,
       });
     } else {
-      const scratch = new Set<tf.Tensor>([hIn, xh, ...acts, cNew, phiC, hc, hNew, h, c, xRows[t]]);
+      const scratch = new Set<tf.Tensor>([hIn, ...(xh ? [xh] : []), ...acts, cNew, phiC, hc, hNew, h, c, xRows[t]]);
       scratch.delete(hNext);
       scratch.delete(cNext);
       scratch.delete(outputs[t]);

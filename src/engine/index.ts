@@ -27,6 +27,7 @@ export * from './layout';
 export * from './lstm-layer';
 export * from './lstm-stack';
 export * from './lstm-async';
+export * from './lstm-stepper';
 export { clearOnnxSessionCache, onnxSessionCacheSize, SESSION_CACHE_SIZE } from './ort-executor';
 export { onnxRuntimeAvailable, onnxRuntimeUnavailableReason } from './ort-runtime';
 export * from './weights';

@@ -70,6 +70,14 @@ function oneStepReference(x: tf.Tensor, w: LstmWeights, o: LstmLayerOptions) {
   return { output: tf.reshape(h, [1, N, Hout]) as tf.Tensor3D, h, c };
 }
 
+// Few rows (T·N < I + H_out): the one-product step instead of gate-split weights.
+CASES.push(
+  { name: 'few rows: plain', T: 3, N: 1, I: 8, H: 5 },
+  { name: 'few rows: lengths carry reverse + state', T: 3, N: 2, I: 8, H: 5, options: { lengths: [3, 1], maskedOutput: 'carry', reverse: true }, initialState: true },
+  { name: 'few rows: projection + recurrent input mask', T: 2, N: 2, I: 8, H: 6, P: 3, recurrentInputMask: true },
+  { name: 'few rows: selu/hardSigmoid', T: 2, N: 2, I: 9, H: 4, options: { activation: 'selu', recurrentActivation: 'hardSigmoid' } },
+);
+
 const ACTIVATION_PAIRS: [ActivationName, ActivationName][] = [
   ['relu', 'hardSigmoid'],
   ['linear', 'hardSigmoidKeras3'],

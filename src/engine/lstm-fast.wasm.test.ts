@@ -43,6 +43,8 @@ test.each([
   ['reverse + lengths + carry', 6, 3, 4, 5, 0, { reverse: true, lengths: [6, 2, 0], maskedOutput: 'carry' }],
   ['projection + hard sigmoid', 5, 2, 3, 6, 2, { recurrentActivation: 'hardSigmoid' }],
   ['relu candidate', 5, 2, 3, 4, 0, { activation: 'relu' }],
+  ['few rows (one product per step)', 2, 1, 9, 6, 0, { lengths: [1] }],
+  ['large steps (tanh through sigmoid)', 3, 64, 8, 40, 0, {}],
 ] as const)('wasm: %s, values and gradients equal the reference loop', (_n, T, N, I, H, P, o) => {
   const w = weights(I, H, P, 7);
   const x = randomTensor([T, N, I], 8);

@@ -1,0 +1,235 @@
+/**
+ * What each benchmarked system runs, one runner per (system, shape). A runner prepares its
+ * weights and input once; `forward()` computes the output sequence, `train()` the gradients of
+ * sum(output) with respect to every weight. Each is timed until its results exist in the form
+ * the API returns them: tfjs tensors (the wasm, cpu and tfjs-node backends compute
+ * synchronously, so a returned tensor holds its values; nothing is read back), or
+ * Float32Arrays for onnxruntime-node and PyTorch tensors.
+ *
+ * To add a row (e.g. the facades once they land): write a `make...Runner` and list it in
+ * `RUNNERS` under a new system id, then add the id to `SYSTEMS` in `./systems`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+import { LstmStackLayer, lstmStack, lstmStackAsync, registerChainedOps } from '../src/engine';
+import { OrtModule, OrtSession, OrtTensor, loadOnnxRuntime } from '../src/engine/ort-runtime';
+import { buildLstmStackModel, encodeModel } from '../src/onnx';
+import { STREAM, Shape } from './shapes';
+
+registerChainedOps();
+
+export interface Runner {
+  forward(): void | Promise<void>;
+  train?(): void;
+  dispose(): void;
+}
+
+export interface StreamRunner {
+  step(): void | Promise<void>;
+  dispose(): void;
+}
+
+function uniform(shape: number[], scale: number): tf.Tensor {
+  return tf.randomUniform(shape, -scale, scale, 'float32', 42);
+}
+
+/** Canonical weights of a stack as tf.Variables (trainable). */
+function bridgeLayers(s: { I: number; H: number; layers: number; directions: number }): LstmStackLayer[] {
+  const scale = 1 / Math.sqrt(s.H);
+  return Array.from({ length: s.layers }, (_, k) => {
+    const inSize = k === 0 ? s.I : s.directions * s.H;
+    const dir = () => ({
+      kernel: tf.variable(uniform([inSize, 4 * s.H], scale)) as tf.Variable<tf.Rank.R2>,
+      recurrentKernel: tf.variable(uniform([s.H, 4 * s.H], scale)) as tf.Variable<tf.Rank.R2>,
+      bias: tf.variable(uniform([4 * s.H], scale)) as tf.Variable<tf.Rank.R1>,
+      recurrentBias: tf.variable(uniform([4 * s.H], scale)) as tf.Variable<tf.Rank.R1>,
+    });
+    return { forward: dir(), backward: s.directions === 2 ? dir() : null };
+  });
+}
+
+function disposeLayers(layers: LstmStackLayer[]): void {
+  for (const l of layers) {
+    for (const w of [l.forward, l.backward]) if (w) tf.dispose([w.kernel, w.recurrentKernel, w.bias ?? [], w.recurrentBias ?? []].flat());
+  }
+}
+
+/** lstm-bridge's engine, synchronous tfjs path (`lstmStack`). */
+export function makeBridgeRunner(s: Shape): Runner {
+  const layers = bridgeLayers(s);
+  const x = uniform([s.T, s.B, s.I], 1);
+  return {
+    forward() {
+      tf.tidy(() => {
+        lstmStack(x, layers);
+      });
+    },
+    train() {
+      const { value, grads } = tf.variableGrads(() => tf.sum(lstmStack(x, layers).output) as tf.Scalar);
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    dispose() {
+      disposeLayers(layers);
+      x.dispose();
+    },
+  };
+}
+
+/** lstm-bridge's engine, asynchronous entry (`lstmStackAsync`, executor 'auto'). */
+export function makeBridgeAsyncRunner(s: Shape): Runner {
+  const layers = bridgeLayers(s);
+  const x = uniform([s.T, s.B, s.I], 1);
+  return {
+    async forward() {
+      const r = await lstmStackAsync(x, layers);
+      tf.dispose([r.output, ...r.h, ...r.c]);
+    },
+    dispose() {
+      disposeLayers(layers);
+      x.dispose();
+    },
+  };
+}
+
+/** `tf.layers.lstm` (stacked, `tf.layers.bidirectional` for D = 2), batch-major input. */
+function layersModel(s: { T: number; I: number; H: number; layers: number; directions: number }, batch: number, stateful: boolean): tfl.LayersModel {
+  const model = tfl.sequential();
+  for (let k = 0; k < s.layers; k++) {
+    const cfg = {
+      units: s.H, returnSequences: true, recurrentActivation: 'sigmoid', stateful,
+      kernelInitializer: 'glorotUniform', recurrentInitializer: 'glorotUniform',
+    } as const;
+    const first = k === 0 ? (stateful ? { batchInputShape: [batch, s.T, s.I] } : { inputShape: [s.T, s.I] }) : {};
+    if (s.directions === 2) {
+      model.add(tfl.layers.bidirectional({ layer: tfl.layers.lstm(cfg) as tfl.RNN, mergeMode: 'concat', ...first }));
+    } else {
+      model.add(tfl.layers.lstm({ ...cfg, ...first }));
+    }
+  }
+  return model;
+}
+
+export function makeTfLayersRunner(s: Shape): Runner {
+  const model = layersModel(s, s.B, false);
+  const x = uniform([s.B, s.T, s.I], 1);
+  return {
+    forward() {
+      tf.tidy(() => {
+        model.predict(x);
+      });
+    },
+    train() {
+      const { value, grads } = tf.variableGrads(() => tf.sum(model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    dispose() {
+      model.dispose();
+      x.dispose();
+    },
+  };
+}
+
+function requireOrt(): OrtModule {
+  const ort = loadOnnxRuntime();
+  if (!ort) throw new Error('onnxruntime-node is not installed');
+  return ort;
+}
+
+/** onnxruntime-node on its own: the same ONNX model lstm-bridge builds, Float32Array in and out. */
+export async function makeOrtRunner(s: Shape): Promise<Runner> {
+  const ort = requireOrt();
+  const layers = bridgeLayers(s);
+  const session: OrtSession = await ort.InferenceSession.create(encodeModel(buildLstmStackModel(layers)), { graphOptimizationLevel: 'all' });
+  disposeLayers(layers);
+  const x = new Float32Array(s.T * s.B * s.I).map(() => Math.random() * 2 - 1);
+  return {
+    async forward() {
+      const out = await session.run({ X: new ort.Tensor('float32', x, [s.T, s.B, s.I]) });
+      void (out.output.data as Float32Array)[0];
+    },
+    dispose() {
+      void session.release();
+    },
+  };
+}
+
+const STREAM_SHAPE = { T: 1, I: STREAM.I, H: STREAM.H, layers: 1, directions: 1 } as const;
+
+/** Streaming with the engine: one `lstmStack` call per step, carrying (h, c). */
+export function makeBridgeStream(): StreamRunner {
+  const layers = bridgeLayers(STREAM_SHAPE);
+  const x = uniform([1, STREAM.B, STREAM.I], 1);
+  let h: tf.Tensor = tf.zeros([STREAM.B, STREAM.H]);
+  let c: tf.Tensor = tf.zeros([STREAM.B, STREAM.H]);
+  return {
+    step() {
+      const r = lstmStack(x, layers, { h0: [h], c0: [c] });
+      tf.dispose([h, c, r.output]);
+      h = r.h[0];
+      c = r.c[0];
+    },
+    dispose() {
+      tf.dispose([h, c, x]);
+      disposeLayers(layers);
+    },
+  };
+}
+
+/** Streaming with `lstmStackAsync` (onnxruntime when installed). */
+export function makeBridgeAsyncStream(): StreamRunner {
+  const layers = bridgeLayers(STREAM_SHAPE);
+  const x = uniform([1, STREAM.B, STREAM.I], 1);
+  let h: tf.Tensor = tf.zeros([STREAM.B, STREAM.H]);
+  let c: tf.Tensor = tf.zeros([STREAM.B, STREAM.H]);
+  return {
+    async step() {
+      const r = await lstmStackAsync(x, layers, { h0: [h], c0: [c] });
+      tf.dispose([h, c, r.output]);
+      h = r.h[0];
+      c = r.c[0];
+    },
+    dispose() {
+      tf.dispose([h, c, x]);
+      disposeLayers(layers);
+    },
+  };
+}
+
+/** Streaming with a stateful `tf.layers.lstm` (batchInputShape [1, 1, I]), `model.predict` per step. */
+export function makeTfLayersStream(): StreamRunner {
+  const model = layersModel(STREAM_SHAPE, STREAM.B, true);
+  const x = uniform([STREAM.B, 1, STREAM.I], 1);
+  return {
+    step() {
+      tf.tidy(() => {
+        model.predict(x);
+      });
+    },
+    dispose() {
+      model.dispose();
+      x.dispose();
+    },
+  };
+}
+
+/** Streaming with onnxruntime-node directly (states fed back as Float32Arrays). */
+export async function makeOrtStream(): Promise<StreamRunner> {
+  const ort = requireOrt();
+  const layers = bridgeLayers(STREAM_SHAPE);
+  const session = await ort.InferenceSession.create(encodeModel(buildLstmStackModel(layers, { initialState: true })));
+  disposeLayers(layers);
+  const x = new Float32Array(STREAM.B * STREAM.I).map(() => Math.random() * 2 - 1);
+  let h: OrtTensor = new ort.Tensor('float32', new Float32Array(STREAM.B * STREAM.H), [1, STREAM.B, STREAM.H]);
+  let c: OrtTensor = new ort.Tensor('float32', new Float32Array(STREAM.B * STREAM.H), [1, STREAM.B, STREAM.H]);
+  return {
+    async step() {
+      const out = await session.run({ X: new ort.Tensor('float32', x, [1, STREAM.B, STREAM.I]), initial_h_l0: h, initial_c_l0: c });
+      h = out.h_n;
+      c = out.c_n;
+    },
+    dispose() {
+      void session.release();
+    },
+  };
+}
