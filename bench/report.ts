@@ -74,7 +74,7 @@ export class Report {
   /** peer time / subject time for each shape. */
   ratioTable(pairs: readonly [string, string, Mode][]): string {
     const shapes = this.shapesRun();
-    const lines = [row(['lstm-bridge vs peer (peer ms / lstm-bridge ms)', 'mode', ...shapes.map((s) => s.id), STREAM.id]),
+    const lines = [row(['lstm-bridge vs peer (peer ms / lstm-bridge ms)', 'mode', ...shapes.map((s) => s.id), `${STREAM.id} (per step)`]),
       row(['---', '---', ...shapes.map(() => '---:'), '---:'])];
     const label = (id: string) => this.systems.find((s) => s.id === id)?.label ?? id;
     for (const [subject, peer, mode] of pairs) {
@@ -110,7 +110,10 @@ export class Report {
     const lines = [row(['system', 'per-step latency (ms, median)']), row(['---', '---:'])];
     for (const sys of this.systems.filter((s) => s.stream)) {
       const r = this.get(sys.id, STREAM.id, 'forward');
-      lines.push(row([sys.label, r ? fmtMs(r.ms) : this.failures.some((f) => f.system === sys.id && f.shape === STREAM.id) ? 'failed' : '–']));
+      const name = sys.kind === 'bridge' ? `${sys.label.replace('lstmStack', 'LstmStepper')}` : sys.label;
+      lines.push(row([name, r ? fmtMs(r.ms) : this.failures.some((f) => f.system === sys.id && f.shape === STREAM.id) ? 'failed' : '–']));
+      const perCall = this.get(sys.id, `${STREAM.id}-lstmStack`, 'forward');
+      if (perCall) lines.push(row([`${sys.label}, one call per step`, fmtMs(perCall.ms)]));
     }
     return lines.join('\n');
   }

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { LstmStackLayer, lstmStack, lstmStackAsync, registerChainedOps } from '../src/engine';
+import { LstmStackLayer, LstmStepper, lstmStack, lstmStackAsync, registerChainedOps } from '../src/engine';
 import { OrtModule, OrtSession, OrtTensor, loadOnnxRuntime } from '../src/engine/ort-runtime';
 import { buildLstmStackModel, encodeModel } from '../src/onnx';
 import { STREAM, Shape } from './shapes';
@@ -156,7 +156,29 @@ export async function makeOrtRunner(s: Shape): Promise<Runner> {
 
 const STREAM_SHAPE = { T: 1, I: STREAM.I, H: STREAM.H, layers: 1, directions: 1 } as const;
 
-/** Streaming with the engine: one `lstmStack` call per step, carrying (h, c). */
+/** Streaming with the engine's streaming API: `LstmStepper.step` per step. */
+export function makeBridgeStepperStream(): StreamRunner {
+  const layers = bridgeLayers(STREAM_SHAPE);
+  const stepper = new LstmStepper(layers.map((l) => l.forward));
+  const x = uniform([STREAM.B, STREAM.I], 1);
+  let state: { h: tf.Tensor[]; c: tf.Tensor[] } | null = null;
+  return {
+    step() {
+      const r = stepper.step(x, state);
+      if (state) tf.dispose([...state.h, ...state.c]);
+      r.output.dispose();
+      state = { h: r.h, c: r.c };
+    },
+    dispose() {
+      if (state) tf.dispose([...state.h, ...state.c]);
+      stepper.dispose();
+      x.dispose();
+      disposeLayers(layers);
+    },
+  };
+}
+
+/** Streaming with the engine's sequence API: one `lstmStack` call per step, carrying (h, c). */
 export function makeBridgeStream(): StreamRunner {
   const layers = bridgeLayers(STREAM_SHAPE);
   const x = uniform([1, STREAM.B, STREAM.I], 1);

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
-import { Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeRunner, makeBridgeStream,
+import { Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeRunner, makeBridgeStepperStream, makeBridgeStream,
   makeOrtRunner, makeOrtStream, makeTfLayersRunner, makeTfLayersStream } from './runners';
 import { SHAPES, STREAM, Shape } from './shapes';
 import { Mode } from './systems';
@@ -81,10 +81,10 @@ async function runShape(kind: string, shape: Shape, modes: Mode[], st: Settings,
   runner.dispose();
 }
 
-async function runStream(kind: string, st: Settings, system: string): Promise<void> {
+async function runStream(kind: string, st: Settings, system: string, variant = ''): Promise<void> {
   let r: StreamRunner;
   try {
-    r = kind === 'bridge' ? makeBridgeStream()
+    r = kind === 'bridge' ? (variant ? makeBridgeStream() : makeBridgeStepperStream())
       : kind === 'bridge-async' ? makeBridgeAsyncStream()
         : kind === 'tfjs-layers' ? makeTfLayersStream()
           : await makeOrtStream();
@@ -99,7 +99,7 @@ async function runStream(kind: string, st: Settings, system: string): Promise<vo
     await r.step();
     perStep.push(performance.now() - t0);
   }
-  emit({ type: 'result', system, shape: STREAM.id, mode: 'forward', ms: median(perStep), samples: perStep.length });
+  emit({ type: 'result', system, shape: `${STREAM.id}${variant}`, mode: 'forward', ms: median(perStep), samples: perStep.length });
   r.dispose();
 }
 
@@ -116,6 +116,7 @@ async function main(): Promise<void> {
   emit({ type: 'info', system: systemId, backend: tf.getBackend(), quick });
   const modes: Mode[] = kind === 'bridge-async' || kind === 'ort' ? ['forward'] : ['forward', 'train'];
   await runStream(kind, st, systemId);
+  if (kind === 'bridge') await runStream(kind, st, systemId, '-lstmStack');
   const ids = shapeList.split(',').filter(Boolean);
   // S3 last: tf.layers.lstm's S3 training step can exhaust the 4 GB wasm heap.
   const ordered = SHAPES.filter((s) => ids.includes(s.id)).sort((a, b) => Number(a.id === 'S3') - Number(b.id === 'S3'));

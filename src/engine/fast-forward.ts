@@ -156,18 +156,27 @@ const FUSABLE: readonly ActivationName[] = ['sigmoid', 'relu', 'relu6', 'elu', '
 
 function gatePlans(inp: FastLayerInputs, cfg: FastLayerConfig, keepPre: boolean): GatePlan[] {
   const { I, H, Hout } = cfg;
-  const stacked = gateBlocks(tf.concat([inp.kernel, inp.recurrentKernel], 0) as tf.Tensor2D);
+  // Intermediates are disposed at once: the plans hold one copy of the weights, not three.
+  const whole = tf.concat([inp.kernel, inp.recurrentKernel], 0) as tf.Tensor2D;
+  const stacked = gateBlocks(whole);
+  whole.dispose();
   const biases = inp.bias ? gateBlocks(inp.bias) : null;
   const wasm = tf.getBackend() === 'wasm';
   return stacked.map((w2, q) => {
-    const w = tf.reshape(w2, [1, I + Hout, H]) as tf.Tensor3D;
+    let w = tf.reshape(w2, [1, I + Hout, H]) as tf.Tensor3D;
+    w2.dispose();
     const activation = q === 2 ? cfg.activation : cfg.recurrentActivation;
-    const bias = biases ? biases[q] : undefined;
+    let bias = biases ? biases[q] : undefined;
     if (activation === 'tanh' && wasm) {
-      return {
-        w: tf.mul(w, 2) as tf.Tensor3D, bias: bias && (tf.mul(bias, 2) as tf.Tensor1D),
-        fused: 'sigmoid', separate: false, activation, tanhViaSigmoid: true, keepPre: false,
-      };
+      const scaled = tf.mul(w, 2) as tf.Tensor3D;
+      w.dispose();
+      w = scaled;
+      if (bias) {
+        const b2 = tf.mul(bias, 2) as tf.Tensor1D;
+        bias.dispose();
+        bias = b2;
+      }
+      return { w, bias, fused: 'sigmoid', separate: false, activation, tanhViaSigmoid: true, keepPre: false };
     }
     // Only activations whose derivative needs the input keep it, and those run unfused.
     const keep = keepPre && !derivativeFromOutput(activation);
@@ -293,49 +302,47 @@ export function fastForward(inp: FastLayerInputs, cfg: FastLayerConfig, record: 
       release(xRows[t]);
       continue;
     }
-    const hIn = inp.recurrentInputMask ? tf.mul(h, inp.recurrentInputMask) : h;
-    const pre: (tf.Tensor | null)[] = [];
-    let xh: tf.Tensor | null = null;
-    let acts: tf.Tensor[];
-    if (gates) {
-      xh = tf.concat([xRows[t], hIn], 2) as tf.Tensor3D; // (1, N, I + H_out)
-      const xhStep = xh as tf.Tensor3D;
-      acts = gates.map((plan) => runGate(plan, xhStep, pre, k2));
-    } else {
-      acts = runWhole(whole as WholePlan, xRows[t], hIn, pre, k2);
-    }
-    const [i, f, g, o] = acts;
-    const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-    const phiC = fastActivation(cfg.activation, cNew, k2);
-    const hc = tf.mul(o, phiC);
-    const hNew = projection
-      ? (tf.engine().runKernel(tf.BatchMatMul, { a: hc, b: projection }, { transposeA: false, transposeB: false }) as tf.Tensor)
-      : hc;
-
-    let hNext: tf.Tensor, cNext: tf.Tensor;
-    if (!m || m.kind === 'all') {
-      hNext = hNew;
-      cNext = cNew;
-      outputs[t] = hNew;
-    } else {
-      const col = activeColumn(m); // (N, 1) broadcasts over (1, N, ·)
-      hNext = tf.where(col, hNew, h);
-      cNext = tf.where(col, cNew, c);
-      outputs[t] = tf.where(col, hNew, cfg.carry && prevOut ? prevOut : (zerosOut as tf.Tensor));
-      if (!record) col.dispose();
-    }
-    kept.add(outputs[t]);
-    if (records) {
-      records.push({
-        t, mask: m ?? { kind: 'all' }, hPrev: h, hIn, cPrev: c, gates: acts,
+    // The step's arithmetic runs in a tidy scope that keeps only what outlives the step: the
+    // next state and output, and with `record` what the backward pass reads.
+    const hPrev = h, cPrev = c, xt = xRows[t], carried = cfg.carry && prevOut ? prevOut : zerosOut;
+    let rec: StepRecord | null = null;
+    const [hNext, cNext, out] = tf.tidy(() => {
+      const hIn = inp.recurrentInputMask ? tf.mul(hPrev, inp.recurrentInputMask) : hPrev;
+      const pre: (tf.Tensor | null)[] = [];
+      let acts: tf.Tensor[];
+      if (gates) {
+        const xh = tf.concat([xt, hIn], 2) as tf.Tensor3D; // (1, N, I + H_out)
+        acts = gates.map((plan) => runGate(plan, xh, pre, k2));
+      } else {
+        acts = runWhole(whole as WholePlan, xt, hIn, pre, k2);
+      }
+      const [i, f, g, o] = acts;
+      const cNew = tf.add(tf.mul(f, cPrev), tf.mul(i, g));
+      const phiC = fastActivation(cfg.activation, cNew, k2);
+      const hc = tf.mul(o, phiC);
+      const hNew = projection
+        ? (tf.engine().runKernel(tf.BatchMatMul, { a: hc, b: projection }, { transposeA: false, transposeB: false }) as tf.Tensor)
+        : hc;
+      let next: tf.Tensor[];
+      if (!m || m.kind === 'all') {
+        next = [hNew, cNew, hNew];
+      } else {
+        const col = activeColumn(m); // (N, 1) broadcasts over (1, N, ·)
+        next = [tf.where(col, hNew, hPrev), tf.where(col, cNew, cPrev), tf.where(col, hNew, carried as tf.Tensor)];
+      }
+      if (!record) return next;
+      rec = {
+        t, mask: m ?? { kind: 'all' }, hPrev, hIn, cPrev, gates: acts,
         pre: keepPre ? pre : null, cNew, phiC, hc: projection ? hc : null,
-      });
-    } else {
-      const scratch = new Set<tf.Tensor>([hIn, ...(xh ? [xh] : []), ...acts, cNew, phiC, hc, hNew, h, c, xRows[t]]);
-      scratch.delete(hNext);
-      scratch.delete(cNext);
-      scratch.delete(outputs[t]);
-      for (const s of scratch) release(s);
+      };
+      const keepList = [hIn, ...acts, ...pre.filter((z): z is tf.Tensor => z !== null), cNew, phiC, hc];
+      return [...next, ...keepList];
+    }) as tf.Tensor[];
+    outputs[t] = out;
+    kept.add(out);
+    if (records && rec) records.push(rec);
+    if (!records) {
+      for (const old of [hPrev, cPrev, xt]) if (old !== hNext && old !== cNext && old !== out) release(old);
     }
     prevOut = outputs[t];
     h = hNext;
