@@ -47,8 +47,8 @@ test.each([
   tf.dispose([...outs, ...(state?.h ?? []), ...(state?.c ?? [])]);
   expect(tf.memory().numTensors).toBe(before);
   stepper.dispose();
-  // Its prepared tensors: W per layer, the summed bias and the projection where present.
-  const prepared = ws.reduce((n, w) => n + 1 + (w.bias || w.recurrentBias ? 1 : 0) + (w.projection ? 1 : 0), 0);
+  // Its prepared tensors: W_ifo and W_g per layer, their biases and the projection where present.
+  const prepared = ws.reduce((n, w) => n + 2 + (w.bias || w.recurrentBias ? 2 : 0) + (w.projection ? 1 : 0), 0);
   expect(tf.memory().numTensors).toBe(before - prepared);
 });
 
