@@ -76,6 +76,13 @@ interface PreparedLayer {
 /** Activations `_FusedMatMul` applies itself (on every backend). */
 const FUSED: Partial<Record<ActivationName, string>> = { sigmoid: 'sigmoid', relu: 'relu', relu6: 'relu6', elu: 'elu', linear: 'linear' };
 
+/** An activation as one kernel call for tanh/sigmoid, else in its own tidy scope. */
+function activate(name: ActivationName, x: tf.Tensor): tf.Tensor {
+  if (name === 'tanh') return run(tf.Tanh, { x });
+  if (name === 'sigmoid') return run(tf.Sigmoid, { x });
+  return tf.tidy(() => applyActivation(name, x));
+}
+
 function run(kernel: string, inputs: Record<string, tf.Tensor> | tf.Tensor[], attrs: Record<string, unknown> = {}): tf.Tensor {
   return tf.engine().runKernel(kernel, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor;
 }
@@ -174,13 +181,13 @@ export class LstmStepper {
         const product = (w: tf.Tensor3D, bias: tf.Tensor1D | undefined, activation: string) =>
           t(run(tf._FusedMatMul, bias ? { a: xh, b: w, bias } : { a: xh, b: w }, { transposeA: false, transposeB: false, activation }));
         const ifoZ = product(p.wIfo, p.bIfo, sigma ?? 'linear');
-        const ifo = sigma ? ifoZ : t(applyActivation(this.recurrentActivation, ifoZ));
+        const ifo = sigma ? ifoZ : t(activate(this.recurrentActivation, ifoZ));
         const [i, f, o] = (run(tf.SplitV, { x: ifo }, { numOrSizeSplits: [H, H, H], axis: 2 }) as unknown as tf.Tensor[]).map(t);
         const gZ = product(p.wG, p.bG, phiFused ?? 'linear');
-        const g = phiFused ? gZ : t(applyActivation(this.activation, gZ));
+        const g = phiFused ? gZ : t(activate(this.activation, gZ));
         const c3 = t(run(tf.Reshape, { x: c }, { shape: [1, N, H] }));
         const cNew = t(run(tf.Add, { a: t(run(tf.Multiply, { a: f, b: c3 })), b: t(run(tf.Multiply, { a: i, b: g })) }));
-        let hNew = t(run(tf.Multiply, { a: o, b: t(applyActivation(this.activation, cNew)) }));
+        let hNew = t(run(tf.Multiply, { a: o, b: t(activate(this.activation, cNew)) }));
         if (p.projection) hNew = t(run(tf.BatchMatMul, { a: hNew, b: p.projection }, { transposeA: false, transposeB: false }));
         hs.push(run(tf.Reshape, { x: hNew }, { shape: [N, p.outputSize] }) as tf.Tensor2D);
         cs.push(run(tf.Reshape, { x: cNew }, { shape: [N, H] }) as tf.Tensor2D);
