@@ -10,6 +10,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
 import { LstmLayerOptions, lstmLayer } from './lstm-layer';
 import { tanhViaSigmoid } from './fast-forward';
+import { lstmStack } from './lstm-stack';
+import { LstmStepper } from './lstm-stepper';
 import { LstmWeights } from './weights';
 
 const TOL = 3e-5;
@@ -67,4 +69,22 @@ test.each([
   ['dx', 'dKernel', 'dRecurrentKernel'].forEach((name, j) => expectClose(gFast[j], gRef[j], TOL, TOL, name));
   tf.dispose([...gFast, ...gRef]);
   expect(tf.memory().numTensors).toBe(before);
+});
+
+test('wasm: LstmStepper step by step equals lstmStack on the sequence', () => {
+  const w = weights(5, 6, 21, 0);
+  const x = randomTensor([4, 2, 5], 22);
+  const ref = lstmStack(x, [{ forward: w }]);
+  const stepper = new LstmStepper([w]);
+  let state: { h: tf.Tensor[]; c: tf.Tensor[] } | null = null;
+  for (let t = 0; t < 4; t++) {
+    const xt = tf.tidy(() => tf.squeeze(tf.slice(x, [t, 0, 0], [1, -1, -1]), [0]));
+    const r = stepper.step(xt, state);
+    const expected = tf.tidy(() => tf.squeeze(tf.slice(ref.output, [t, 0, 0], [1, -1, -1]), [0]));
+    expectClose(r.output, expected, TOL, TOL, `output[${t}]`);
+    tf.dispose([xt, expected, r.output, ...(state ? [...state.h, ...state.c] : [])]);
+    state = { h: r.h, c: r.c };
+  }
+  expectClose(state!.c[0], ref.c[0], TOL, TOL, 'c');
+  stepper.dispose();
 });
