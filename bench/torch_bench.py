@@ -19,11 +19,15 @@ def emit(obj):
 
 
 def measure(fn, st, big):
-    for _ in range(1 if big else st['warmup']):
+    w0 = time.perf_counter()
+    fn()
+    slow = time.perf_counter() - w0 > 1.0
+    for _ in range(1, 1 if big or slow else st['warmup']):
         fn()
+    min_iters = min(3, st['minIters']) if slow else st['minIters']
     samples = []
     start = time.perf_counter()
-    while len(samples) < st['maxIters'] and (len(samples) < st['minIters'] or (time.perf_counter() - start) * 1000 < st['budgetMs']):
+    while len(samples) < st['maxIters'] and (len(samples) < min_iters or (time.perf_counter() - start) * 1000 < st['budgetMs']):
         t0 = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t0) * 1000)

@@ -33,10 +33,15 @@ function median(xs: number[]): number {
 }
 
 async function measure(fn: () => void | Promise<void>, st: Settings, big: boolean): Promise<number[]> {
-  for (let k = 0; k < (big ? 1 : st.warmup); k++) await fn();
+  // One warm-up always; more only for quick calls. Calls over a second get 3 timed iterations.
+  const w0 = performance.now();
+  await fn();
+  const slow = performance.now() - w0 > 1000;
+  for (let k = 1; k < (big || slow ? 1 : st.warmup); k++) await fn();
+  const minIters = slow ? Math.min(3, st.minIters) : st.minIters;
   const samples: number[] = [];
   const start = performance.now();
-  while (samples.length < st.maxIters && (samples.length < st.minIters || performance.now() - start < st.budgetMs)) {
+  while (samples.length < st.maxIters && (samples.length < minIters || performance.now() - start < st.budgetMs)) {
     const t0 = performance.now();
     await fn();
     samples.push(performance.now() - t0);

@@ -118,10 +118,11 @@ async function sessionFor(ort: OrtModule, layers: readonly LstmStackLayer[], opt
   return s;
 }
 
-/** Releases every cached onnxruntime session (native memory). */
+/** Releases every cached onnxruntime session (native memory) and the pooled input buffers. */
 export async function clearOnnxSessionCache(): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
+  inputPool.clear();
   await Promise.all(all.map((s) => s.then((o) => o.release()).catch(() => undefined)));
 }
 
@@ -135,6 +136,49 @@ async function float32Data(t: tf.Tensor): Promise<Float32Array> {
   return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>);
 }
 
+/**
+ * Reusable input buffers. Reading a large tensor back (`data()`) allocates a fresh buffer per
+ * call, and first-touching fresh memory costs as much as the copy; a buffer reused from call to
+ * call costs only the copy. A buffer is lent to one call at a time.
+ */
+const inputPool = new Map<number, Float32Array[]>();
+const POOL_MAX_SIZES = 4;
+
+function acquire(size: number): Float32Array {
+  const free = inputPool.get(size);
+  const buf = free?.pop();
+  return buf ?? new Float32Array(size);
+}
+
+function release(buf: Float32Array): void {
+  const free = inputPool.get(buf.length) ?? [];
+  if (free.length < 2) free.push(buf);
+  inputPool.delete(buf.length);
+  inputPool.set(buf.length, free);
+  while (inputPool.size > POOL_MAX_SIZES) inputPool.delete(inputPool.keys().next().value as number);
+}
+
+/**
+ * A float32 tensor's values in a pooled buffer: copied straight from the wasm heap when the
+ * tensor lives on the wasm backend (read-only use of the backend's data map), else from
+ * `data()`. Returns null when neither applies cheaply (the caller then uses `data()`).
+ */
+function copyFromWasmHeap(t: tf.Tensor): Float32Array | null {
+  if (t.dtype !== 'float32' || tf.getBackend() !== 'wasm') return null;
+  const engine = tf.engine() as unknown as { state?: { tensorInfo?: Map<object, { backend?: unknown }> } };
+  const backend = tf.backend() as unknown as {
+    dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined };
+    wasm?: { HEAPU8?: Uint8Array };
+  };
+  if (engine.state?.tensorInfo?.get(t.dataId)?.backend !== backend) return null;
+  const offset = backend.dataIdMap?.get(t.dataId)?.memoryOffset;
+  const heap = backend.wasm?.HEAPU8;
+  if (typeof offset !== 'number' || !heap) return null;
+  const buf = acquire(t.size);
+  buf.set(new Float32Array(heap.buffer, heap.byteOffset + offset, t.size));
+  return buf;
+}
+
 /** Runs a planned stack call on onnxruntime. The result tensors belong to the caller. */
 export async function runOnnxRuntime(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions, plan: Extract<OrtPlan, { ok: true }>,
@@ -146,7 +190,8 @@ export async function runOnnxRuntime(
   const H = layers[0].forward.kernel.shape[1] / 4;
   const init = !!(options.h0 && options.c0);
   const session = await sessionFor(ort, layers, options, plan.lengths !== null, init);
-  const feeds: Record<string, OrtTensor> = { X: new ort.Tensor('float32', await float32Data(x), [T, N, I]) };
+  const pooled = copyFromWasmHeap(x);
+  const feeds: Record<string, OrtTensor> = { X: new ort.Tensor('float32', pooled ?? (await float32Data(x)), [T, N, I]) };
   if (plan.lengths) feeds.sequence_lens = new ort.Tensor('int32', Int32Array.from(plan.lengths), [N]);
   if (init) {
     for (let k = 0; k < L; k++) {
@@ -157,7 +202,12 @@ export async function runOnnxRuntime(
       }
     }
   }
-  const out = await session.run(feeds);
+  let out: Record<string, OrtTensor>;
+  try {
+    out = await session.run(feeds);
+  } finally {
+    if (pooled) release(pooled);
+  }
   const data = (name: string) => out[name].data as Float32Array;
   const states = (name: string) => {
     const all = data(name);
