@@ -17,7 +17,8 @@ import * as path from 'path';
 import { expectClose, tf } from './helpers/tf';
 import { iofcToIfgo, lstmStackAsync, LstmStackLayer } from '../src/engine';
 import { OrtModule, loadOnnxRuntime } from '../src/engine/ort-runtime';
-import { buildLstmStackModel, decodeModel, encodeModel, tensorToFloat32 } from '../src/onnx';
+import { UnsupportedConversionError } from '../src/errors';
+import { buildLstmStackModel, decodeModel, encodeModel, readOnnxLstm, readOnnxLstms, tensorToFloat32 } from '../src/onnx';
 
 const dir = path.join(__dirname, 'fixtures', 'onnx');
 const bytes = new Uint8Array(fs.readFileSync(path.join(dir, 'torch_lstm_2l_bi.onnx')));
@@ -103,4 +104,46 @@ test.each(['onnxruntime', 'tfjs'] as const)("lstmStackAsync on %s reproduces tor
   expectClose(r.output, ref.output.values, TOL, 0, 'output');
   expectClose(tf.stack(r.h), ref.h_n.values, TOL, 0, 'h_n');
   expectClose(tf.stack(r.c), ref.c_n.values, TOL, 0, 'c_n');
+});
+
+test('readOnnxLstms gives the canonical form of the torch model, and lstmStackAsync on it reproduces torch', async () => {
+  const read = readOnnxLstms(decodeModel(bytes).graph);
+  expect(read.map((l) => [l.direction, l.hiddenSize, l.inputSize, l.activation, l.recurrentActivation])).toEqual([
+    ['bidirectional', 3, 4, 'tanh', 'sigmoid'], ['bidirectional', 3, 6, 'tanh', 'sigmoid'],
+  ]);
+  const expected = canonicalLayers();
+  read.forEach((l, k) => {
+    for (const [d, w] of [[0, l.forward], [1, l.backward]] as const) {
+      const e = d === 0 ? expected[k].forward : expected[k].backward!;
+      expectClose(w!.kernel, e.kernel, 0, 0, `kernel l${k} d${d}`);
+      expectClose(w!.recurrentKernel, e.recurrentKernel, 0, 0, `recurrentKernel l${k} d${d}`);
+      expectClose(w!.bias!, e.bias!, 0, 0, `bias l${k} d${d}`);
+      expectClose(w!.recurrentBias!, e.recurrentBias!, 0, 0, `recurrentBias l${k} d${d}`);
+    }
+  });
+  const r = await lstmStackAsync(t(ref.input), read.map((l) => ({ forward: l.forward, backward: l.backward })));
+  expectClose(r.output, ref.output.values, TOL, 0, 'output');
+});
+
+test('readOnnxLstms inverts buildLstmStackModel exactly, activations included', () => {
+  const layers = canonicalLayers();
+  const built = decodeModel(encodeModel(buildLstmStackModel(layers, { activation: 'elu', recurrentActivation: 'hardSigmoidKeras3' })));
+  const read = readOnnxLstms(built.graph);
+  expect(read.map((l) => [l.activation, l.recurrentActivation])).toEqual([['elu', 'hardSigmoidKeras3'], ['elu', 'hardSigmoidKeras3']]);
+  read.forEach((l, k) => {
+    expectClose(l.forward.kernel, layers[k].forward.kernel, 0, 0, 'kernel');
+    expectClose(l.backward!.recurrentKernel, layers[k].backward!.recurrentKernel, 0, 0, 'recurrentKernel');
+  });
+});
+
+test('readOnnxLstm refuses what the engine cannot run', () => {
+  const model = decodeModel(bytes);
+  const node = model.graph.node.find((n) => n.opType === 'LSTM')!;
+  const withClip = { ...node, attribute: [...node.attribute, { name: 'clip', type: 1, f: 3 }] };
+  expect(() => readOnnxLstm(model.graph, withClip)).toThrow(UnsupportedConversionError);
+  expect(() => readOnnxLstm(model.graph, withClip)).toThrow(/attribute clip is not supported/);
+  const withPeepholes = { ...node, input: [...node.input.slice(0, 7), 'P'] };
+  expect(() => readOnnxLstm(model.graph, withPeepholes)).toThrow(/peepholes/);
+  const leaky = { ...node, attribute: [...node.attribute, { name: 'activations', type: 8, strings: ['LeakyRelu', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'].map((s) => new TextEncoder().encode(s)) }] };
+  expect(() => readOnnxLstm(model.graph, leaky)).toThrow(/activation LeakyRelu has no engine form/);
 });
