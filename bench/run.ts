@@ -4,6 +4,8 @@
  *     npm run bench                 # every system, shapes S0–S3 and S2bi (a few minutes)
  *     npm run bench -- --quick      # CI smoke run: S0 and S1, few iterations (well under a minute or two)
  *     npm run bench -- --systems bridge:wasm,tfjs-layers:wasm --shapes S1,S2
+ *     npm run bench -- --rounds 2   # every system twice, alternating; each cell keeps the
+ *                                   # round with the lower median (a shared machine drifts)
  *
  * Systems: lstm-bridge's engine (`lstmStack` on each tfjs backend, `lstmStackAsync` with its
  * automatic executor), `tf.layers.lstm` on the same backends, onnxruntime-node when installed,
@@ -26,20 +28,22 @@ import { Backend, Mode, allSystems, shapesFor } from './systems';
 
 interface Args {
   quick: boolean;
+  rounds: number;
   systems: string[] | null;
   shapes: string[] | null;
   out: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, systems: null, shapes: null, out: path.join(process.cwd(), 'bench-results') };
+  const args: Args = { quick: false, rounds: 1, systems: null, shapes: null, out: path.join(process.cwd(), 'bench-results') };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     if (a === '--quick') args.quick = true;
     else if (a === '--systems') args.systems = argv[++k].split(',');
     else if (a === '--shapes') args.shapes = argv[++k].split(',');
     else if (a === '--out') args.out = argv[++k];
-    else throw new Error(`bench: unknown argument ${a} (expected --quick, --systems a,b, --shapes S0,S1, --out dir)`);
+    else if (a === '--rounds') args.rounds = Math.max(1, Number(argv[++k]) || 1);
+    else throw new Error(`bench: unknown argument ${a} (expected --quick, --rounds n, --systems a,b, --shapes S0,S1, --out dir)`);
   }
   return args;
 }
@@ -144,7 +148,8 @@ async function main(): Promise<void> {
 
   const collected: Collected = { results: [], failures: [], memory: [] };
   const timeout = args.quick ? 120_000 : 1_800_000;
-  for (const sys of systems) {
+  for (let round = 0; round < args.rounds; round++) for (const sys of systems) {
+    if (args.rounds > 1) process.stderr.write(`bench: round ${round + 1} of ${args.rounds}\n`);
     const ids = shapesFor(sys, shapes).filter((s) => !(args.quick && sys.backend === 'cpu' && s.id !== 'S0')).map((s) => s.id);
     process.stderr.write(`bench: ${sys.id} (${sys.label})\n`);
     if (sys.kind === 'torch' && torch) {
@@ -173,7 +178,7 @@ async function main(): Promise<void> {
   const md = report.markdown(machine, pairs);
   process.stdout.write(`\n${md}\n`);
   fs.mkdirSync(args.out, { recursive: true });
-  const json = JSON.stringify({ date: new Date().toISOString(), machine, quick: args.quick, systems, shapes, stream: STREAM, ...collected }, null, 1);
+  const json = JSON.stringify({ date: new Date().toISOString(), machine, quick: args.quick, rounds: args.rounds, systems, shapes, stream: STREAM, ...collected }, null, 1);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   fs.writeFileSync(path.join(args.out, 'latest.json'), json);
   fs.writeFileSync(path.join(args.out, `bench-${stamp}.json`), json);

@@ -34,16 +34,24 @@ function uniform(shape: number[], scale: number): tf.Tensor {
   return tf.randomUniform(shape, -scale, scale, 'float32', 42);
 }
 
+/** A trainable variable with uniform initial values (the initial tensor is released). */
+function variable<R extends tf.Rank>(shape: number[], scale: number): tf.Variable<R> {
+  const init = uniform(shape, scale);
+  const v = tf.variable(init) as tf.Variable<R>;
+  init.dispose();
+  return v;
+}
+
 /** Canonical weights of a stack as tf.Variables (trainable). */
 function bridgeLayers(s: { I: number; H: number; layers: number; directions: number }): LstmStackLayer[] {
   const scale = 1 / Math.sqrt(s.H);
   return Array.from({ length: s.layers }, (_, k) => {
     const inSize = k === 0 ? s.I : s.directions * s.H;
     const dir = () => ({
-      kernel: tf.variable(uniform([inSize, 4 * s.H], scale)) as tf.Variable<tf.Rank.R2>,
-      recurrentKernel: tf.variable(uniform([s.H, 4 * s.H], scale)) as tf.Variable<tf.Rank.R2>,
-      bias: tf.variable(uniform([4 * s.H], scale)) as tf.Variable<tf.Rank.R1>,
-      recurrentBias: tf.variable(uniform([4 * s.H], scale)) as tf.Variable<tf.Rank.R1>,
+      kernel: variable<tf.Rank.R2>([inSize, 4 * s.H], scale),
+      recurrentKernel: variable<tf.Rank.R2>([s.H, 4 * s.H], scale),
+      bias: variable<tf.Rank.R1>([4 * s.H], scale),
+      recurrentBias: variable<tf.Rank.R1>([4 * s.H], scale),
     });
     return { forward: dir(), backward: s.directions === 2 ? dir() : null };
   });

@@ -60,7 +60,14 @@ async function peakBytes(fn: () => void | Promise<void>): Promise<number> {
   return info.peakBytes;
 }
 
+/** Reports tensors left behind by a runner (a leak in the system under test or its runner). */
+function checkLeak(system: string, shape: string, before: number): void {
+  const after = tf.memory().numTensors;
+  if (after !== before) emit({ type: 'error', system, shape, mode: 'leak', message: `${after - before} tensors left after dispose()` });
+}
+
 async function runShape(kind: string, shape: Shape, modes: Mode[], st: Settings, system: string): Promise<void> {
+  const tensorsBefore = tf.memory().numTensors;
   let runner: Runner;
   try {
     runner = kind === 'bridge' ? makeBridgeRunner(shape)
@@ -84,9 +91,11 @@ async function runShape(kind: string, shape: Shape, modes: Mode[], st: Settings,
     }
   }
   runner.dispose();
+  checkLeak(system, shape.id, tensorsBefore);
 }
 
 async function runStream(kind: string, st: Settings, system: string, variant = ''): Promise<void> {
+  const tensorsBefore = tf.memory().numTensors;
   let r: StreamRunner;
   try {
     r = kind === 'bridge' ? (variant ? makeBridgeStream() : makeBridgeStepperStream())
@@ -106,6 +115,7 @@ async function runStream(kind: string, st: Settings, system: string, variant = '
   }
   emit({ type: 'result', system, shape: `${STREAM.id}${variant}`, mode: 'forward', ms: median(perStep), samples: perStep.length });
   r.dispose();
+  checkLeak(system, `${STREAM.id}${variant}`, tensorsBefore);
 }
 
 async function main(): Promise<void> {
