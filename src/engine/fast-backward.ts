@@ -31,17 +31,22 @@ import { FastLayerConfig, FastLayerInputs, StepRecord } from './fast-forward';
 import { unstackRows } from './fast-rows';
 import { activeColumn } from './step-mask';
 
-/** Gradients with respect to every input of a fast layer call. */
+/**
+ * Gradients with respect to every input of a fast layer call, as functions: the tape calls
+ * only those of inputs on the path to the watched tensors (layer 0's `dx` is skipped when the
+ * input is data, a quarter of the backward flops). Each may create tensors; shared ones (dZ)
+ * exist before any is called.
+ */
 export interface FastGrads {
-  readonly dx: tf.Tensor3D;
-  readonly dKernel: tf.Tensor2D;
-  readonly dRecurrentKernel: tf.Tensor2D;
+  readonly dx: () => tf.Tensor3D;
+  readonly dKernel: () => tf.Tensor2D;
+  readonly dRecurrentKernel: () => tf.Tensor2D;
   /** (4H): the gradient of every bias vector (they are summed). */
-  readonly dBias: tf.Tensor1D;
-  readonly dProjection: tf.Tensor2D | null;
-  readonly dh0: tf.Tensor2D;
-  readonly dc0: tf.Tensor2D;
-  readonly dRecurrentInputMask: tf.Tensor2D | null;
+  readonly dBias: () => tf.Tensor1D;
+  readonly dProjection: (() => tf.Tensor2D) | null;
+  readonly dh0: () => tf.Tensor2D;
+  readonly dc0: () => tf.Tensor2D;
+  readonly dRecurrentInputMask: (() => tf.Tensor2D) | null;
 }
 
 /**
@@ -122,28 +127,27 @@ export function fastBackward(
   // Weight gradients: three products over all steps. Unprocessed steps contribute zeros.
   const zeros4H = tf.zeros([N, 4 * H]) as tf.Tensor2D;
   const zerosOut = tf.zeros([N, Hout]) as tf.Tensor2D;
+  const dZ = tf.concat(dz.map((d) => d ?? zeros4H), 0) as tf.Tensor2D; // (T·N, 4H)
   const hIn: tf.Tensor2D[] = new Array(T);
   for (let t = 0; t < T; t++) hIn[t] = (byTime.get(t)?.hIn as tf.Tensor2D | undefined) ?? zerosOut;
-  const dZ = tf.concat(dz.map((d) => d ?? zeros4H), 0) as tf.Tensor2D; // (T·N, 4H)
-  const xT = tf.transpose(tf.reshape(inp.x, [T * N, I])) as tf.Tensor2D; // (I, T·N)
-  const hInT = tf.transpose(tf.concat(hIn, 0)) as tf.Tensor2D; // (H_out, T·N)
-  const kernelT = tf.transpose(inp.kernel) as tf.Tensor2D; // (4H, I)
-  let dProjection: tf.Tensor2D | null = null;
-  if (inp.projection) {
-    const zerosH = tf.zeros([N, H]) as tf.Tensor2D;
-    const hc: tf.Tensor2D[] = [];
-    for (let t = 0; t < T; t++) hc.push((byTime.get(t)?.hc as tf.Tensor2D | null | undefined) ?? zerosH);
-    const hcT = tf.transpose(tf.concat(hc, 0)) as tf.Tensor2D; // (H, T·N)
-    dProjection = tf.matMul(hcT, tf.concat(dhProjected.map((d) => d ?? zerosOut), 0)) as tf.Tensor2D;
-  }
+  const dhFinal = dh, dcFinal = dc, dMaskFinal = dMask;
+  const dProjection = inp.projection
+    ? () => {
+      const zerosH = tf.zeros([N, H]) as tf.Tensor2D;
+      const hc: tf.Tensor2D[] = [];
+      for (let t = 0; t < T; t++) hc.push((byTime.get(t)?.hc as tf.Tensor2D | null | undefined) ?? zerosH);
+      const hcT = tf.transpose(tf.concat(hc, 0)) as tf.Tensor2D; // (H, T·N)
+      return tf.matMul(hcT, tf.concat(dhProjected.map((d) => d ?? zerosOut), 0)) as tf.Tensor2D;
+    }
+    : null;
   return {
-    dx: tf.reshape(tf.matMul(dZ, kernelT), [T, N, I]) as tf.Tensor3D,
-    dKernel: tf.matMul(xT, dZ) as tf.Tensor2D,
-    dRecurrentKernel: tf.matMul(hInT, dZ) as tf.Tensor2D,
-    dBias: tf.sum(dZ, 0) as tf.Tensor1D,
+    dx: () => tf.reshape(tf.matMul(dZ, tf.transpose(inp.kernel)), [T, N, I]) as tf.Tensor3D,
+    dKernel: () => tf.matMul(tf.transpose(tf.reshape(inp.x, [T * N, I])), dZ) as tf.Tensor2D,
+    dRecurrentKernel: () => tf.matMul(tf.transpose(tf.concat(hIn, 0)), dZ) as tf.Tensor2D,
+    dBias: () => tf.sum(dZ, 0) as tf.Tensor1D,
     dProjection,
-    dh0: dh,
-    dc0: dc,
-    dRecurrentInputMask: dMask,
+    dh0: () => tf.clone(dhFinal),
+    dc0: () => tf.clone(dcFinal),
+    dRecurrentInputMask: dMaskFinal ? () => tf.clone(dMaskFinal as tf.Tensor2D) : null,
   };
 }

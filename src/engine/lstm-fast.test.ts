@@ -7,6 +7,7 @@
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
 import { ActivationName } from './activations';
 import { LstmLayerOptions, lstmCellStep, lstmLayer } from './lstm-layer';
+import { LAZY_GRADIENTS } from './lstm-fast';
 import { lstmStack } from './lstm-stack';
 import { LstmWeights } from './weights';
 
@@ -197,5 +198,25 @@ describe('engine fast executor inside stacks and optimizers', () => {
     for (const name of Object.keys(grads)) expectClose(grads[name], refGrads.grads[name], ATOL, RTOL, name);
     tf.dispose([value, refGrads.value, ...Object.values(grads), ...Object.values(refGrads.grads)]);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('engine fast executor without lazy gradients', () => {
+  test('the tf.customGrad fallback (another tfjs without runKernelFunc) gives the same gradients', () => {
+    const T = 4, N = 2, I = 3, H = 4;
+    const w = weights(I, H, 0, 77);
+    const x = randomTensor([T, N, I], 78);
+    const loss = (xs: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(lstmLayer(xs, { ...w, kernel: k as tf.Tensor2D, bias: b as tf.Tensor1D }, { lengths: [4, 2] }).output) as tf.Scalar;
+    const lazy = tf.grads(loss)([x, w.kernel, w.bias as tf.Tensor]);
+    LAZY_GRADIENTS.enabled = false;
+    try {
+      const before = tf.memory().numTensors;
+      const eager = tf.grads(loss)([x, w.kernel, w.bias as tf.Tensor]);
+      expect(tf.memory().numTensors).toBe(before + 3);
+      lazy.forEach((g, j) => expectClose(eager[j], g, 1e-7, 0, `grad ${j}`));
+    } finally {
+      LAZY_GRADIENTS.enabled = true;
+    }
   });
 });

@@ -50,6 +50,63 @@ export function fastLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayer
 const OPTIONAL = ['bias', 'recurrentBias', 'projection', 'h0', 'c0', 'recurrentInputMask'] as const;
 type Optional = (typeof OPTIONAL)[number];
 
+/** Switch for tests: `enabled = false` takes the `tf.customGrad` fallback of `lazyGradOp`. */
+export const LAZY_GRADIENTS = { enabled: true };
+
+/** A forward pass that saves tensors and returns its value with lazy per-input gradients. */
+type LazyBody = (
+  inputs: tf.Tensor[],
+  save: tf.GradSaveFunc,
+) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => (() => tf.Tensor)[] };
+
+interface KernelFuncEngine {
+  runKernelFunc?: (params: {
+    forwardFunc: (backend: unknown, save: tf.GradSaveFunc) => tf.Tensor;
+    backwardsFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => Record<string, () => tf.Tensor>;
+    inputs: Record<string, tf.Tensor>;
+  }) => tf.Tensor;
+}
+
+/**
+ * Records `body` as one op on the gradient tape, like `tf.customGrad`, but hands the tape a
+ * gradient function per input that runs only when the tape asks for it (`tf.customGrad`
+ * computes every input's gradient eagerly). This uses the engine's `runKernelFunc`, the method
+ * `tf.customGrad` itself calls; without it (another tfjs version) it falls back to
+ * `tf.customGrad` with every gradient computed.
+ */
+function lazyGradOp(inputs: tf.Tensor[], body: LazyBody): tf.Tensor {
+  const engine = tf.engine() as unknown as KernelFuncEngine;
+  if (LAZY_GRADIENTS.enabled && typeof engine.runKernelFunc === 'function') {
+    let gradFunc: ((dy: tf.Tensor, saved: tf.Tensor[]) => (() => tf.Tensor)[]) | null = null;
+    const inputMap: Record<string, tf.Tensor> = {};
+    inputs.forEach((t, k) => {
+      inputMap[k] = t;
+    });
+    return engine.runKernelFunc.call(engine, {
+      forwardFunc: (_backend, save) => {
+        const r = body(inputs, save);
+        gradFunc = r.gradFunc;
+        return r.value;
+      },
+      backwardsFunc: (dy, saved) => {
+        const fns = (gradFunc as NonNullable<typeof gradFunc>)(dy, saved);
+        const map: Record<string, () => tf.Tensor> = {};
+        fns.forEach((fn, k) => {
+          map[k] = fn;
+        });
+        return map;
+      },
+      inputs: inputMap,
+    });
+  }
+  const op = tf.customGrad((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const r = body(args as tf.Tensor[], save);
+    return { value: r.value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => r.gradFunc(dy, saved).map((fn) => fn()) };
+  });
+  return op(...inputs);
+}
+
 /** Fixed per-record tensor slots in the saved list (see `flatten`). */
 const SLOTS = 10;
 
@@ -64,9 +121,7 @@ function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerRes
   const hSize = N * Hout;
   let recordMeta: { t: number; mask: StepRecord['mask']; projection: boolean }[] = [];
 
-  const op = tf.customGrad((...args: unknown[]) => {
-    const save = args.pop() as tf.GradSaveFunc;
-    const got = args as tf.Tensor[];
+  const body: LazyBody = (got, save) => {
     const opt = (name: Optional) => {
       const k = present.indexOf(name);
       return k < 0 ? null : got[3 + k];
@@ -130,22 +185,21 @@ function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerRes
       const dhN = tf.reshape(tf.slice(dy, [outSize], [hSize]), [N, Hout]) as tf.Tensor2D;
       const dcN = tf.reshape(tf.slice(dy, [outSize + hSize], [N * H]), [N, H]) as tf.Tensor2D;
       const g = fastBackward(sinp, cfg, recs, dOut, dhN, dcN);
-      const byName: Record<Optional, tf.Tensor | null> = {
+      const byName: Record<Optional, (() => tf.Tensor) | null> = {
         bias: g.dBias,
-        // The same gradient for both biases, as separate tensors (the tape may dispose one).
-        recurrentBias: present.includes('bias') ? tf.clone(g.dBias) : g.dBias,
+        recurrentBias: g.dBias,
         projection: g.dProjection,
         h0: g.dh0,
         c0: g.dc0,
         recurrentInputMask: g.dRecurrentInputMask,
       };
-      return [g.dx, g.dKernel, g.dRecurrentKernel, ...present.map((name) => byName[name] as tf.Tensor)];
+      return [g.dx, g.dKernel, g.dRecurrentKernel, ...present.map((name) => byName[name] as () => tf.Tensor)];
     };
     return { value, gradFunc };
-  });
+  };
 
   return tf.tidy(() => {
-    const packed = op(...inputs);
+    const packed = lazyGradOp(inputs, body);
     return {
       output: tf.reshape(tf.slice(packed, [0], [outSize]), [T, N, Hout]) as tf.Tensor3D,
       h: tf.reshape(tf.slice(packed, [outSize], [hSize]), [N, Hout]) as tf.Tensor2D,
