@@ -38,7 +38,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, UnsupportedConversionError } from '../errors';
 import { LstmStackLayer, LstmStackOptions, LstmStackResult, checkStackCall, lstmStack } from './lstm-stack';
-import { planOnnxRuntime, runOnnxRuntime } from './ort-executor';
+import { OrtPlan, planOnnxRuntime, runOnnxRuntime } from './ort-executor';
 
 /** Which executor runs a call. */
 export type LstmExecutor = 'auto' | 'tfjs' | 'onnxruntime';
@@ -63,22 +63,29 @@ const EXECUTORS: readonly LstmExecutor[] = ['auto', 'tfjs', 'onnxruntime'];
 export function chooseExecutor(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
 ): { executor: 'tfjs' | 'onnxruntime'; reason: string | null } {
+  const { executor, reason } = choose(x, layers, options);
+  return { executor, reason };
+}
+
+function choose(
+  x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions,
+): { executor: 'tfjs' | 'onnxruntime'; reason: string | null; plan: OrtPlan | null } {
   const where = options.where ?? 'engine.lstmStackAsync';
   const executor = options.executor ?? 'auto';
   if (!EXECUTORS.includes(executor)) {
     throw new ConfigError(`${where}: executor must be one of ${EXECUTORS.join(', ')}, got ${JSON.stringify(executor)}`);
   }
   checkStackCall(x.shape, layers, { ...options, where });
-  if (executor === 'tfjs') return { executor: 'tfjs', reason: "executor 'tfjs' requested" };
+  if (executor === 'tfjs') return { executor: 'tfjs', reason: "executor 'tfjs' requested", plan: null };
   const plan = planOnnxRuntime(x, layers, options);
-  if (plan.ok) return { executor: 'onnxruntime', reason: null };
+  if (plan.ok) return { executor: 'onnxruntime', reason: null, plan };
   if (executor === 'onnxruntime') {
     if (plan.reason.includes('onnxruntime-node')) {
       throw new ConfigError(`${where}: executor 'onnxruntime' needs the optional package onnxruntime-node: ${plan.reason}`);
     }
     throw new UnsupportedConversionError(`${where}: executor 'onnxruntime' cannot run this configuration: ${plan.reason}`);
   }
-  return { executor: 'tfjs', reason: plan.reason };
+  return { executor: 'tfjs', reason: plan.reason, plan };
 }
 
 /** Runs a stack on the fastest executor (see the module docs for the contract). */
@@ -86,13 +93,11 @@ export async function lstmStackAsync(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
 ): Promise<LstmStackAsyncResult> {
   const where = options.where ?? 'engine.lstmStackAsync';
-  const { executor } = chooseExecutor(x, layers, options);
-  if (executor === 'tfjs') {
+  const { executor, plan } = choose(x, layers, options);
+  if (executor === 'tfjs' || !plan?.ok) {
     const r = lstmStack(x, layers, { ...options, where });
-    return { ...r, executor };
+    return { ...r, executor: 'tfjs' };
   }
-  const plan = planOnnxRuntime(x, layers, options);
-  if (!plan.ok) throw new UnsupportedConversionError(`${where}: ${plan.reason}`);
   const r = await runOnnxRuntime(x, layers, options, plan);
   return { ...r, executor };
 }

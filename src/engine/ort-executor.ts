@@ -197,7 +197,8 @@ export async function runOnnxRuntime(
     for (let k = 0; k < L; k++) {
       for (const [name, list] of [['h', options.h0], ['c', options.c0]] as const) {
         const state = new Float32Array(D * N * H);
-        for (let d = 0; d < D; d++) state.set(await float32Data((list as readonly tf.Tensor[])[k * D + d]), d * N * H);
+        // States are small: read them synchronously (no promise round trip per state).
+        for (let d = 0; d < D; d++) state.set((list as readonly tf.Tensor[])[k * D + d].dataSync() as Float32Array, d * N * H);
         feeds[`initial_${name}_l${k}`] = new ort.Tensor('float32', state, [D, N, H]);
       }
     }
