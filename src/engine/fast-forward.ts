@@ -7,10 +7,12 @@
  * - **Gate-split, stacked weights.** Once per call, `[kernel; recurrentKernel]` is cut into four
  *   per-gate blocks `W_q (I + H_out, H)` (q = i, f, g, o) with bias blocks `b_q (H)`. Each step
  *   then runs, per gate, ONE fused kernel `act([x_t, h_{t-1}] @ W_q + b_q)` (tfjs
- *   `fused.matMul` with bias and, for sigmoid/relu/elu/linear gates, the activation) — the same
- *   flops as the textbook form, a third of its kernel calls, and never a split of an (N, 4H)
- *   tensor along its last axis (a JS element loop on the cpu backend, four whole-tensor copies
- *   on wasm).
+ *   `_FusedMatMul` with bias and, for sigmoid/relu/elu/linear gates, the activation) — the
+ *   same flops as the textbook form, no separate input-projection, bias or activation kernels,
+ *   and never a split of an (N, 4H) tensor along its last axis (a JS element loop on the cpu
+ *   backend, four whole-tensor copies on wasm). For few rows (T·N < I + H_out, e.g.
+ *   streaming) the weight preparation costs more than it saves, and each step runs
+ *   `x_t @ kernel + h @ recurrentKernel` and one split instead.
  * - **Steps cut by {@link unstackRows}**, not by per-step `Slice` calls.
  * - **No transposed matMul**: every product has its weights on the right, untransposed.
  * - **tanh through sigmoid on wasm** (see {@link fastActivation}); for the candidate gate the
