@@ -15,4 +15,5 @@ export * from './layout';
 export * from './lstm-layer';
 export * from './lstm-stack';
 export * from './weights';
+export { unstack0 } from './unstack';
 export { registerChainedOps } from './register-chained-ops';

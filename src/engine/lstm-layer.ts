@@ -27,6 +27,7 @@ import { ShapeError, formatShape } from '../errors';
 import './register';
 import { ActivationName, applyActivation } from './activations';
 import { StepMask, activeColumn, stepMasksFromLengths, stepMasksFromTensor } from './step-mask';
+import { unstack0 } from './unstack';
 import { LstmWeights, lstmSizes } from './weights';
 
 /** Options of {@link lstmLayer}. */
@@ -154,7 +155,7 @@ export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOption
     let xz: tf.Tensor = tf.matMul(tf.reshape(x, [T * N, I]), w.kernel);
     const b = combinedBias(w);
     if (b) xz = tf.add(xz, b);
-    const xzSteps = tf.unstack(tf.reshape(xz, [T, N, 4 * hiddenSize])) as tf.Tensor2D[];
+    const xzSteps = unstack0<tf.Tensor2D>(tf.reshape(xz, [T, N, 4 * hiddenSize]));
 
     let h: tf.Tensor2D = (options.initialState?.[0] as tf.Tensor2D) ?? tf.zeros([N, outputSize]);
     let c: tf.Tensor2D = (options.initialState?.[1] as tf.Tensor2D) ?? tf.zeros([N, hiddenSize]);
