@@ -68,7 +68,8 @@ export function checkTorchCase(c: TorchCaseResult): void {
   const hx = c.hx ? (c.hx.map(toVariable) as [tf.Variable, tf.Variable]) : null;
   const lossW = Object.fromEntries(Object.entries(c.loss_weights).map(([k, v]) => [k, fromJson(v)]));
   const packedOpts = caseConfig.packed;
-  let seen: { output?: tf.Tensor; h: tf.Tensor; c: tf.Tensor; packedData?: tf.Tensor; packedLengths?: tf.Tensor } | null = null;
+  type Seen = { output?: tf.Tensor; h?: tf.Tensor; c?: tf.Tensor; packedData?: tf.Tensor; packedLengths?: tf.Tensor };
+  const seen: Seen = {};
 
   const loss = () => {
     let output: tf.Tensor | undefined;
@@ -82,14 +83,17 @@ export function checkTorchCase(c: TorchCaseResult): void {
       output = padded;
       h = hN;
       cc = cN;
-      seen = { packedData: tf.keep(tf.clone(out.data)), packedLengths: tf.keep(lengths), h, c: cc };
+      seen.packedData = tf.keep(tf.clone(out.data));
+      seen.packedLengths = tf.keep(lengths);
     } else {
       const [out, [hN, cN]] = module.forward(input, hx);
       output = out;
       h = hN;
       cc = cN;
     }
-    seen = { ...(seen ?? {}), output: output ? tf.keep(tf.clone(output)) : undefined, h: tf.keep(tf.clone(h)), c: tf.keep(tf.clone(cc)) };
+    seen.output = output ? tf.keep(tf.clone(output)) : undefined;
+    seen.h = tf.keep(tf.clone(h));
+    seen.c = tf.keep(tf.clone(cc));
     let l = tf.add(tf.sum(tf.mul(h, lossW.h_n)), tf.sum(tf.mul(cc, lossW.c_n)));
     if (output) l = tf.add(l, tf.sum(tf.mul(output, lossW.output)));
     return l as tf.Scalar;
@@ -97,7 +101,7 @@ export function checkTorchCase(c: TorchCaseResult): void {
   const varList = [...module.parameters(), input, ...(hx ?? [])];
   const { value, grads } = tf.variableGrads(loss, varList);
   value.dispose();
-  const s = seen as unknown as NonNullable<typeof seen>;
+  const s = seen as Required<Seen>;
   tf.tidy(() => {
   if (c.output) expectClose(s.output as tf.Tensor, fromJson(c.output), FORWARD_ATOL, 0, `${c.case}: output`);
   expectClose(s.h, fromJson(c.h_n), FORWARD_ATOL, 0, `${c.case}: h_n`);
