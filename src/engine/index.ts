@@ -11,6 +11,7 @@ import './register';
 
 export * from './activations';
 export * from './gates';
+export { gatherRows } from './gather-rows';
 export * from './layout';
 export * from './lstm-layer';
 export * from './lstm-stack';

@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { gatherRows } from '../../../engine';
 import { ShapeError, formatShape } from '../../../errors';
 
 export class PackedSequence {
@@ -91,26 +92,24 @@ export function gatherPacked(padded: tf.Tensor, layout: Pick<PackedLayout, 'batc
   }
   const width = rest.reduce((a, b) => a * b, 1);
   return tf.tidy(() =>
-    tf.reshape(tf.gather(tf.reshape(padded, [T * N, width]), tf.tensor1d(index, 'int32')), [index.length, ...rest]),
+    tf.reshape(gatherRows(tf.reshape(padded, [T * N, width]), Int32Array.from(index)), [index.length, ...rest]),
   );
 }
 
 /**
  * Scatters packed `data` (S, *) into a time-major padded batch (T, N, *) in original batch
- * order, filling the padding with `paddingValue`. Differentiable with respect to `data`.
+ * order, filling the padding with `paddingValue`. Differentiable with respect to `data` (on every
+ * backend: see `engine/gather-rows`).
  */
 export function scatterPacked(data: tf.Tensor, layout: PackedLayout, totalLength: number, paddingValue: number): tf.Tensor {
   const [S, ...rest] = data.shape;
   const N = layout.batch;
   const width = rest.reduce((a, b) => a * b, 1);
-  const index = new Int32Array(totalLength * N).fill(S); // row S is the padding row
+  const index = new Int32Array(totalLength * N).fill(-1); // -1: a padding row
   let offset = 0;
   for (let t = 0; t < layout.batchSizes.length; t++) {
     for (let j = 0; j < layout.batchSizes[t]; j++) index[t * N + layout.sorted[j]] = offset + j;
     offset += layout.batchSizes[t];
   }
-  return tf.tidy(() => {
-    const rows = tf.concat([tf.reshape(data, [S, width]), tf.fill([1, width], paddingValue, data.dtype)], 0);
-    return tf.reshape(tf.gather(rows, tf.tensor1d(index, 'int32')), [totalLength, N, ...rest]);
-  });
+  return tf.tidy(() => tf.reshape(gatherRows(tf.reshape(data, [S, width]), index, paddingValue), [totalLength, N, ...rest]));
 }
