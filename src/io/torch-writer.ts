@@ -16,15 +16,12 @@
  * fs.writeFileSync('lstm.pt', bytes); // torch.load('lstm.pt', weights_only=True)
  * ```
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { zipSync } from 'fflate';
 
 import { ConfigError } from '../errors';
-import { RawTensor, contiguousStrides } from './dtypes';
+import { contiguousStrides } from './dtypes';
 import { PickleWriter } from './pickle-writer';
-
-/** A tensor to save: a tfjs tensor or plain data. */
-export type TensorLike = tf.Tensor | RawTensor;
+import { Plain, TensorLike, toPlain } from './tensor-like';
 
 /** Options of {@link saveTorch}. */
 export interface SaveTorchOptions {
@@ -36,30 +33,6 @@ const WHERE = 'io.saveTorch';
 const ALIGN = 64;
 /** Zip extra-field id PyTorch uses for its alignment padding ("FB"). */
 const PAD_EXTRA_ID = 0x4246;
-
-interface Plain {
-  readonly dtype: 'float32' | 'int32' | 'bool';
-  readonly shape: number[];
-  readonly values: Float32Array | Int32Array | Uint8Array;
-}
-
-/** Reads a tensor-like into plain data, checking its dtype. */
-export function toPlain(where: string, name: string, t: TensorLike): Plain {
-  if (t instanceof tf.Tensor) {
-    if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') {
-      throw new ConfigError(`${where}: tensors['${name}'] expected dtype float32, int32 or bool, got ${t.dtype}`);
-    }
-    return { dtype: t.dtype, shape: [...t.shape], values: t.dataSync() as Float32Array | Int32Array | Uint8Array };
-  }
-  if (t && typeof t === 'object' && 'values' in t && 'shape' in t) {
-    const n = t.shape.reduce((a, b) => a * b, 1);
-    if (t.values.length !== n) {
-      throw new ConfigError(`${where}: tensors['${name}'] has ${t.values.length} values for shape [${t.shape.join(', ')}]`);
-    }
-    return { dtype: t.dtype, shape: [...t.shape], values: t.values };
-  }
-  throw new ConfigError(`${where}: tensors['${name}'] expected a tf.Tensor or {dtype, shape, values}, got ${typeof t}`);
-}
 
 /** Storage bytes (little-endian) and the torch storage class for a plain tensor. */
 function storageOf(p: Plain): { cls: string; bytes: Uint8Array } {
