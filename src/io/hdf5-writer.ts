@@ -46,7 +46,7 @@ type H5HasAttrs = Pick<H5Group, 'create_attribute' | 'attrs'>;
 let loading: Promise<H5wasmModule> | undefined;
 
 /** Loads h5wasm once (its WebAssembly module initialises asynchronously). */
-export function loadH5wasm(): Promise<H5wasmModule> {
+function loadH5wasm(): Promise<H5wasmModule> {
   loading ??= import('h5wasm/node').then(async (m) => {
     await m.ready;
     return m;
