@@ -16,6 +16,7 @@ import { PickleSecurityError, SizeLimitError, ZipArchiveError } from '../src/io/
 import { readKeras } from '../src/io/keras-reader';
 import { ReadOptions } from '../src/io/limits';
 import { readSafetensors } from '../src/io/safetensors';
+import { readTfjsWeights } from '../src/io/tfjs-weights';
 import { readTorch } from '../src/io/torch-reader';
 import { saveTorch } from '../src/io/torch-writer';
 import { writeKeras } from '../src/io/keras-writer';
@@ -107,6 +108,19 @@ describe('fuzz: every parser ends in a typed error or a valid result', () => {
 
   it('readSafetensors', () => {
     expect(fuzz('tensors.safetensors', fixtureBytes('tensors.safetensors'), (b) => readSafetensors(b, FUZZ_OPTIONS), 3)).toEqual([]);
+  });
+
+  it('readTfjsWeights: model.json text and shard', () => {
+    const json = JSON.stringify({
+      format: 'layers-model',
+      modelTopology: { class_name: 'Sequential', config: { layers: [] } },
+      weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [{ name: 'lstm/kernel', shape: [2, 8], dtype: 'float32' }, { name: 'q', shape: [4], dtype: 'float32', quantization: { dtype: 'uint8', scale: 0.1, min: 0 } }] }],
+    });
+    const shard = new Uint8Array(68).fill(7);
+    const text = new TextEncoder().encode(json);
+    const dec = new TextDecoder();
+    expect(fuzz('model.json', text, (b) => readTfjsWeights(dec.decode(b), [shard], FUZZ_OPTIONS), 5)).toEqual([]);
+    expect(fuzz('shard', shard, (b) => readTfjsWeights(json, [b], FUZZ_OPTIONS), 6)).toEqual([]);
   });
 
   it.each([

@@ -58,6 +58,9 @@ export class Hdf5FormatError extends FileParseError {}
 /** An HDF5 or `.keras` file is valid but is not laid out as Keras writes models/weights. */
 export class KerasFormatError extends FileParseError {}
 
+/** A TF.js `model.json` / weight shards are malformed or inconsistent. */
+export class TfjsFormatError extends FileParseError {}
+
 /**
  * A tensor's element type cannot be represented in tfjs (e.g. complex64), or an int64 value does
  * not fit in int32.

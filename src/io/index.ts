@@ -7,6 +7,7 @@
  * | PyTorch `.pt`/`.pth` (zip and legacy) | {@link loadTorch} (tf tensors), {@link readTorch} (plain) | {@link saveTorch} |
  * | safetensors | {@link loadSafetensors}, {@link readSafetensors} | {@link saveSafetensors} |
  * | Keras `.h5` (1.2 to 3), `.weights.h5`, `.keras` | {@link readKeras} (a neutral {@link KerasFile}) | `writeKeras` in `./node` |
+ * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | (tfjs's own `model.save`) |
  *
  * Every parse failure is a `FileParseError`; the subclasses below say which.
  */
@@ -19,6 +20,8 @@ export { loadSafetensors, readSafetensors, saveSafetensors } from './safetensors
 export type { SafetensorsEntry, SafetensorsFile } from './safetensors';
 export { readKeras } from './keras-reader';
 export type { KerasFile, KerasFileFormat, KerasLayerWeights, KerasWeight } from './keras-file';
+export { readTfjsWeights, tfjsShardPaths } from './tfjs-weights';
+export type { TfjsModelFile, TfjsWeight } from './tfjs-weights';
 export type { FileDtype, RawTensor, TfDtype } from './dtypes';
 export { DEFAULT_LIMITS } from './limits';
 export type { IoLimits, ReadOptions } from './limits';
@@ -30,6 +33,7 @@ export {
   PickleSecurityError,
   SafetensorsFormatError,
   SizeLimitError,
+  TfjsFormatError,
   TorchFormatError,
   TorchScriptArchiveError,
   ZipArchiveError,

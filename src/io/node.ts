@@ -11,6 +11,7 @@
  * ```
  */
 import * as fs from 'fs';
+import * as nodePath from 'path';
 
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -21,6 +22,7 @@ import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras-writer
 import { ReadOptions } from './limits';
 import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors';
 import { TensorLike } from './tensor-like';
+import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs-weights';
 import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch-reader';
 import { TorchFile } from './torch-state';
 import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch-writer';
@@ -90,4 +92,22 @@ export async function writeKeras(file: KerasFile, path?: string, options?: Write
   const bytes = await writeKerasBytes(file, options);
   if (path !== undefined) fs.writeFileSync(pathOf('io.writeKeras', path), bytes);
   return bytes;
+}
+
+/**
+ * A TF.js layers model on disk: `model.json` and the shards its manifest names (resolved next to
+ * it; paths with `..` or absolute paths are refused) -> topology and named weights.
+ */
+export function readTfjs(modelJsonPath: string, options?: ReadOptions): TfjsModelFile {
+  const file = pathOf('io.readTfjs', modelJsonPath);
+  const text = fs.readFileSync(file, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return readTfjsWeights(text, [], options); // reports the JSON error as a TfjsFormatError
+  }
+  const dir = nodePath.dirname(file);
+  const shards = tfjsShardPaths(json).map((p) => bytesOf('io.readTfjs', nodePath.join(dir, p)));
+  return readTfjsWeights(json, shards, options);
 }

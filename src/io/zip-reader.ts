@@ -10,7 +10,7 @@
  */
 import { unzipSync } from 'fflate';
 
-import { LstmBridgeError } from '../errors';
+import { FileParseError, LstmBridgeError } from '../errors';
 import { ZipArchiveError } from './errors';
 import { IoLimits, checkLimit } from './limits';
 
@@ -19,8 +19,12 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
 }
 
-/** Throws unless `name` is a safe relative path inside the archive. */
-export function checkEntryName(where: string, name: string): void {
+/** Throws unless `name` is a safe relative path (inside an archive, or next to a model.json). */
+export function checkEntryName(
+  where: string,
+  name: string,
+  ErrorClass: new (message: string) => FileParseError = ZipArchiveError,
+): void {
   const bad =
     name.length === 0 ||
     name.length > 1024 ||
@@ -30,7 +34,7 @@ export function checkEntryName(where: string, name: string): void {
     name.includes('\0') ||
     name.split('/').some((part) => part === '..');
   if (bad) {
-    throw new ZipArchiveError(`${where}: zip entry name ${JSON.stringify(name.slice(0, 200))} refused: entries must be relative paths without '..', '\\' or NUL`);
+    throw new ErrorClass(`${where}: path ${JSON.stringify(name.slice(0, 200))} refused: it must be a relative path without '..', '\\' or NUL`);
   }
 }
 
