@@ -25,9 +25,13 @@ import { StorageTable, TorchFile, flattenStateDict, materialize } from './torch-
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
 
-/** True when the bytes start with the legacy magic-number pickle (PROTO 2, LONG1 of 10 bytes). */
+/**
+ * True when the bytes start like the legacy format: a pickle (PROTO 2 to 5) whose value, checked
+ * by the reader, is the magic number. Protocol 2 is the default; `torch.save(...,
+ * pickle_protocol=4)` writes the same layout with protocol-4 framing.
+ */
 export function isLegacyTorch(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x80 && bytes[1] === 0x02 && bytes[2] === 0x8a && bytes[3] === 0x0a;
+  return bytes.length >= 4 && bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5;
 }
 
 /** True for a tar archive (PyTorch < 0.4 wrote `torch.save` files as tar). */

@@ -28,6 +28,9 @@ describe('readTorch on files written by real PyTorch', () => {
     'checkpoint.pt',
     'located_cuda.pt',
     'located_mps.pt',
+    'parameters.pt',
+    'protocol4.pt',
+    'protocol4_legacy.pt',
   ])('%s: names in file order, shapes and values exactly as torch.load gives', (file) => {
     expectMatchesTorch(file);
   });
