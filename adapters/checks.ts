@@ -84,3 +84,16 @@ export function isAllZero(t: tf.Tensor): boolean {
 export function tidy<T>(fn: () => T): T {
   return tf.tidy(fn as () => tf.TensorContainer) as T;
 }
+
+/**
+ * The one bias of a single-bias convention from the canonical two: their float32 sum. When one
+ * of them is absent or exactly zero everywhere, the other is copied as is, so that a single bias
+ * that went through a two-bias convention (where it sits beside zeros) comes back bit for bit,
+ * -0 included. Returns `null` when both are absent.
+ */
+export function mergeBiases(bias: tf.Tensor1D | null | undefined, recurrentBias: tf.Tensor1D | null | undefined): tf.Tensor1D | null {
+  if (!bias && !recurrentBias) return null;
+  if (!recurrentBias || (bias && isAllZero(recurrentBias))) return tf.clone(bias as tf.Tensor1D);
+  if (!bias || isAllZero(bias)) return tf.clone(recurrentBias);
+  return tf.add(bias, recurrentBias) as tf.Tensor1D;
+}

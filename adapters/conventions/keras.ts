@@ -15,7 +15,8 @@
  *
  * Keras's layout is the canonical one, so `kernel` and `recurrent_kernel` copy over unchanged.
  * Keras has one bias: canonical -> Keras sums `bias + recurrentBias` (the only step that is not
- * a copy; exact in the function computed, since the step only uses the sum), and Keras ->
+ * a copy; exact in the function computed, since the step only uses the sum; a bias beside an
+ * all-zero one is copied as is), and Keras ->
  * canonical keeps it as `bias` with no `recurrentBias`. Keras has no projection (`proj_size`):
  * converting a projected LSTM throws {@link UnsupportedConversionError}.
  *
@@ -29,7 +30,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, lstmSizes } from '../../src/engine';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize, tidy } from '../checks';
+import { expectOptionalShape, expectShape, gateSize, mergeBiases, tidy } from '../checks';
 
 /** The weights of one Keras LSTM layer (or one direction of a `Bidirectional`). */
 export interface KerasLstmWeights {
@@ -72,12 +73,11 @@ export function canonicalToKeras(w: LstmWeights, where = 'adapters.canonicalToKe
         'a Keras LSTM has no projection, so this layer cannot be expressed exactly',
     );
   }
-  return tidy(() => {
-    let bias: tf.Tensor1D | null = null;
-    if (w.bias && w.recurrentBias) bias = tf.add(w.bias, w.recurrentBias) as tf.Tensor1D;
-    else if (w.bias ?? w.recurrentBias) bias = tf.clone((w.bias ?? w.recurrentBias) as tf.Tensor1D);
-    return { kernel: tf.clone(w.kernel), recurrent_kernel: tf.clone(w.recurrentKernel), bias };
-  });
+  return tidy(() => ({
+    kernel: tf.clone(w.kernel),
+    recurrent_kernel: tf.clone(w.recurrentKernel),
+    bias: mergeBiases(w.bias, w.recurrentBias),
+  }));
 }
 
 /** `[kernel, recurrent_kernel, bias?]`, the order of Keras `get_weights()` / `set_weights()`. */

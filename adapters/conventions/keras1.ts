@@ -35,7 +35,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, lstmSizes } from '../../src/engine';
 import { ConfigError, ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectShape, gateSize, tidy } from '../checks';
+import { expectShape, gateSize, mergeBiases, tidy } from '../checks';
 import { GateBlocks, joinGates, splitGates } from '../gate-blocks';
 
 /** Keras 1 per-gate arrays (`consume_less='cpu'` or `'mem'`). */
@@ -147,7 +147,7 @@ export function canonicalToKeras1(
     );
   }
   return tidy(() => {
-    const b = (w.bias && w.recurrentBias ? tf.add(w.bias, w.recurrentBias) : (w.bias ?? w.recurrentBias ?? tf.zeros([4 * U]))) as tf.Tensor1D;
+    const b = mergeBiases(w.bias, w.recurrentBias) ?? (tf.zeros([4 * U]) as tf.Tensor1D);
     if (consumeLess === 'gpu') {
       return { W: tf.clone(w.kernel), U: tf.clone(w.recurrentKernel), b: tf.clone(b) };
     }

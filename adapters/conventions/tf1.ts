@@ -34,7 +34,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, ifgoToIjfo, ijfoToIfgo, lstmSizes } from '../../src/engine';
 import { ConfigError, ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize, tidy } from '../checks';
+import { expectOptionalShape, expectShape, gateSize, mergeBiases, tidy } from '../checks';
 
 /** The variables of one TF1 LSTM cell. */
 export interface Tf1LstmWeights {
@@ -131,7 +131,7 @@ export function canonicalToTf1(w: LstmWeights, options: Tf1Options = {}, where =
   const forgetBias = checkOptions(options, where);
   const { hiddenSize: H } = lstmSizes(w, where);
   return tidy(() => {
-    const bias = w.bias && w.recurrentBias ? tf.add(w.bias, w.recurrentBias) : (w.bias ?? w.recurrentBias ?? tf.zeros([4 * H]));
+    const bias = mergeBiases(w.bias, w.recurrentBias) ?? tf.zeros([4 * H]);
     return {
       kernel: ifgoToIjfo(tf.concat([w.kernel, w.recurrentKernel], 0), 1) as tf.Tensor2D,
       bias: ifgoToIjfo(shiftForget(bias as tf.Tensor1D, -forgetBias)),
