@@ -23,3 +23,4 @@ export * from './states';
 export * from './masks';
 export * from './onnx-layout';
 export * from './onnx-attributes';
+export * from './stacks';
