@@ -9,7 +9,7 @@
  * `UnsupportedConversionError` saying why; a wrong shape throws `ShapeError` naming the weight,
  * the expected and the received shape.
  */
-export * from './checks';
+export { disposeWeights } from './checks';
 export * from './gate-blocks';
 export * from './conventions/torch';
 export * from './conventions/keras';

@@ -31,7 +31,7 @@ describe('TF1 weights and tf.basicLSTMCell', () => {
         let engineState = tf1StateToKeras(tf1State);
         for (let t = 0; t < T; t++) {
           const [c, h] = tf1State;
-          const nextTf1 = tf.basicLSTMCell(forgetBias, tf1.kernel, tf1.bias, xs[t], c, h) as [tf.Tensor2D, tf.Tensor2D];
+          const nextTf1 = tf.basicLSTMCell(forgetBias, tf1.kernel as tf.Tensor2D, tf1.bias as tf.Tensor1D, xs[t], c, h) as [tf.Tensor2D, tf.Tensor2D];
           const nextEngine = lstmCellStep(xs[t], engineState, canonical);
           expectClose(nextEngine[0], nextTf1[1], 1e-5, 0, `h at step ${t}`);
           expectClose(nextEngine[1], nextTf1[0], 1e-5, 0, `c at step ${t}`);
@@ -60,7 +60,7 @@ describe('TF1 weights and tf.basicLSTMCell', () => {
         let state = kerasStateToTf1([tf.zeros([N, s.H]), tf.zeros([N, s.H])] as [tf.Tensor2D, tf.Tensor2D]);
         const hs: tf.Tensor[] = [];
         for (let t = 0; t < T; t++) {
-          const next = tf.basicLSTMCell(forgetBias, tf1.kernel, tf1.bias as tf.Tensor1D, xs[t], state[0], state[1]) as [tf.Tensor2D, tf.Tensor2D];
+          const next = tf.basicLSTMCell(forgetBias, tf1.kernel as tf.Tensor2D, tf1.bias as tf.Tensor1D, xs[t], state[0], state[1]) as [tf.Tensor2D, tf.Tensor2D];
           if (t > 0) tf.dispose(state[0]);
           else tf.dispose(state);
           state = next;

@@ -47,11 +47,11 @@ import { joinGates, mapGates, splitGates } from '../gate-blocks';
 /** The three weights of a Keras 2 `CuDNNLSTM` layer, as saved. */
 export interface CudnnLstmWeights {
   /** (I, 4U), cuDNN layout per gate block (see the module table). */
-  readonly kernel: tf.Tensor2D;
+  readonly kernel: tf.Tensor;
   /** (U, 4U), each gate block transposed with respect to Keras `LSTM`. */
-  readonly recurrent_kernel: tf.Tensor2D;
+  readonly recurrent_kernel: tf.Tensor;
   /** (8U): input biases i, f, c, o then recurrent biases i, f, c, o. */
-  readonly bias: tf.Tensor1D;
+  readonly bias: tf.Tensor;
 }
 
 /** Sizes of a flat cuDNN parameter buffer. */

@@ -35,11 +35,11 @@ import { expectOptionalShape, expectShape, gateSize, mergeBiases, tidy } from '.
 /** The weights of one Keras LSTM layer (or one direction of a `Bidirectional`). */
 export interface KerasLstmWeights {
   /** (I, 4U), gates i, f, c, o along the columns. */
-  readonly kernel: tf.Tensor2D;
+  readonly kernel: tf.Tensor;
   /** (U, 4U). */
-  readonly recurrent_kernel: tf.Tensor2D;
+  readonly recurrent_kernel: tf.Tensor;
   /** (4U); absent with `use_bias=False`. */
-  readonly bias?: tf.Tensor1D | null;
+  readonly bias?: tf.Tensor | null;
 }
 
 /**
@@ -52,9 +52,9 @@ export function kerasToCanonical(w: KerasLstmWeights, where = 'adapters.kerasToC
   expectShape(w.recurrent_kernel, [U, 4 * U], 'recurrent_kernel', where);
   expectOptionalShape(w.bias, [4 * U], 'bias', where);
   return tidy(() => ({
-    kernel: tf.clone(w.kernel),
-    recurrentKernel: tf.clone(w.recurrent_kernel),
-    bias: w.bias ? tf.clone(w.bias) : null,
+    kernel: tf.clone(w.kernel) as tf.Tensor2D,
+    recurrentKernel: tf.clone(w.recurrent_kernel) as tf.Tensor2D,
+    bias: w.bias ? (tf.clone(w.bias) as tf.Tensor1D) : null,
     recurrentBias: null,
     projection: null,
   }));

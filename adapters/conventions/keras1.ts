@@ -40,28 +40,28 @@ import { GateBlocks, joinGates, splitGates } from '../gate-blocks';
 
 /** Keras 1 per-gate arrays (`consume_less='cpu'` or `'mem'`). */
 export interface Keras1PerGateLstmWeights {
-  readonly W_i: tf.Tensor2D;
-  readonly U_i: tf.Tensor2D;
-  readonly b_i: tf.Tensor1D;
-  readonly W_c: tf.Tensor2D;
-  readonly U_c: tf.Tensor2D;
-  readonly b_c: tf.Tensor1D;
-  readonly W_f: tf.Tensor2D;
-  readonly U_f: tf.Tensor2D;
-  readonly b_f: tf.Tensor1D;
-  readonly W_o: tf.Tensor2D;
-  readonly U_o: tf.Tensor2D;
-  readonly b_o: tf.Tensor1D;
+  readonly W_i: tf.Tensor;
+  readonly U_i: tf.Tensor;
+  readonly b_i: tf.Tensor;
+  readonly W_c: tf.Tensor;
+  readonly U_c: tf.Tensor;
+  readonly b_c: tf.Tensor;
+  readonly W_f: tf.Tensor;
+  readonly U_f: tf.Tensor;
+  readonly b_f: tf.Tensor;
+  readonly W_o: tf.Tensor;
+  readonly U_o: tf.Tensor;
+  readonly b_o: tf.Tensor;
 }
 
 /** Keras 1 fused arrays (`consume_less='gpu'`), gates i, f, c, o. */
 export interface Keras1FusedLstmWeights {
   /** (I, 4U) */
-  readonly W: tf.Tensor2D;
+  readonly W: tf.Tensor;
   /** (U, 4U) */
-  readonly U: tf.Tensor2D;
+  readonly U: tf.Tensor;
   /** (4U) */
-  readonly b: tf.Tensor1D;
+  readonly b: tf.Tensor;
 }
 
 export type Keras1LstmWeights = Keras1PerGateLstmWeights | Keras1FusedLstmWeights;
@@ -94,9 +94,9 @@ export function keras1ToCanonical(w: Keras1LstmWeights, where = 'adapters.keras1
     expectShape(w.U, [U, 4 * U], 'U', where);
     expectShape(w.b, [4 * U], 'b', where);
     return tidy(() => ({
-      kernel: tf.clone(w.W),
-      recurrentKernel: tf.clone(w.U),
-      bias: tf.clone(w.b),
+      kernel: tf.clone(w.W) as tf.Tensor2D,
+      recurrentKernel: tf.clone(w.U) as tf.Tensor2D,
+      bias: tf.clone(w.b) as tf.Tensor1D,
       recurrentBias: null,
       projection: null,
     }));

@@ -37,13 +37,13 @@ import { expectOptionalShape, expectShape, gateSize, isAllZero, tidy } from '../
 /** The weight inputs of one ONNX `LSTM` node. */
 export interface OnnxLstmWeights {
   /** (D, 4H, I), gates i, o, f, c along axis 1. */
-  readonly W: tf.Tensor3D;
+  readonly W: tf.Tensor;
   /** (D, 4H, H). */
-  readonly R: tf.Tensor3D;
+  readonly R: tf.Tensor;
   /** (D, 8H) = Wb ‖ Rb, each i, o, f, c; absent means zeros. */
-  readonly B?: tf.Tensor2D | null;
+  readonly B?: tf.Tensor | null;
   /** (D, 3H) peepholes i, o, f; absent means none. */
-  readonly P?: tf.Tensor2D | null;
+  readonly P?: tf.Tensor | null;
 }
 
 /**

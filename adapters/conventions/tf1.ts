@@ -39,15 +39,15 @@ import { expectOptionalShape, expectShape, gateSize, mergeBiases, tidy } from '.
 /** The variables of one TF1 LSTM cell. */
 export interface Tf1LstmWeights {
   /** (I + H_out, 4H): x rows then h rows, gates i, j, f, o along the columns. */
-  readonly kernel: tf.Tensor2D;
+  readonly kernel: tf.Tensor;
   /** (4H), i, j, f, o. */
-  readonly bias: tf.Tensor1D;
+  readonly bias: tf.Tensor;
   /** (H, P): `projection/kernel` of `LSTMCell(num_proj=P)`. */
-  readonly projection?: tf.Tensor2D | null;
+  readonly projection?: tf.Tensor | null;
   /** Peephole variables of `LSTMCell(use_peepholes=True)`: not convertible; present means an error. */
-  readonly w_f_diag?: tf.Tensor1D | null;
-  readonly w_i_diag?: tf.Tensor1D | null;
-  readonly w_o_diag?: tf.Tensor1D | null;
+  readonly w_f_diag?: tf.Tensor | null;
+  readonly w_i_diag?: tf.Tensor | null;
+  readonly w_o_diag?: tf.Tensor | null;
 }
 
 /** Options of the TF1 conversions: the cell's constructor arguments that affect the step. */
@@ -101,9 +101,9 @@ export function tf1ToCanonical(w: Tf1LstmWeights, options: Tf1Options = {}, wher
   expectShape(w.bias, [null], 'bias', where);
   const H = gateSize(w.bias, 0, 4, 'bias', '4 * num_units', where);
   expectOptionalShape(w.projection, [H, null], 'projection', where);
-  const Hout = w.projection ? w.projection.shape[1] : H;
+  const Hout = w.projection ? (w.projection.shape[1] as number) : H;
   expectShape(w.kernel, [null, 4 * H], 'kernel', where);
-  const I = w.kernel.shape[0] - Hout;
+  const I = (w.kernel.shape[0] as number) - Hout;
   if (I < 1) {
     throw new ShapeError(
       `${where}: kernel expected [I + ${Hout}, ${4 * H}] with I >= 1 (x rows then h rows), got ${formatShape(w.kernel.shape)}`,
@@ -114,9 +114,9 @@ export function tf1ToCanonical(w: Tf1LstmWeights, options: Tf1Options = {}, wher
     return {
       kernel: ijfoToIfgo(xRows, 1),
       recurrentKernel: ijfoToIfgo(hRows, 1),
-      bias: shiftForget(ijfoToIfgo(w.bias), forgetBias),
+      bias: shiftForget(ijfoToIfgo(w.bias as tf.Tensor1D), forgetBias),
       recurrentBias: null,
-      projection: w.projection ? tf.clone(w.projection) : null,
+      projection: w.projection ? (tf.clone(w.projection) as tf.Tensor2D) : null,
     };
   });
 }

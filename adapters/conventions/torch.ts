@@ -32,15 +32,15 @@ import { expectOptionalShape, expectShape, gateSize, tidy } from '../checks';
 /** The weights of one PyTorch LSTM layer and direction (keys without the `_l{k}` suffix). */
 export interface TorchLstmWeights {
   /** (4H, I), gates i, f, g, o along the rows. */
-  readonly weight_ih: tf.Tensor2D;
+  readonly weight_ih: tf.Tensor;
   /** (4H, H_out). */
-  readonly weight_hh: tf.Tensor2D;
+  readonly weight_hh: tf.Tensor;
   /** (4H); absent when the module was built with `bias=False`. */
-  readonly bias_ih?: tf.Tensor1D | null;
+  readonly bias_ih?: tf.Tensor | null;
   /** (4H); present exactly when `bias_ih` is. */
-  readonly bias_hh?: tf.Tensor1D | null;
+  readonly bias_hh?: tf.Tensor | null;
   /** (P, H), only with `proj_size > 0`. */
-  readonly weight_hr?: tf.Tensor2D | null;
+  readonly weight_hr?: tf.Tensor | null;
 }
 
 /**
