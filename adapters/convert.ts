@@ -14,7 +14,9 @@
  * | `keras1` | Keras 1 per-gate `W_i, U_i, b_i, ...` or fused `W, U, b` | `./conventions/keras1` |
  *
  * Exactness: every weight is copied bit for bit, except that two biases become one when the
- * target has a single bias (`keras`, `tf1`, `keras1`: their sum) and that `tf1` adds or
+ * target has a single bias (`keras`, `tf1`, `keras1`: their float32 sum; a bias beside an
+ * all-zero one is copied as is, so a single bias survives a trip through a two-bias convention
+ * bit for bit) and that `tf1` adds or
  * subtracts its runtime `forget_bias` on the forget block (float rounding). A conversion that
  * cannot be exact (projection or peepholes where the target has none) throws
  * `UnsupportedConversionError`.

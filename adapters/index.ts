@@ -11,6 +11,7 @@
  */
 export { disposeWeights } from './checks';
 export * from './gate-blocks';
+export * from './gate-orders';
 export * from './conventions/torch';
 export * from './conventions/keras';
 export * from './conventions/onnx';
