@@ -11,7 +11,7 @@
  * | argument kind | string names accepted (tfjs camelCase or Keras snake_case) |
  * |---|---|
  * | initializer | zeros, ones, glorotUniform / glorot_uniform, glorotNormal, heNormal, heUniform, leCunNormal / lecun_normal, leCunUniform, orthogonal, randomNormal, randomUniform, truncatedNormal, identity, varianceScaling |
- * | regularizer | l1 (l1 = 0.01), l2 (l2 = 0.01), l1l2 / l1_l2 (l1 = l2 = 0.01, tfjs' defaults) |
+ * | regularizer | l1 (l1 = 0.01, Keras' default), l2 (l2 = 0.01, Keras' default), l1l2 / l1_l2 (l1 = l2 = 0.01, tfjs' default; Keras 3's `L1L2()` defaults to 0, so pass an object for exact values) |
  * | constraint | maxNorm / max_norm, minMaxNorm / min_max_norm, nonNeg / non_neg, unitNorm / unit_norm |
  */
 import * as tf from '@tensorflow/tfjs-core';

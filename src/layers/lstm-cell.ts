@@ -21,7 +21,7 @@ import type { Shape } from '@tensorflow/tfjs-layers';
 import { LstmWeights, lstmCellStep } from '../engine';
 import { ConfigError } from '../errors';
 import { CellConfig } from './config';
-import { constrainAssignments } from './constrained-variable';
+import { constrainUpdates } from './constrained-variable';
 import { SeedStream, dropoutMask } from './dropout';
 import { Constraint, Initializer, Regularizer, serializeObject } from './identifiers';
 
@@ -122,7 +122,7 @@ export class LSTMCell {
     constraint: Constraint | null,
   ): LayerVariable {
     const weight = addWeight(name, shape, initializer, regularizer);
-    if (constraint) constrainAssignments(weight.read() as tf.Variable, constraint);
+    if (constraint) constrainUpdates(weight, constraint);
     return weight;
   }
 

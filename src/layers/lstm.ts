@@ -85,8 +85,6 @@ export class LSTM extends tfl.layers.Layer {
 
   private fixedBatchSize: number | null = null;
   private stateTensors: [tf.Tensor2D, tf.Tensor2D] | null = null;
-  /** States of earlier training calls, still needed by the backward pass; disposed next call. */
-  private retiredStates: tf.Tensor[] = [];
   /** Outputs of training calls since the activity loss was last computed. */
   private activityOutputs: tf.Tensor[] = [];
   private weightScope = '';
@@ -206,7 +204,6 @@ export class LSTM extends tfl.layers.Layer {
         `${this.where}: stateful layer expected batch size ${this.fixedBatchSize}, got input ${formatShape(x.shape)}`,
       );
     }
-    this.disposeRetiredStates();
     const initial = states ?? (this.stateful ? this.stateTensors : null);
     const U = this.units;
 
@@ -240,7 +237,8 @@ export class LSTM extends tfl.layers.Layer {
       };
     });
 
-    if (newStates.length > 0) this.replaceStates(newStates as [tf.Tensor2D, tf.Tensor2D], training && initial === this.stateTensors);
+    // The old states can go at once: a gradient tape keeps its own copies of what it needs.
+    if (newStates.length > 0) this.replaceStates(newStates as [tf.Tensor2D, tf.Tensor2D]);
     if (training && this.activityRegularization) this.activityOutputs.push(...outputs);
     return this.returnState ? outputs : outputs[0];
   }
@@ -261,25 +259,16 @@ export class LSTM extends tfl.layers.Layer {
     const next = list
       ? (list.map((s) => tf.keep(tf.clone(s))) as [tf.Tensor2D, tf.Tensor2D])
       : this.zeroStates(this.fixedBatchSize);
-    this.disposeRetiredStates();
-    this.replaceStates(next, false);
+    this.replaceStates(next);
   }
 
   private zeroStates(batch: number): [tf.Tensor2D, tf.Tensor2D] {
     return [tf.keep(tf.zeros([batch, this.units])), tf.keep(tf.zeros([batch, this.units]))];
   }
 
-  private replaceStates(next: [tf.Tensor2D, tf.Tensor2D], keepOld: boolean): void {
-    const old = this.stateTensors;
+  private replaceStates(next: [tf.Tensor2D, tf.Tensor2D]): void {
+    tf.dispose(this.stateTensors ?? []);
     this.stateTensors = next;
-    if (!old) return;
-    if (keepOld) this.retiredStates.push(...old);
-    else tf.dispose(old);
-  }
-
-  private disposeRetiredStates(): void {
-    tf.dispose(this.retiredStates);
-    this.retiredStates = [];
   }
 
   /** Sum of the activity regularizer over the outputs of training calls since the last time. */
@@ -303,7 +292,6 @@ export class LSTM extends tfl.layers.Layer {
   disposeStates(): void {
     tf.dispose(this.stateTensors ?? []);
     this.stateTensors = null;
-    this.disposeRetiredStates();
   }
 
   protected override disposeWeights(): number {
