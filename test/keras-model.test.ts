@@ -123,6 +123,24 @@ describe('functional models', () => {
     const loaded = await tfl.loadLayersModel(fileSystem(path.join(dir, 'model.json')));
     (loaded.predict([xs, ...s]) as tf.Tensor[]).forEach((p, k) => expectClose(p, predicted[k], 0, 0, `loaded ${k}`));
   });
+
+  it('wires a Bidirectional\'s four initial states as model inputs, and saves and loads them', async () => {
+    const x = tfl.input({ shape: [5, 3] });
+    const states = [0, 1, 2, 3].map(() => tfl.input({ shape: [4] }));
+    const bi = bidirectional({ layer: lstm({ units: 4, returnSequences: true, returnState: true }), mergeMode: 'sum' });
+    const outputs = bi.apply(x, { initialState: states }) as tfl.SymbolicTensor[];
+    expect(outputs.map((o) => o.shape)).toEqual([[null, 5, 4], [null, 4], [null, 4], [null, 4], [null, 4]]);
+    const model = tfl.model({ inputs: [x, ...states], outputs });
+    const xs = randomTensor([2, 5, 3], 20);
+    const s = [0, 1, 2, 3].map((k) => randomTensor([2, 4], 21 + k));
+    const predicted = model.predict([xs, ...s]) as tf.Tensor[];
+    const eager = bi.apply(xs, { initialState: s }) as tf.Tensor[];
+    predicted.forEach((p, k) => expectClose(p, eager[k], 0, 0, `output ${k}`));
+    const dir = tmpDir();
+    await model.save(fileSystem(dir));
+    const loaded = await tfl.loadLayersModel(fileSystem(dir));
+    (loaded.predict([xs, ...s]) as tf.Tensor[]).forEach((p, k) => expectClose(p, predicted[k], 0, 0, `loaded ${k}`));
+  });
 });
 
 describe('training', () => {
@@ -155,9 +173,14 @@ describe('training', () => {
     const single = tfl.sequential({
       layers: [lstm({ units: 6, activityRegularizer: tfl.regularizers.l2({ l2: 0.1 }), inputShape: [5, 3] })],
     });
+    // Each half regularizes its own output; with concat the merged output holds both.
+    const halves = tfl.sequential({
+      layers: [bidirectional({ layer: lstm({ units: 3, activityRegularizer: tfl.regularizers.l2({ l2: 0.2 }) }), inputShape: [5, 3] })],
+    });
     for (const [m, penalty] of [
       [model, () => tf.add(tf.mul(0.05, tf.sum(tf.square(model.getWeights()[0]))), tf.mul(0.05, tf.sum(tf.square(model.getWeights()[3]))))],
       [single, () => tf.mul(0.1, tf.sum(tf.square(single.predict(x) as tf.Tensor)))],
+      [halves, () => tf.mul(0.2, tf.sum(tf.square(halves.predict(x) as tf.Tensor)))],
     ] as const) {
       m.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
       const mse = tf.losses.meanSquaredError(y, m.predict(x) as tf.Tensor).dataSync()[0];

@@ -11,8 +11,10 @@
  * | `unitForgetBias` | `true` | off |
  * | `timeMajor`, `zeroOutputForMask`, `seed` | supported | absent |
  * | `unroll` | accepted, no numerical effect | warns and ignores |
- * | `activityRegularizer` | applied in `fit` | throws at call time |
- * | weight constraints | applied after every optimizer step | applied only by `setWeights` |
+ * | weight regularizers | added to the loss in `fit` | kept on the cell; never reach the model's loss |
+ * | `activityRegularizer` | added to the loss in `fit` (every output, as Keras 3) | accepted and ignored |
+ * | weight constraints | applied after every optimizer step | applied only by `setWeights` / loading |
+ * | masked step before the first valid one | zeros (Keras TF backend) | repeats the initial h |
  *
  * Activations by name: `'tanh'`, `'sigmoid'`, `'hardSigmoid'` / `'hard_sigmoid'` (Keras 2 and
  * tfjs: clip(0.2x + 0.5, 0, 1)), `'hardSigmoidKeras3'` (Keras 3's `hard_sigmoid`:
@@ -22,6 +24,11 @@
  * Unknown keys are an error (no option is accepted and ignored). `implementation` (1 or 2) and
  * `unroll` are accepted for compatibility with real configs and change nothing numerically:
  * every implementation runs the same engine.
+ *
+ * Dropout: one input mask (N, F) and one recurrent mask (N, U) per call, shared by the four
+ * gates and fixed across time, drawn only when `training` (tf.keras' implementation 2 and
+ * tfjs-layers; Keras 3 draws one mask per gate when `recurrent_dropout` > 0). Rates must be in
+ * [0, 1): Keras silently skips dropout at a rate of 1, so 1 is rejected here.
  */
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 
