@@ -5,23 +5,17 @@
  * leaks across predict/fit.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { randomLstmWeights } from './helpers/layers';
 import { expectClose, randomTensor, tf } from './helpers/tf';
+import { tmpDirs } from './helpers/tmp';
 import { fileSystem } from '../src/io/fs-handler';
 import { Bidirectional, LSTM, bidirectional, lstm } from '../src/layers';
 
-const tmpDirs: string[] = [];
-function tmpDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-keras-'));
-  tmpDirs.push(dir);
-  return dir;
-}
-afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmpDir = tmpDirs('lstm-bridge-keras-');
 
 function summaryLines(model: tfl.LayersModel): string[] {
   const lines: string[] = [];

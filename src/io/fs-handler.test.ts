@@ -1,20 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
+import { tmpDirs } from '../../test/helpers/tmp';
 import { FileParseError } from '../errors';
 import { fileSystem } from './fs-handler';
 
-const dirs: string[] = [];
-function tmpDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-fs-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmpDir = tmpDirs('lstm-bridge-fs-');
 
 function smallModel(): tfl.Sequential {
   const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4] }), tfl.layers.dense({ units: 2 })] });

@@ -140,6 +140,9 @@ describe('layers.Bidirectional', () => {
     expect(
       () => new Bidirectional({ layer: lstm({ units: 2 }), backwardLayer: lstm({ units: 2, goBackwards: true, returnSequences: true }) }),
     ).toThrow(/must agree on returnSequences/);
+    expect(
+      () => new Bidirectional({ layer: lstm({ units: 2 }), backwardLayer: lstm({ units: 3, goBackwards: true }), mergeMode: 'sum' }),
+    ).toThrow(/mergeMode 'sum' needs forward and backward layers of the same units, got 2 and 3/);
     expect(() => new Bidirectional({ layer: lstm({ units: 2 }), foo: 1 } as never)).toThrow(/unknown argument\(s\) foo/);
     const bi = new Bidirectional({ layer: lstm({ units: 2 }), name: 'b' });
     expect(() => bi.apply(tf.zeros([N, F]))).toThrow(ShapeError);

@@ -34,11 +34,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
-import type { LayerVariable, Shape, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 import type { Kwargs, RegularizerFn } from '@tensorflow/tfjs-layers/dist/types';
 
 import { ConfigError } from '../errors';
-import { AnyTensor, checkSequenceShape, pickMask, splitInputs } from './call-args';
+import { AnyTensor, LayerInputs, checkSequenceShape, firstShape, pickMask, splitInputs } from './call-args';
 import { LAYER_KEYS, checkKeys, resolveLayerArgs } from './config';
 import { LSTM } from './lstm';
 import { defaultLayerName } from './names';
@@ -56,12 +56,6 @@ export interface BidirectionalArgs extends LayerArgs {
   mergeMode?: MergeMode;
   /** Optional backward half, used as is. */
   backwardLayer?: LSTM | null;
-}
-
-type LayerInputs = tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[];
-
-function firstShape(inputShape: Shape | Shape[]): Shape {
-  return Array.isArray(inputShape[0]) ? (inputShape[0] as Shape) : (inputShape as Shape);
 }
 
 function withoutPrefix(name: string, prefix: string): string {
@@ -114,9 +108,9 @@ export class Bidirectional extends tfl.layers.Layer {
     this.backwardLayer =
       backward ??
       copyLstm(layer, { name: `backward_${withoutPrefix(layer.name, 'backward_')}`, goBackwards: !layer.goBackwards });
+    this.mergeMode = mergeMode as MergeMode;
     this.verifyHalves(where);
     for (const half of [this.forwardLayer, this.backwardLayer]) half.zeroOutputForMask = half.returnSequences;
-    this.mergeMode = mergeMode as MergeMode;
     this.returnSequences = layer.returnSequences;
     this.returnState = layer.returnState;
     this.timeMajor = layer.timeMajor;
@@ -136,6 +130,11 @@ export class Bidirectional extends tfl.layers.Layer {
       if (f[key] !== b[key]) {
         throw new ConfigError(`${where}: forward and backward layers must agree on ${key}, got ${f[key]} and ${b[key]}`);
       }
+    }
+    if (this.mergeMode !== 'concat' && this.mergeMode !== null && f.units !== b.units) {
+      throw new ConfigError(
+        `${where}: mergeMode '${this.mergeMode}' needs forward and backward layers of the same units, got ${f.units} and ${b.units}`,
+      );
     }
   }
 

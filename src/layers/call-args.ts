@@ -18,6 +18,14 @@ import { ConfigError, ShapeError, formatShape } from '../errors';
 /** A concrete or symbolic tensor: anything with a shape. */
 export type AnyTensor = tf.Tensor | SymbolicTensor;
 
+/** What tfjs-layers' `Layer.apply` takes and returns. */
+export type LayerInputs = tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[];
+
+/** The sequence's shape among the input shapes tfjs hands to `build`/`computeOutputShape`. */
+export function firstShape(inputShape: Shape | Shape[]): Shape {
+  return Array.isArray(inputShape[0]) ? (inputShape[0] as Shape) : (inputShape as Shape);
+}
+
 /** Inputs split into the sequence and the initial states (possibly none). */
 export interface SplitInputs<T extends AnyTensor> {
   readonly sequence: T;

@@ -30,17 +30,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Shape, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { Shape } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 
 import { lstmLayer } from '../engine';
 import { ConfigError, ShapeError, formatShape } from '../errors';
 import {
   AnyTensor,
+  LayerInputs,
   batchAndTime,
   checkMask,
   checkSequenceShape,
   checkStates,
+  firstShape,
   pickMask,
   splitInputs,
 } from './call-args';
@@ -58,13 +60,7 @@ import { Regularizer, serializeObject } from './identifiers';
 import { LSTMCell } from './lstm-cell';
 import { defaultLayerName } from './names';
 
-type LayerInputs = tf.Tensor | tf.Tensor[] | SymbolicTensor | SymbolicTensor[];
-
 const STATE_NAMES = ['h', 'c'] as const;
-
-function firstShape(inputShape: Shape | Shape[]): Shape {
-  return Array.isArray(inputShape[0]) ? (inputShape[0] as Shape) : (inputShape as Shape);
-}
 
 /** Keras' `LSTM` layer on the lstm-bridge engine. See the module documentation. */
 export class LSTM extends tfl.layers.Layer {
