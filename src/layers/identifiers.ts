@@ -41,18 +41,18 @@ interface NamedEntry {
 const INITIALIZER_NAMES: Record<string, NamedEntry> = {
   zeros: { className: 'Zeros', config: {} },
   ones: { className: 'Ones', config: {} },
-  glorotuniform: { className: 'GlorotUniform', config: {} },
-  glorotnormal: { className: 'GlorotNormal', config: {} },
-  henormal: { className: 'HeNormal', config: {} },
-  heuniform: { className: 'HeUniform', config: {} },
-  lecunnormal: { className: 'LeCunNormal', config: {} },
-  lecununiform: { className: 'LeCunUniform', config: {} },
+  glorotUniform: { className: 'GlorotUniform', config: {} },
+  glorotNormal: { className: 'GlorotNormal', config: {} },
+  heNormal: { className: 'HeNormal', config: {} },
+  heUniform: { className: 'HeUniform', config: {} },
+  leCunNormal: { className: 'LeCunNormal', config: {} },
+  leCunUniform: { className: 'LeCunUniform', config: {} },
   orthogonal: { className: 'Orthogonal', config: {} },
-  randomnormal: { className: 'RandomNormal', config: {} },
-  randomuniform: { className: 'RandomUniform', config: {} },
-  truncatednormal: { className: 'TruncatedNormal', config: {} },
+  randomNormal: { className: 'RandomNormal', config: {} },
+  randomUniform: { className: 'RandomUniform', config: {} },
+  truncatedNormal: { className: 'TruncatedNormal', config: {} },
   identity: { className: 'Identity', config: {} },
-  variancescaling: { className: 'VarianceScaling', config: {} },
+  varianceScaling: { className: 'VarianceScaling', config: {} },
 };
 
 const REGULARIZER_NAMES: Record<string, NamedEntry> = {
@@ -62,10 +62,10 @@ const REGULARIZER_NAMES: Record<string, NamedEntry> = {
 };
 
 const CONSTRAINT_NAMES: Record<string, NamedEntry> = {
-  maxnorm: { className: 'MaxNorm', config: {} },
-  minmaxnorm: { className: 'MinMaxNorm', config: {} },
-  nonneg: { className: 'NonNeg', config: {} },
-  unitnorm: { className: 'UnitNorm', config: {} },
+  maxNorm: { className: 'MaxNorm', config: {} },
+  minMaxNorm: { className: 'MinMaxNorm', config: {} },
+  nonNeg: { className: 'NonNeg', config: {} },
+  unitNorm: { className: 'UnitNorm', config: {} },
 };
 
 const NAMES: Record<Kind, Record<string, NamedEntry>> = {
@@ -107,10 +107,12 @@ function fromClassName<T>(kind: Kind, className: string, config: tf.serializatio
 function resolve<T>(kind: Kind, value: unknown, argName: string, where: string): T | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') {
-    const entry = NAMES[kind][normalizeName(value)];
+    const names = NAMES[kind];
+    const key = Object.keys(names).find((name) => normalizeName(name) === normalizeName(value));
+    const entry = key === undefined ? undefined : names[key];
     if (!entry) {
       throw new ConfigError(
-        `${where}: ${argName} expected one of ${Object.keys(NAMES[kind]).join(', ')} (any case, _ allowed), ` +
+        `${where}: ${argName} expected one of ${Object.keys(names).join(', ')} (or their snake_case spellings), ` +
           `got ${JSON.stringify(value)}`,
       );
     }
