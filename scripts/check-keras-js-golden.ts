@@ -1,0 +1,85 @@
+/**
+ * Optional acceptance check (not part of `npm test`): runs `layers.LSTM` / `layers.Bidirectional`
+ * on the Keras 2.0 golden vectors that keras-js recorded from real Keras
+ * (`../shared/acceptance/keras-js-golden/{LSTM,Bidirectional_LSTM}.json`, not in this repo), and
+ * prints the largest difference per case. The layer arguments of each case are the ones in
+ * keras-js' notebooks (`notebooks/layers/recurrent/LSTM.ipynb`, `wrappers/Bidirectional.ipynb`);
+ * stateful cases ran `predict` twice and recorded the second result. Inputs, weights and
+ * outputs are rounded to 6 decimals there, hence the tolerance of 2e-5.
+ *
+ * Usage: npx ts-node --transpile-only scripts/check-keras-js-golden.ts [dir]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+
+import { Bidirectional, LSTM, LSTMArgs } from '../src/layers';
+
+interface Arr {
+  data: number[];
+  shape: number[];
+}
+interface GoldenCase {
+  input: Arr;
+  weights: Arr[];
+  expected: Arr;
+}
+
+const HS = { units: 4, activation: 'tanh', recurrentActivation: 'hard_sigmoid' } as const;
+
+/** keras-js' LSTM cases: the layer arguments, and whether predict ran twice (stateful). */
+const LSTM_CASES: Record<string, LSTMArgs> = {
+  'recurrent.LSTM.0': { ...HS },
+  'recurrent.LSTM.1': { units: 5, activation: 'sigmoid', recurrentActivation: 'sigmoid' },
+  'recurrent.LSTM.2': { ...HS, returnSequences: true },
+  'recurrent.LSTM.3': { ...HS, goBackwards: true },
+  'recurrent.LSTM.4': { ...HS, returnSequences: true, goBackwards: true },
+  'recurrent.LSTM.5': { ...HS, stateful: true },
+  'recurrent.LSTM.6': { ...HS, returnSequences: true, stateful: true },
+  'recurrent.LSTM.7': { ...HS, goBackwards: true, stateful: true },
+  'recurrent.LSTM.8': { ...HS, useBias: true, returnSequences: true, goBackwards: true, stateful: true },
+};
+
+const TOLERANCE = 2e-5;
+
+function maxDiff(a: tf.Tensor, b: Arr): number {
+  const x = a.dataSync();
+  if (x.length !== b.data.length) return Infinity;
+  return b.data.reduce((m, v, k) => Math.max(m, Math.abs(x[k] - v)), 0);
+}
+
+function run(layer: LSTM | Bidirectional, c: GoldenCase, twice: boolean): number {
+  const x = tf.tensor(c.input.data, [1, ...c.input.shape]);
+  tf.dispose(layer.apply(x) as tf.Tensor);
+  layer.setWeights(c.weights.map((w) => tf.tensor(w.data, w.shape)));
+  if (layer.stateful) layer.resetStates();
+  if (twice) tf.dispose(layer.apply(x) as tf.Tensor);
+  return maxDiff(layer.apply(x) as tf.Tensor, c.expected);
+}
+
+function main(): void {
+  const dir = process.argv[2] ?? path.join(__dirname, '..', '..', 'shared', 'acceptance', 'keras-js-golden');
+  const lstmCases = JSON.parse(fs.readFileSync(path.join(dir, 'LSTM.json'), 'utf8')) as Record<string, GoldenCase>;
+  const biCases = JSON.parse(fs.readFileSync(path.join(dir, 'Bidirectional_LSTM.json'), 'utf8')) as Record<string, GoldenCase>;
+  let failures = 0;
+  const report = (name: string, diff: number) => {
+    const ok = diff <= TOLERANCE;
+    if (!ok) failures++;
+    console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}: max |diff| ${diff.toExponential(2)}`);
+  };
+  for (const [name, c] of Object.entries(lstmCases)) {
+    const args = LSTM_CASES[name];
+    if (!args) throw new Error(`no arguments known for ${name}`);
+    report(name, run(new LSTM(args), c, args.stateful === true));
+  }
+  // [wrappers.Bidirectional.6] merge_mode='concat', LSTM(4, tanh, hard_sigmoid, return_sequences=True)
+  for (const [name, c] of Object.entries(biCases)) {
+    const layer = new Bidirectional({ layer: new LSTM({ ...HS, returnSequences: true }), mergeMode: 'concat' });
+    report(name, run(layer, c, false));
+  }
+  if (failures > 0) process.exitCode = 1;
+}
+
+main();
