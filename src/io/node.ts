@@ -28,6 +28,7 @@ import { TorchFile } from './torch-state';
 import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch-writer';
 
 export * from './index';
+export { fileSystem } from './fs-handler';
 export { writeHdf5 } from './hdf5-writer';
 export type { H5AttrSpec, H5DatasetSpec, H5GroupSpec } from './hdf5-writer';
 export type { WriteKerasOptions } from './keras-writer';
