@@ -4,11 +4,14 @@
  *
  * Torch half: the simple, bidirectional and 3-layer bidirectional LSTMs with seq_len 17,
  * batch 2, input 10, hidden 7, asserting every shape the walkthrough asserts.
+ * Keras half (`./seed-keras`): `LSTM(7)`, `returnSequences` + `returnState`, `Bidirectional`,
+ * and the stacked Sequential with its summary (504, 420, 420).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
 import { nn } from '../src';
 import { useFastestBackend } from './backend';
+import { kerasHalf } from './seed-keras';
 
 const [seqLen, batchSize, inputSize, hiddenSize] = [17, 2, 10, 7];
 
@@ -74,6 +77,8 @@ async function main(): Promise<void> {
   const backend = await useFastestBackend();
   console.log(`lstm-bridge seed walkthrough (tfjs backend: ${backend})`);
   torchHalf();
+  console.log('\n== Keras conventions: layers.LSTM ==');
+  await kerasHalf();
   console.log('\nAll shapes asserted.');
 }
 
