@@ -37,7 +37,8 @@ test.each(blocks.map((b) => [b.line, b.code] as const))('README example at line 
     reportDiagnostics: true,
   });
   expect(js.diagnostics ?? []).toEqual([]);
-  const localRequire = (name: string) => (name === 'lstm-bridge' ? require('../src') : require(name));
+  const local: Record<string, string> = { 'lstm-bridge': '../src', 'lstm-bridge/node': '../src/io/node' };
+  const localRequire = (name: string) => require(local[name] ?? name);
   const exports: { done?: Promise<void> } = {};
   new Function('require', 'exports', js.outputText)(localRequire, exports);
   await exports.done; // rejects (and fails the test) if the example throws
