@@ -38,10 +38,12 @@ function isBidirectional(layer: Layer): boolean {
 const describe = (layer: Layer) => `'${layer.name}' (${layer.getClassName()})`;
 
 /**
- * The chain of `model`, bottom to top, without `InputLayer`s.
+ * The chain of `model`, bottom to top, without `InputLayer`s. `admit` is called on every layer
+ * met on the way down, before its inputs are looked at, and throws for layers that cannot be on
+ * the chain.
  * @throws UnsupportedConversionError naming the layer that leaves the chain, and why.
  */
-export function modelChain(model: tfl.LayersModel, where: string): ChainLink[] {
+export function modelChain(model: tfl.LayersModel, where: string, admit: (layer: Layer) => void): ChainLink[] {
   const outputs = model.outputs;
   if (!outputs || outputs.length === 0) {
     throw new UnsupportedConversionError(`${where}: model '${model.name}' has no outputs (is it built?)`);
@@ -60,6 +62,7 @@ export function modelChain(model: tfl.LayersModel, where: string): ChainLink[] {
     const layer = t.sourceLayer;
     if (seen.has(layer)) throw new UnsupportedConversionError(`${where}: layer ${describe(layer)} is applied more than once`);
     seen.add(layer);
+    admit(layer);
     const node: Node | undefined = layer.inboundNodes[t.nodeIndex];
     if (!node || node.inputTensors.length === 0) {
       throw new UnsupportedConversionError(`${where}: layer ${describe(layer)} has no input in this model`);
@@ -99,10 +102,7 @@ export function modelChain(model: tfl.LayersModel, where: string): ChainLink[] {
   const last = chain[chain.length - 1].layer;
   outputs.forEach((o, k) => {
     if (k === 0) return;
-    const layer = o.sourceLayer;
-    if (!onChain.has(layer)) {
-      throw new UnsupportedConversionError(`${where}: model output ${k} comes from layer ${describe(layer)}, which is not on the chain`);
-    }
+    const layer = o.sourceLayer; // on the chain: every layer is, checked above
     if (o.tensorIndex < sequenceOutputCount(layer) && !(layer === last && o.tensorIndex === 1)) {
       throw new UnsupportedConversionError(
         `${where}: model output ${k} is sequence output ${o.tensorIndex} of layer ${describe(layer)}: nn.LSTM returns ` +

@@ -108,8 +108,19 @@ function halfConfig(half: Layer): HalfConfig {
   };
 }
 
-/** Why a layer that is not an LSTM cannot be on the chain. */
-function refuseLayer(layer: Layer, where: string): never {
+/** True for the LSTM and Bidirectional classes of lstm-bridge and tfjs-layers. */
+function isRecurrent(layer: Layer): boolean {
+  const cls = layer.getClassName();
+  return LSTM_CLASSES.includes(cls) || BIDIRECTIONAL_CLASSES.includes(cls);
+}
+
+/**
+ * Throws unless `layer` may be on a chain PyTorch's `nn.LSTM` stands for: an LSTM, a
+ * Bidirectional, or a Dropout (checked further later).
+ * @throws UnsupportedConversionError saying why the layer has no nn.LSTM equivalent.
+ */
+export function admitChainLayer(layer: Layer, where: string): void {
+  if (isRecurrent(layer) || layer.getClassName() === 'Dropout') return;
   const cls = layer.getClassName();
   const config = layer.getConfig() as Record<string, unknown>;
   let why = 'nn.LSTM stands for a chain of LSTM / Bidirectional(LSTM) layers only (with InputLayer and Dropout between them)';
@@ -207,7 +218,7 @@ function readRecurrent(layer: Layer, k: number, isLast: boolean, trainingDropout
 
 /** The layers of the chain: a model's, or the one layer given. */
 function chainOf(source: unknown, where: string): ChainLink[] {
-  if (source instanceof tfl.LayersModel) return modelChain(source, where);
+  if (source instanceof tfl.LayersModel) return modelChain(source, where, (layer) => admitChainLayer(layer, where));
   if (source instanceof tfl.layers.Layer) return [{ layer: source, stateInputs: [] }];
   throw new ConfigError(
     `${where}: layerOrModel expected an LSTM or Bidirectional(LSTM) layer (lstm-bridge's or tfjs-layers'), or a ` +
@@ -224,9 +235,8 @@ export function readKerasStack(source: unknown, trainingDropout: TrainingDropout
   const chain = chainOf(source, where);
   const recurrentAt: number[] = [];
   chain.forEach(({ layer }, i) => {
-    const cls = layer.getClassName();
-    if (LSTM_CLASSES.includes(cls) || BIDIRECTIONAL_CLASSES.includes(cls)) recurrentAt.push(i);
-    else if (cls !== 'Dropout') refuseLayer(layer, where);
+    admitChainLayer(layer, where);
+    if (isRecurrent(layer)) recurrentAt.push(i);
   });
   if (recurrentAt.length === 0) {
     throw new UnsupportedConversionError(`${where}: no LSTM or Bidirectional(LSTM) layer found`);

@@ -100,10 +100,10 @@ export interface KerasOutputHead {
 }
 
 /**
- * PyTorch's `output` and `h_n` -> what a Keras stack with this `head` outputs: the sequence
- * (N, L, ·), or the last layer's final hidden state (N, ·) when `returnSequences` is false,
- * with a `Bidirectional`'s halves merged by `mergeMode` (a list `[forward, backward]` for
- * `null`). `output` is batch-first unless `batchFirst: false`. New tensors.
+ * PyTorch's `output` and `h_n` -> what a Keras stack with this `head` outputs: the sequence, in
+ * `output`'s own layout, or the last layer's final hidden state (N, ·) when `returnSequences` is
+ * false, with a `Bidirectional`'s halves merged by `mergeMode` (a list `[forward, backward]`
+ * for `null`). `batchFirst` (default true) says which axis of `output` is the batch. New tensors.
  * @throws ShapeError when the shapes do not fit the head.
  */
 export function torchToKerasOutput(
@@ -131,8 +131,7 @@ export function torchToKerasOutput(
   };
   return tf.tidy(() => {
     if (head.returnSequences) {
-      const batchMajor = batchFirst ? output : tf.transpose(output, [1, 0, 2]);
-      return merge(D === 1 ? [batchMajor] : splitDirections(batchMajor, 2));
+      return merge(D === 1 ? [output] : splitDirections(output, 2));
     }
     const last = Array.from({ length: D }, (_, d) => tf.squeeze(tf.slice(h_n, [count - D + d, 0, 0], [1, -1, -1]), [0]));
     return merge(last);
