@@ -168,10 +168,10 @@ function readRecurrent(layer: Layer, k: number, isLast: boolean, trainingDropout
   configs.forEach((c, d) => {
     const what = bidirectional ? ` (${d === 0 ? 'forward' : 'backward'} half '${halves[d].name}')` : '';
     if (c.activation !== 'tanh' || c.recurrentActivation !== 'sigmoid') {
+      const hint = c.recurrentActivation === 'hardSigmoid' ? " (tf.layers.lstm's default: build it with recurrentActivation: 'sigmoid')" : '';
       throw new UnsupportedConversionError(
         `${where}${what}: activation '${c.activation}', recurrentActivation '${c.recurrentActivation}': nn.LSTM computes ` +
-          "activation 'tanh' and recurrentActivation 'sigmoid' only (tf.layers.lstm defaults to 'hardSigmoid': " +
-          "build it with recurrentActivation: 'sigmoid')",
+          `activation 'tanh' and recurrentActivation 'sigmoid' only${hint}`,
       );
     }
     if (c.stateful) {

@@ -63,8 +63,10 @@ import { disposeStack, kerasWeightsToStack, stackToTorchStateDict } from './stac
 export interface ToTorchOptions {
   /**
    * Keras training-time dropout PyTorch cannot express (`dropout` / `recurrentDropout`
-   * arguments, `Dropout` layers that are not one between every two LSTM layers):
-   * `'reject'` (default) throws; `'discard'` converts without it.
+   * arguments, `Dropout` layers that are not one between every two LSTM layers at one rate):
+   * `'reject'` (default) throws; `'discard'` converts the inference-time function without it
+   * (the arguments are left out; when the `Dropout` layers do not form PyTorch's pattern, all
+   * of them are, and the result has `dropout: 0`).
    */
   readonly trainingDropout?: TrainingDropout;
   /** The result's layout. Default: true, or false for a stack of `timeMajor` layers. */
