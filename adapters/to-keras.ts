@@ -2,9 +2,9 @@
  * `toKeras`: a PyTorch-style `nn.LSTM` -> a tfjs `LayersModel` computing the same function.
  *
  * The model (functional, `tf.model`), bottom to top, for layer k = 0 .. numLayers-1:
- * - `<prefix>input`: (N, L, H_in), batch-major (PyTorch's `batchFirst` layout, whatever the
- *   module's own `batchFirst`: transpose time-major input with `batchToTimeMajor`'s inverse,
- *   `timeToBatchMajor`);
+ * - `<prefix>input`: (N, L, H_in), batch-major whatever the module's `batchFirst`, as Keras
+ *   models are (tfjs-layers' LSTM has no time-major mode): turn a time-major (L, N, H_in) input
+ *   around with `timeToBatchMajor`;
  * - `<prefix>lstm_l{k}`: an `LSTM(units: hiddenSize, returnSequences: true, activation: 'tanh',
  *   recurrentActivation: 'sigmoid', useBias: bias)`, inside `<prefix>bidirectional_l{k}`
  *   (`Bidirectional`, `mergeMode: 'concat'`; its halves are `forward_…` / `backward_…`) when the
@@ -16,7 +16,8 @@
  * Weights are exact: `kernel = weight_ih^T`, `recurrent_kernel = weight_hh^T`,
  * `bias = bias_ih + bias_hh` (the only arithmetic: PyTorch's step uses nothing but this sum).
  * For the same batch-major input the model's output is PyTorch's `output` in the batch-first
- * layout (N, L, D·H), float32 rounding of the bias sum aside (~1e-7).
+ * layout (N, L, D·H): to the bit with lstm-bridge's layers (the same engine as `nn.LSTM`), within
+ * float32 rounding (~1e-7) with tfjs-layers' own.
  *
  * Options ({@link ToKerasOptions}):
  * - `returnState`: every LSTM layer returns its states, and the model outputs
