@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { nn } from '../src';
 import { useFastestBackend } from './backend';
+import { seedCorrespondence } from './seed-correspondence';
 import { kerasHalf } from './seed-keras';
 
 const [seqLen, batchSize, inputSize, hiddenSize] = [17, 2, 10, 7];
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
   torchHalf();
   console.log('\n== Keras conventions: layers.LSTM ==');
   await kerasHalf();
-  console.log('\nAll shapes asserted.');
+  await seedCorrespondence();
+  console.log('\nAll shapes and correspondences asserted.');
 }
 
 main().catch((e) => {
