@@ -43,7 +43,7 @@ export const MODEL_TOLERANCE = 1e-4;
 const REFERENCE = path.join(__dirname, '..', 'keras_reference.py');
 
 interface Arr {
-  shape: number[];
+  shape: readonly number[];
   values: ArrayLike<number>;
 }
 
@@ -103,7 +103,7 @@ function inputsFor(model: tfl.LayersModel, seed: number): Arr[] {
 }
 
 function predict(model: tfl.LayersModel, inputs: Arr[]): Float32Array[] {
-  const xs = inputs.map((i, k) => tf.tensor(i.values, i.shape, model.inputs[k].dtype === 'int32' ? 'int32' : 'float32'));
+  const xs = inputs.map((i, k) => tf.tensor(i.values, [...i.shape], model.inputs[k].dtype === 'int32' ? 'int32' : 'float32'));
   const ys = model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor | tf.Tensor[];
   const list = Array.isArray(ys) ? ys : [ys];
   const out = list.map((y) => y.dataSync() as Float32Array);
