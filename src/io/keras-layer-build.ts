@@ -115,7 +115,7 @@ export function inputLayerSpec(ctx: LayerContext, config: JsonObject): InputSpec
     if (key === 'dtype') dtype = dtypeName(ctx, value) ?? dtype;
     else if (key === 'sparse' || key === 'ragged' || key === 'optional') {
       if (value !== false && value !== null) layerError(ctx, `${key}=${show(value)} inputs are not supported`);
-    } else if (key !== 'name' && key !== 'input_tensor') {
+    } else if (key !== 'name' && key !== 'input_tensor' && key !== 'trainable') {
       layerError(ctx, `option ${key}=${show(value)} is not supported`);
     }
   }

@@ -16,6 +16,8 @@
  * `forward_layer`, `backward_...`, or Keras 1's `forward_lstm_1_W_i`), never by position alone.
  * Other layers take their weights in file order, which is Keras' `layer.weights` order and
  * tfjs-layers' (Dense: kernel, bias; BatchNormalization: gamma, beta, moving mean, variance).
+ * Values are stored as the file has them: tfjs-layers' `setWeights()` would pass them through
+ * the layer's constraints (`MaxNorm`, ...), which Keras never does when loading.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -25,6 +27,7 @@ import { Keras1LstmWeights, keras1ToCanonical, keras1WeightsFromList } from '../
 import { cudnnToCanonical } from '../../adapters/conventions/cudnn';
 import { disposeWeights } from '../../adapters/checks';
 import { LstmWeights } from '../engine';
+import { Bidirectional, LSTM } from '../layers';
 import { LstmBridgeError, formatShape } from '../errors';
 import { RawTensor } from './dtypes';
 import { KerasLayerError } from './errors';
@@ -153,7 +156,13 @@ function setLayerWeights(where: string, layer: tfl.layers.Layer, values: tf.Tens
         fail(where, layer, `weight ${expected[k].originalName} expected ${formatShape(expected[k].shape)}, the file has ${formatShape(v.shape)}`);
       }
     });
-    layer.setWeights(values);
+    if (layer instanceof LSTM || layer instanceof Bidirectional) {
+      layer.setWeights(values); // the facade stores set values as given (constraints apply to updates only)
+    } else {
+      // tfjs-layers' setWeights() passes values through the layer's constraints (MaxNorm, ...),
+      // which Keras never does when loading: write the variables themselves.
+      expected.forEach((w, k) => (w.read() as tf.Variable).assign(values[k].dtype === w.dtype ? values[k] : tf.cast(values[k], w.dtype)));
+    }
   } finally {
     tf.dispose(values);
   }
