@@ -62,14 +62,15 @@ describe('io.loadKeras: the file configuration reaches the layers', () => {
   });
 
   it('tf.keras: go_backwards, return_sequences, implementation; surrounding layers are tfjs-layers with their options', async () => {
-    const model = await loadKeras(await bytesOf(tfKerasFunctionalGraph()));
+    const fx = tfKerasFunctionalGraph();
+    const model = await loadKeras(await bytesOf(fx));
     const a = model.getLayer('lstm_a') as LSTM;
     expect([a.goBackwards, a.returnSequences, a.cell.config.implementation]).toEqual([true, true, 2]);
     const out = model.getLayer('out');
     expect(out.getClassName()).toBe('Dense');
     expect((out.getConfig().kernelConstraint as { className: string }).className).toBe('MaxNorm');
     // Loading stores the file's values as they are (tfjs' setWeights would apply MaxNorm(2)).
-    const fileKernel = tfKerasFunctionalGraph().file.layers.find((l) => l.name === 'out')!.weights[0].tensor;
+    const fileKernel = fx.file.layers.find((l) => l.name === 'out')!.weights[0].tensor;
     expect(Array.from(out.getWeights()[0].dataSync())).toEqual(Array.from(fileKernel.values));
     expect(model.getLayer('time_distributed').getClassName()).toBe('TimeDistributed');
     model.dispose();
