@@ -103,25 +103,29 @@ function buildSequential(m: ModelContext, config: Json, limits: IoLimits, create
   const recurrent = new Map<string, RecurrentInfo>();
   const total = { bytes: 0 };
   let shape: (number | null)[] | null = null;
+  let declared: InputSpec | null = null;
   entries.forEach((raw, k) => {
     const { className, config: layerConfig } = layerEntry(m, raw, k);
     const name = typeof layerConfig.name === 'string' ? layerConfig.name : `layer_${k}`;
     const ctx = layerContext(m, name, className);
     if (className === 'InputLayer') {
       if (k !== 0) layerError(ctx, 'an InputLayer is only supported as the first layer of a Sequential model');
-      const spec = inputLayerSpec(ctx, layerConfig);
-      layers.push(tfl.layers.inputLayer({ batchInputShape: spec.batchShape, dtype: spec.dtype as 'float32', name }));
-      shape = spec.batchShape;
+      declared = inputLayerSpec(ctx, layerConfig);
       return;
     }
     const { config: rest, input } = takeInputSpec(ctx, layerConfig);
-    if (k === 0) {
-      const inputShape = input?.batchShape ?? buildInputShape(config);
-      if (!inputShape) layerError(ctx, 'the first layer declares no batch_input_shape, so the model input is unknown');
-      layers.push(tfl.layers.inputLayer({ batchInputShape: inputShape, dtype: (input?.dtype ?? 'float32') as 'float32', name: `${name}_input` }));
-      shape = inputShape;
+    let batchInputShape: (number | null)[] | null = null;
+    if (shape === null) {
+      const built = buildInputShape(config);
+      const spec: InputSpec | null = declared ?? input ?? (built ? { batchShape: built, dtype: 'float32' } : null);
+      if (!spec) layerError(ctx, 'the first layer declares no batch_input_shape, so the model input is unknown');
+      // Like Keras, the input is the first layer's; an Embedding casts float ids itself, other
+      // non-float inputs need an InputLayer (tfjs would give the layer's weights that dtype).
+      if (spec.dtype === 'float32' || className === 'Embedding') batchInputShape = spec.batchShape;
+      else layers.push(tfl.layers.inputLayer({ batchInputShape: spec.batchShape, dtype: spec.dtype as 'int32', name: `${name}_input` }));
+      shape = spec.batchShape;
     }
-    const built = buildLayer(m, className, rest);
+    const built = buildLayer(m, className, rest, batchInputShape);
     created.push(built.layer);
     if (built.recurrent) recurrent.set(built.layer.name, built.recurrent);
     checkBuildBudget(m.where, built.layer, shape!, limits, total);

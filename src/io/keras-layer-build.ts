@@ -124,30 +124,33 @@ export function inputLayerSpec(ctx: LayerContext, config: JsonObject): InputSpec
   return { batchShape: input.batchShape, dtype: dtype === 'int64' ? 'int32' : dtype.startsWith('float') ? 'float32' : dtype };
 }
 
-/** Builds one (non-input) layer from its class name and config (input keys already taken off). */
-export function buildLayer(m: ModelContext, className: string, config: JsonObject): BuiltLayer {
-  const built = buildLayerOf(m, className, config);
+/**
+ * Builds one (non-input) layer from its class name and config (input keys already taken off);
+ * `batchInputShape` makes it the first layer of a Sequential model.
+ */
+export function buildLayer(m: ModelContext, className: string, config: JsonObject, batchInputShape: (number | null)[] | null = null): BuiltLayer {
+  const built = buildLayerOf(m, className, config, batchInputShape);
   // The file's weights replace the initial values: skip the (slow, e.g. orthogonal) initializers.
   built.layer.setFastWeightInitDuringBuild(true);
   return built;
 }
 
-function buildLayerOf(m: ModelContext, className: string, config: JsonObject): BuiltLayer {
+function buildLayerOf(m: ModelContext, className: string, config: JsonObject, batchInputShape: (number | null)[] | null): BuiltLayer {
   const name = typeof config.name === 'string' ? config.name : null;
   const ctx = layerContext(m, name, className);
   if (name === null) layerError(ctx, `config expected a string name, got ${show(config.name)}`);
   if (isLstmClass(className)) {
-    const { layer, convention } = buildLstm(ctx, config, m.version);
+    const { layer, convention } = buildLstm(ctx, config, m.version, batchInputShape);
     return { layer, className, recurrent: { kind: 'lstm', convention, forwardNames: [], backwardNames: [] } };
   }
   if (className === 'Bidirectional' || className === Bidirectional.className) {
-    const b = buildBidirectional(ctx, config, m.version);
+    const b = buildBidirectional(ctx, config, m.version, batchInputShape);
     return { layer: b.layer, className, recurrent: { kind: 'bidirectional', convention: b.convention, forwardNames: b.forwardNames, backwardNames: b.backwardNames } };
   }
   if (className === 'Sequential' || className === 'Model' || className === 'Functional') {
     layerError(ctx, 'nested models are not supported; save the inner model separately');
   }
-  return { layer: buildTfjsLayer(ctx, config), className, recurrent: null };
+  return { layer: buildTfjsLayer(ctx, config, batchInputShape), className, recurrent: null };
 }
 
 /** `{class_name, config, ...}` of a layer entry, checked. */

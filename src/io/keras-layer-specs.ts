@@ -220,10 +220,11 @@ export function normalizeLayerConfig(ctx: LayerContext, config: JsonObject): Jso
  * @throws KerasLayerError naming the layer when the class or an option is not supported, or
  *   when tfjs-layers refuses the config.
  */
-export function buildTfjsLayer(ctx: LayerContext, config: JsonObject): tfl.layers.Layer {
+export function buildTfjsLayer(ctx: LayerContext, config: JsonObject, batchInputShape: (number | null)[] | null = null): tfl.layers.Layer {
   const className = KERAS1_CLASSES[ctx.className ?? ''] ?? ctx.className ?? '';
   const c: LayerContext = { ...ctx, className };
   const normalized = normalizeLayerConfig(c, config);
+  if (batchInputShape) normalized.batch_input_shape = batchInputShape;
   const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
   if (!entry) return layerError(c, `class ${className} is not registered in tfjs-layers`);
   const [cls, fromConfig] = entry;

@@ -128,7 +128,9 @@ export function lstmArgsFromKeras(ctx: LayerContext, config: JsonObject, version
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key in SAME_KEYS) {
-      args[SAME_KEYS[key]] = value;
+      // tfjs-layers saves unset options as null: unit_forget_bias null is its default, off.
+      if (value !== null) args[SAME_KEYS[key]] = value;
+      else if (key === 'unit_forget_bias') args.unitForgetBias = false;
     } else if (key in INIT_KEYS) {
       const init = normalizeInitializer(ctx, key, value);
       if (init !== null) args[INIT_KEYS[key]] = pythonicToTs(init);
@@ -141,7 +143,7 @@ export function lstmArgsFromKeras(ctx: LayerContext, config: JsonObject, version
     } else if (!cudnn && (key === 'activation' || key === 'recurrent_activation' || key === 'inner_activation')) {
       args[key === 'activation' ? 'activation' : 'recurrentActivation'] = activationArg(ctx, key, value);
     } else if (!cudnn && (key === 'implementation' || key === 'consume_less')) {
-      args.implementation = implementationArg(ctx, key, value);
+      if (value !== null) args.implementation = implementationArg(ctx, key, value); // tfjs-layers saves null
     } else if (key === 'forget_bias_init') {
       args.unitForgetBias = forgetBiasArg(ctx, value);
     } else if (key === 'dtype') {
@@ -184,11 +186,12 @@ export function isLstmClass(className: string): boolean {
 }
 
 /** Builds a `layers.LSTM` from a Keras (or tfjs-layers, or our own) LSTM config. */
-export function buildLstm(ctx: LayerContext, config: JsonObject, version: string | null): BuiltLstm {
+export function buildLstm(ctx: LayerContext, config: JsonObject, version: string | null, batchInputShape: (number | null)[] | null = null): BuiltLstm {
+  const shape: JsonObject = batchInputShape ? { batchInputShape } : {};
   if (ctx.className === LSTM.className) {
-    return { layer: construct(ctx, () => LSTM.fromConfig(LSTM, pythonicToTs(config) as JsonObject) as LSTM), convention: 'keras' };
+    return { layer: construct(ctx, () => LSTM.fromConfig(LSTM, { ...(pythonicToTs(config) as JsonObject), ...shape }) as LSTM), convention: 'keras' };
   }
-  const args = lstmArgsFromKeras(ctx, config, version);
+  const args = { ...lstmArgsFromKeras(ctx, config, version), ...shape };
   return { layer: construct(ctx, () => new LSTM(args)), convention: conventionOf(ctx.className ?? 'LSTM', ctx.generation) };
 }
 
@@ -210,9 +213,10 @@ function withoutInputKeys(config: JsonObject): JsonObject {
 }
 
 /** Builds a `layers.Bidirectional` from a Keras `Bidirectional` config wrapping an LSTM. */
-export function buildBidirectional(ctx: LayerContext, config: JsonObject, version: string | null): BuiltBidirectional {
+export function buildBidirectional(ctx: LayerContext, config: JsonObject, version: string | null, batchInputShape: (number | null)[] | null = null): BuiltBidirectional {
+  const shape: JsonObject = batchInputShape ? { batchInputShape } : {};
   if (ctx.className === Bidirectional.className) {
-    const layer = construct(ctx, () => Bidirectional.fromConfig(Bidirectional, pythonicToTs(config) as JsonObject) as Bidirectional);
+    const layer = construct(ctx, () => Bidirectional.fromConfig(Bidirectional, { ...(pythonicToTs(config) as JsonObject), ...shape }) as Bidirectional);
     return { layer, convention: 'keras', forwardNames: [layer.forwardLayer.name], backwardNames: [layer.backwardLayer.name] };
   }
   let inner: BuiltLstm | null = null;
@@ -247,7 +251,7 @@ export function buildBidirectional(ctx: LayerContext, config: JsonObject, versio
   if (backward !== null && (backward as BuiltLstm).convention !== fwd.convention) {
     layerError(ctx, 'the forward and backward layers store their weights differently');
   }
-  const layer = construct(ctx, () => new Bidirectional({ ...args, layer: fwd.layer, backwardLayer: backward?.layer ?? null }));
+  const layer = construct(ctx, () => new Bidirectional({ ...args, ...shape, layer: fwd.layer, backwardLayer: backward?.layer ?? null }));
   forwardNames.push(layer.forwardLayer.name);
   backwardNames.push(layer.backwardLayer.name);
   return { layer, convention: fwd.convention, forwardNames, backwardNames };
