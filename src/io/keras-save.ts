@@ -131,18 +131,14 @@ function layerWeights(layer: tfl.layers.Layer): KerasLayerWeights {
   } else {
     names = layer.weights.map((w) => `${layer.name}/${w.originalName.split('/').pop()}:0`);
   }
+  // getWeights() returns the variables' own tensors (not copies): read them, never dispose them.
   const values = layer.getWeights();
-  try {
-    return {
-      name: layer.name,
-      group: `/model_weights/${layer.name}`,
-      className: layer.getClassName(),
-      weights: values.map((v, k) => ({ name: names[k], tensor: raw(v, v.dtype) })),
-    };
-  } finally {
-    // getWeights() returns copies the caller owns.
-    values.forEach((v) => v.dispose());
-  }
+  return {
+    name: layer.name,
+    group: `/model_weights/${layer.name}`,
+    className: layer.getClassName(),
+    weights: values.map((v, k) => ({ name: names[k], tensor: raw(v, v.dtype) })),
+  };
 }
 
 function shapeOf(model: tfl.LayersModel): Json {
