@@ -10,7 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Bidirectional, LSTM } from '../layers';
 import { Json, JsonObject, isObject, show } from './keras-json';
 import { LstmWeightConvention, buildBidirectional, buildLstm, isLstmClass } from './keras-lstm-config';
-import { KerasGeneration, LayerContext, dtypeName, layerError } from './keras-objects';
+import { KerasGeneration, LayerContext, checkLayerName, dtypeName, layerError } from './keras-objects';
 import { buildTfjsLayer } from './keras-layer-specs';
 
 /** Largest dimension accepted in a declared input shape. */
@@ -108,6 +108,7 @@ export function takeInputSpec(ctx: LayerContext, config: JsonObject): { config: 
 
 /** An `InputLayer` config -> its batch shape and dtype. */
 export function inputLayerSpec(ctx: LayerContext, config: JsonObject): InputSpec {
+  checkLayerName(ctx, ctx.layer);
   const { config: rest, input } = takeInputSpec(ctx, config);
   if (input === null) return layerError(ctx, 'InputLayer declares no batch_input_shape / batch_shape');
   let dtype = input.dtype;
@@ -138,7 +139,7 @@ export function buildLayer(m: ModelContext, className: string, config: JsonObjec
 function buildLayerOf(m: ModelContext, className: string, config: JsonObject, batchInputShape: (number | null)[] | null): BuiltLayer {
   const name = typeof config.name === 'string' ? config.name : null;
   const ctx = layerContext(m, name, className);
-  if (name === null) layerError(ctx, `config expected a string name, got ${show(config.name)}`);
+  checkLayerName(ctx, name);
   if (isLstmClass(className)) {
     const { layer, convention } = buildLstm(ctx, config, m.version, batchInputShape);
     return { layer, className, recurrent: { kind: 'lstm', convention, forwardNames: [], backwardNames: [] } };

@@ -25,6 +25,7 @@ import { Json, JsonObject, isObject, pythonicToTs, show } from './keras-json';
 import {
   LayerContext,
   checkFloat32,
+  checkLayerName,
   defaultRecurrentActivation,
   layerError,
   normalizeConstraint,
@@ -164,13 +165,16 @@ export function lstmArgsFromKeras(ctx: LayerContext, config: JsonObject, version
   return args as unknown as LSTMArgs;
 }
 
-/** Runs a facade constructor, turning its errors into errors naming the layer. */
+/**
+ * Runs a facade constructor, turning its errors into errors naming the layer (including
+ * tfjs-layers' own, thrown when it deserializes an initializer, regularizer or constraint).
+ */
 function construct<T>(ctx: LayerContext, build: () => T): T {
   try {
     return build();
   } catch (e) {
-    if (e instanceof LstmBridgeError) layerError(ctx, e.message);
-    throw e;
+    if (e instanceof LstmBridgeError || e instanceof Error) return layerError(ctx, e.message);
+    return layerError(ctx, String(e));
   }
 }
 
@@ -229,6 +233,7 @@ export function buildBidirectional(ctx: LayerContext, config: JsonObject, versio
       const { className, config: innerConfig } = nested(ctx, key, value);
       if (!isLstmClass(className)) layerError(ctx, `Bidirectional(${className}) is not supported (only LSTM)`);
       const innerCtx: LayerContext = { ...ctx, layer: typeof innerConfig.name === 'string' ? innerConfig.name : null, className };
+      if (innerConfig.name !== undefined) checkLayerName(innerCtx, innerConfig.name);
       const built = buildLstm(innerCtx, withoutInputKeys(innerConfig), version);
       if (typeof innerConfig.name === 'string') (key === 'layer' ? forwardNames : backwardNames).push(innerConfig.name);
       if (key === 'layer') inner = built;

@@ -33,6 +33,17 @@ export function layerError(ctx: LayerContext, message: string): never {
   throw new KerasLayerError(`${ctx.where}: ${who}: ${message}`, ctx.layer, ctx.className);
 }
 
+/** Names tfjs-layers accepts for layers (and so for their weights' scopes), as TensorFlow's. */
+const VALID_NAME = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
+
+/** Checks a layer name before tfjs-layers uses it as a scope. @throws KerasLayerError */
+export function checkLayerName(ctx: LayerContext, name: unknown): string {
+  if (typeof name !== 'string' || name.length > 256 || !VALID_NAME.test(name)) {
+    return layerError(ctx, `name ${show(name)} is not a valid layer name (letters, digits, '-', '_', '.', '/'; at most 256)`);
+  }
+  return name;
+}
+
 /** True when some object below `value` carries Keras 3's `module`/`registered_name` or `batch_shape`. */
 function hasKeras3Markers(value: unknown, depth = 0): boolean {
   if (depth > 8 || value === null || typeof value !== 'object') return false;
