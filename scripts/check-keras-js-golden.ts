@@ -2,10 +2,9 @@
  * Optional acceptance check (not part of `npm test`): runs `layers.LSTM` / `layers.Bidirectional`
  * on the Keras 2.0 golden vectors that keras-js recorded from real Keras
  * (`../shared/acceptance/keras-js-golden/{LSTM,Bidirectional_LSTM}.json`, not in this repo), and
- * prints the largest difference per case. The layer arguments of each case are the ones in
- * keras-js' notebooks (`notebooks/layers/recurrent/LSTM.ipynb`, `wrappers/Bidirectional.ipynb`);
- * stateful cases ran `predict` twice and recorded the second result. Inputs, weights and
- * outputs are rounded to 6 decimals there, hence the tolerance of 2e-5.
+ * prints the largest difference per case. The layer arguments of each case (from keras-js'
+ * notebooks) and the tolerance are in `./acceptance/keras-js-cases.ts`; `check-acceptance-io.ts`
+ * runs the same cases through Keras 2 `.h5` files and `io.loadKeras`.
  *
  * Usage: npx ts-node --transpile-only scripts/check-keras-js-golden.ts [dir]
  */
