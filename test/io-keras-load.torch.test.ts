@@ -29,7 +29,8 @@ describe('loadKeras fixtures against the numpy reference', () => {
       args.push('--config', path.join(dir, 'config.json'));
     }
     const x = fx.input();
-    const r = spawnSync(PYTHON, args, { input: JSON.stringify({ inputs: [{ shape: x.shape, values: Array.from(x.dataSync()) }] }), encoding: 'utf8' });
+    const xs = Array.isArray(x) ? x : [x];
+    const r = spawnSync(PYTHON, args, { input: JSON.stringify({ inputs: xs.map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })) }), encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
     const ref = JSON.parse(r.stdout) as { outputs: { values: number[] }[] };
     const model = await loadKeras(new Uint8Array(fs.readFileSync(file)), fx.config ? { config: fx.config } : {});

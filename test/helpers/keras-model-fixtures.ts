@@ -21,9 +21,13 @@ export interface ModelFixture {
   /** `model.to_json()` text, for weights-only files. */
   readonly config?: string;
   readonly nameLists?: 'fixed' | 'vlen';
-  input(): tf.Tensor;
-  reference(x: tf.Tensor): tf.Tensor;
+  /** The model's input (a list for several inputs). */
+  input(): tf.Tensor | tf.Tensor[];
+  reference(x: tf.Tensor | tf.Tensor[]): tf.Tensor;
 }
+
+/** The one input of a single-input fixture. */
+const one = (x: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(x) ? x[0] : x);
 
 const T = (r: RawTensor) => tf.tensor(r.values, [...r.shape]);
 let seed = 500;
@@ -223,7 +227,7 @@ export function keras2Cudnn(): ModelFixture {
   };
   const b = Array.from({ length: 4 * U }, (_, j) => bias.values[j] + bias.values[4 * U + j]);
   const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-  return { file, input: () => randomTensor([2, 5, I], 14), reference: (x) => loopLstm(x, joined(K), joined(R), b, U, sigmoid) };
+  return { file, input: () => randomTensor([2, 5, I], 14), reference: (x) => loopLstm(one(x), joined(K), joined(R), b, U, sigmoid) };
 }
 
 /** Keras 2.2.0 Sequential: Masking(mask_value=0) on (6, 3) -> LSTM(4) -> Dense(2, softmax); trailing steps masked. */
@@ -281,7 +285,7 @@ export function keras3H5HardSigmoid(): ModelFixture {
     nameLists: 'vlen',
     input: () => randomTensor([3, 5, 2], 16, 2),
     reference: (x) => {
-      const seq = loopLstm(x, lstm.weights[0].tensor.values, lstm.weights[1].tensor.values, lstm.weights[2].tensor.values, 4, hard3);
+      const seq = loopLstm(one(x), lstm.weights[0].tensor.values, lstm.weights[1].tensor.values, lstm.weights[2].tensor.values, 4, hard3);
       const last = tf.squeeze(tf.slice(seq, [0, 4, 0], [-1, 1, -1]), [1]);
       return tf.add(tf.matMul(last, T(dense.weights[0].tensor)), T(dense.weights[1].tensor));
     },
@@ -368,6 +372,70 @@ export function keras2WeightsOnly(): ModelFixture {
   };
 }
 
+
+/**
+ * An encoder-decoder: encoder LSTM(4, return_state) on (5, 3); decoder LSTM(4, seq) on (4, 2)
+ * starting from the encoder's [h, c]; Dense(1). tf.keras 2 passes the states as extra inbound
+ * tensors, Keras 3 as `initial_state` call arguments.
+ */
+export function encoderDecoder(generation: 2 | 3): ModelFixture {
+  const cell = (name: string, w: string) => (generation === 2 ? `${name}/${w}:0` : `cell/vars/${['kernel', 'recurrent_kernel', 'bias'].indexOf(w)}`);
+  const group = (n: string) => (generation === 2 ? `/model_weights/${n}` : `/layers/${n === 'encoder' ? 'lstm' : n === 'decoder' ? 'lstm_1' : 'dense'}`);
+  const enc = layer('encoder', 'LSTM', group('encoder'), [w(cell('encoder', 'kernel'), [3, 16]), w(cell('encoder', 'recurrent_kernel'), [4, 16]), w(cell('encoder', 'bias'), [16])]);
+  const dec = layer('decoder', 'LSTM', group('decoder'), [w(cell('decoder', 'kernel'), [2, 16]), w(cell('decoder', 'recurrent_kernel'), [4, 16]), w(cell('decoder', 'bias'), [16])]);
+  const out = layer('out', 'Dense', group('out'), generation === 2 ? [w('out/kernel:0', [4, 1]), w('out/bias:0', [1])] : [w('vars/0', [4, 1]), w('vars/1', [1])]);
+  const ract = generation === 2 ? 'hard_sigmoid' : 'sigmoid';
+  const lstmCfg = (name: string, extra: object) => ({ name, trainable: true, units: 4, activation: 'tanh', recurrent_activation: ract, use_bias: true, return_sequences: false, return_state: false, go_backwards: false, stateful: false, unroll: false, ...extra });
+  const input = (name: string, shape: (number | null)[]) =>
+    generation === 2
+      ? { name, class_name: 'InputLayer', config: { batch_input_shape: shape, dtype: 'float32', sparse: false, name }, inbound_nodes: [] }
+      : { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: shape, dtype: 'float32', sparse: false, name }, registered_name: null, name, inbound_nodes: [] };
+  const t = (layerName: string, index: number, shape: (number | null)[]) => ({ class_name: '__keras_tensor__', config: { shape, dtype: 'float32', keras_history: [layerName, 0, index] } });
+  const layers =
+    generation === 2
+      ? [
+          input('enc_in', [null, 5, 3]),
+          input('dec_in', [null, 4, 2]),
+          { name: 'encoder', class_name: 'LSTM', config: lstmCfg('encoder', { return_state: true }), inbound_nodes: [[['enc_in', 0, 0, {}]]] },
+          { name: 'decoder', class_name: 'LSTM', config: lstmCfg('decoder', { return_sequences: true }), inbound_nodes: [[['dec_in', 0, 0, {}], ['encoder', 0, 1, {}], ['encoder', 0, 2, {}]]] },
+          { name: 'out', class_name: 'Dense', config: { name: 'out', units: 1, activation: 'linear' }, inbound_nodes: [[['decoder', 0, 0, {}]]] },
+        ]
+      : [
+          input('enc_in', [null, 5, 3]),
+          input('dec_in', [null, 4, 2]),
+          k3('LSTM', lstmCfg('encoder', { return_state: true }), { name: 'encoder', inbound_nodes: [{ args: [t('enc_in', 0, [null, 5, 3])], kwargs: { training: false, mask: null } }] }),
+          k3('LSTM', lstmCfg('decoder', { return_sequences: true }), { name: 'decoder', inbound_nodes: [{ args: [t('dec_in', 0, [null, 4, 2])], kwargs: { initial_state: [t('encoder', 1, [null, 4]), t('encoder', 2, [null, 4])], training: false, mask: null } }] }),
+          k3('Dense', { name: 'out', units: 1, activation: 'linear' }, { name: 'out', inbound_nodes: [{ args: [t('decoder', 0, [null, 4, 4])], kwargs: {} }] }),
+        ];
+  const file: KerasFile = {
+    format: generation === 2 ? 'h5' : 'keras',
+    kerasVersion: generation === 2 ? '2.2.4-tf' : '3.4.1',
+    backend: generation === 2 ? 'tensorflow' : null,
+    trainingConfig: null,
+    metadata: generation === 2 ? null : { keras_version: '3.4.1', date_saved: '2024-07-23@17:34:40' },
+    modelConfig: { class_name: generation === 2 ? 'Model' : 'Functional', config: { name: 'seq2seq', layers, input_layers: [['enc_in', 0, 0], ['dec_in', 0, 0]], output_layers: [['out', 0, 0]] } },
+    layers: [layer('enc_in', 'InputLayer', generation === 2 ? '/model_weights/enc_in' : '/layers/input_layer', []), layer('dec_in', 'InputLayer', generation === 2 ? '/model_weights/dec_in' : '/layers/input_layer_1', []), enc, dec, out],
+  };
+  return {
+    file,
+    nameLists: generation === 2 ? 'fixed' : 'vlen',
+    input: () => [randomTensor([2, 5, 3], 21), randomTensor([2, 4, 2], 22)],
+    reference: (x) => {
+      const [a, b] = x as tf.Tensor[];
+      const encIn = tfl.input({ shape: [5, 3] });
+      const decIn = tfl.input({ shape: [4, 2] });
+      const recurrentActivation = generation === 2 ? 'hardSigmoid' : 'sigmoid';
+      const e = tfl.layers.lstm({ units: 4, returnState: true, recurrentActivation });
+      const [, h, c] = e.apply(encIn) as tfl.SymbolicTensor[];
+      const d = tfl.layers.lstm({ units: 4, returnSequences: true, recurrentActivation });
+      const o = tfl.layers.dense({ units: 1 });
+      const m = tfl.model({ inputs: [encIn, decIn], outputs: o.apply(d.apply(decIn, { initialState: [h, c] })) as tfl.SymbolicTensor });
+      for (const [l, fl] of [[e, enc], [d, dec], [o, out]] as const) withWeights(l, fl.weights.map((q) => T(q.tensor)));
+      return m.predict([a, b]) as tf.Tensor;
+    },
+  };
+}
+
 /** Every model fixture, by a short name. */
 export const MODEL_FIXTURES: Readonly<Record<string, () => ModelFixture>> = {
   'keras 1.2.2 LSTM per-gate + Dense': keras1PerGate,
@@ -378,4 +446,6 @@ export const MODEL_FIXTURES: Readonly<Record<string, () => ModelFixture>> = {
   'keras 3.9 .h5, hard_sigmoid (Keras 3 form), DTypePolicy': keras3H5HardSigmoid,
   'keras 3.7 .keras, Embedding(mask_zero) + NotEqual mask + Bidirectional': () => keras3MaskedBidirectional(),
   'keras 2.0.8 Theano weights only + to_json config': keras2WeightsOnly,
+  'tf.keras 2.2.4 encoder-decoder (states as inbound tensors)': () => encoderDecoder(2),
+  'keras 3.4 .keras encoder-decoder (initial_state call argument)': () => encoderDecoder(3),
 };
