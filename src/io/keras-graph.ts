@@ -299,6 +299,9 @@ function buildFunctional(m: ModelContext, config: Json, limits: IoLimits, create
   const inputs = pick(ends(m, config.input_layers, 'input_layers'), 'input_layers');
   const outputs = pick(ends(m, config.output_layers, 'output_layers'), 'output_layers');
   const model = guarded(m, modelName(config) ?? 'model', 'Model', 'assembling the model', () => tfl.model({ inputs, outputs, name: modelName(config) }));
+  // Layers the outputs do not depend on are not part of the model: free them now.
+  const inModel = new Set(model.layers);
+  for (const l of created) if (!inModel.has(l)) disposeQuietly(l);
   return { model, recurrent };
 }
 
