@@ -8,6 +8,11 @@
  * import { loadTorch, saveTorch } from 'lstm-bridge/node';
  * const sd = loadTorch('lstm.pt');           // { 'lstm.weight_ih_l0': tf.Tensor, ... }
  * saveTorch(sd, 'copy.pt');                  // torch.load('copy.pt', weights_only=True)
+ *
+ * const model = await loadKeras('model.h5');  // a LayersModel with layers.LSTM / Bidirectional
+ * await saveKeras(model, 'copy.h5');          // Keras 2 .h5: keras.models.load_model('copy.h5')
+ * await saveTfjs(model, 'web_model');         // model.json + weights.bin
+ * const again = await loadTfjs('web_model');  // also converter output of Keras 3 models
  * ```
  */
 import * as fs from 'fs';
