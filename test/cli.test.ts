@@ -150,7 +150,7 @@ describe('lstm-bridge convert', () => {
     const ext = await cli('convert', TORCH, path.join(tmp(), 'x.keras'));
     expect(ext.err).toMatch(/name the output \*\.h5/);
     const to = await cli('convert', TORCH, path.join(tmp(), 'x.bin'), '--to', 'onnx');
-    expect([to.code, to.err]).toEqual([1, expect.stringMatching(/--to expected one of tfjs, keras, safetensors, torch, got 'onnx'/)]);
+    expect([to.code, to.err]).toEqual([1, expect.stringMatching(/--to expected one of torch, safetensors, keras, tfjs, got 'onnx'/)]);
   });
 
   it('exits 3 when --verify finds a difference above the tolerance', async () => {

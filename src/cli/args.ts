@@ -3,19 +3,23 @@
 /** A command-line mistake (exit code 2, with the usage text). */
 export class UsageError extends Error {}
 
-export const USAGE = `usage:
+/** The usage text, listing the formats the CLI has (`formats/index.ts`). */
+export function usage(formats: readonly { name: string; title: string }[]): string {
+  return `usage:
   lstm-bridge inspect FILE [--config MODEL_JSON]
-  lstm-bridge convert IN OUT [--to torch|safetensors|tfjs|keras] [--prefix lstm.]
+  lstm-bridge convert IN OUT [--to ${formats.map((f) => f.name).join('|')}] [--prefix lstm.]
                              [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
   lstm-bridge --help | --version
 
-FILE / IN: a PyTorch .pt/.pth, a .safetensors, a Keras .h5/.keras, or a TF.js model directory
-(or its model.json). OUT's format comes from its extension (.pt, .safetensors, .h5; a path
-without extension is a TF.js directory) unless --to says.
+formats:
+${formats.map((f) => `  ${f.name.padEnd(12)} ${f.title}`).join('\n')}
+IN's format comes from its content; OUT's from its extension (a path without one is a TF.js
+directory) unless --to says.
   --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.)
   --config     model.to_json() file for a weights-only Keras .h5 (save_weights)
   --verify     run the source and the result on random input, print the max abs difference,
                exit 3 above --tolerance`;
+}
 
 export type Args =
   | { command: 'help' }

@@ -15,10 +15,10 @@ import * as nodePath from 'node:path';
 
 import { registerChainedOps } from '../engine';
 import { LstmBridgeError } from '../errors';
-import { parseArgs, UsageError, USAGE } from './args';
+import { UsageError, parseArgs, usage } from './args';
 import { useFastestBackend } from './backend';
 import { describeGroup, otherTensors } from './describe';
-import { FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
+import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
 import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
 import { Progress, progressBar } from './progress';
 import { verifyConversion } from './verify';
@@ -109,11 +109,11 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`lstm-bridge: ${e.message}`);
-    io.stderr(USAGE);
+    io.stderr(usage(FORMATS));
     return 2;
   }
   if (args.command === 'help') {
-    io.stdout(USAGE);
+    io.stdout(usage(FORMATS));
     return 0;
   }
   if (args.command === 'version') {

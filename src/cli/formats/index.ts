@@ -13,7 +13,7 @@ import { FormatModule } from './types';
 
 export type { FormatModule, FormatOptions, SaveReport, Source } from './types';
 
-export const FORMATS: readonly FormatModule[] = [tfjsFormat, kerasFormat, safetensorsFormat, torchFormat];
+export const FORMATS: readonly FormatModule[] = [torchFormat, safetensorsFormat, kerasFormat, tfjsFormat];
 
 /** The format named `name` (`--to`). */
 export function formatNamed(name: string): FormatModule {
