@@ -2,10 +2,16 @@
  * Optional check of the io readers against the real user files in `../shared/acceptance/`
  * (never part of `npm test`; skips cleanly when the folder or Python is absent).
  *
- * Every PyTorch file is read with `readTorch` and with real `torch.load(weights_only=True)`;
- * every Keras `.h5`/`.keras` with `readKeras` (or, for HDF5 files that are not Keras models,
- * the low-level HDF5 reader) and with h5py; every TF.js model with `readTfjs` and with numpy
- * over the manifest. Names, order, shapes and the max absolute difference are reported.
+ * Part 1, readers: every PyTorch file is read with `readTorch` and with real
+ * `torch.load(weights_only=True)`; every Keras `.h5`/`.keras` with `readKeras` (or, for HDF5
+ * files that are not Keras models, the low-level HDF5 reader) and with h5py; every TF.js model
+ * with `readTfjs` and with numpy over the manifest. Names, order, shapes and the max absolute
+ * difference are reported.
+ *
+ * Part 2, models (`./acceptance/models.ts`): every Keras and TF.js file is loaded with
+ * `loadKeras` / `loadTfjs` into a runnable model, run, and compared with the numbers that come
+ * with it (DL4J's predictions, keras-js' golden vectors) and with an independent numpy forward
+ * pass over the file's own weights (`scripts/keras_reference.py`).
  *
  *     npm run acceptance:io        (or: npx ts-node --transpile-only scripts/check-acceptance-io.ts)
  *     LSTM_BRIDGE_ACCEPTANCE=/path/to/acceptance npm run acceptance:io
@@ -14,10 +20,15 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+
+import { registerChainedOps } from '../src/engine';
 import { KerasFormatError } from '../src/io/errors';
 import { H5Group, openHdf5 } from '../src/io/hdf5-reader';
 import { DEFAULT_LIMITS } from '../src/io/limits';
 import { readKeras, readTfjs, readTorch } from '../src/io/node';
+import { MODEL_TOLERANCE, checkModels } from './acceptance/models';
 
 const ROOT = process.env.LSTM_BRIDGE_ACCEPTANCE ?? path.resolve(__dirname, '..', '..', 'shared', 'acceptance');
 const PYTHON = '/usr/bin/python3';
@@ -148,7 +159,7 @@ function checkTfjs(file: string): Row {
   return { file: rel(file), reader: 'readTfjs', detail: `${got.format}, ${got.generatedBy}, ${got.convertedBy}`, tensors: ours.length, maxDiff, ok: !problem && maxDiff === 0, note: problem };
 }
 
-function main(): number {
+async function main(): Promise<number> {
   if (!fs.existsSync(ROOT)) {
     console.log(`check-acceptance-io: skipped (no acceptance folder at ${ROOT})`);
     return 0;
@@ -174,9 +185,29 @@ function main(): number {
     console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.file}\n     ${r.reader}: ${r.detail}; ${r.tensors} tensors, max |diff| ${r.maxDiff}${r.note ? `\n     ${r.note}` : ''}`);
   }
   const failed = rows.filter((r) => !r.ok).length;
-  console.log(`\ncheck-acceptance-io: ${rows.length - failed} passed, ${failed} failed`);
+  console.log(`\ncheck-acceptance-io, readers: ${rows.length - failed} passed, ${failed} failed`);
+
+  registerChainedOps();
+  await tf.setBackend('cpu');
+  const models = await checkModels(ROOT, PYTHON);
+  const fmt = (d: number | null) => (d === null ? '-' : d.toExponential(2));
+  console.log(`\nModels (tolerance ${MODEL_TOLERANCE}; keras-js golden 2e-5):\n`);
+  console.log('| file | what it is | max abs diff vs expected | vs numpy reference | re-saved .h5 vs numpy |\n|---|---|---|---|---|');
+  for (const r of models) {
+    console.log(`| ${r.ok ? '' : '**FAIL** '}${r.file} | ${r.what}${r.note ? ` — ${r.note}` : ''} | ${fmt(r.vsExpected)} | ${fmt(r.vsNumpy)} | ${fmt(r.resaved ?? null)} |`);
+  }
+  const failedModels = models.filter((r) => !r.ok).length;
+  console.log(`\ncheck-acceptance-io, models: ${models.length - failedModels} passed, ${failedModels} failed`);
   // The folder exists, so it must have held files: an empty run is a failure, not a pass.
-  return failed > 0 || rows.length === 0 ? 1 : 0;
+  return failed > 0 || failedModels > 0 || rows.length === 0 || models.length === 0 ? 1 : 0;
 }
 
-process.exitCode = main();
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    console.error(e);
+    process.exitCode = 1;
+  },
+);

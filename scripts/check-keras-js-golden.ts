@@ -2,10 +2,9 @@
  * Optional acceptance check (not part of `npm test`): runs `layers.LSTM` / `layers.Bidirectional`
  * on the Keras 2.0 golden vectors that keras-js recorded from real Keras
  * (`../shared/acceptance/keras-js-golden/{LSTM,Bidirectional_LSTM}.json`, not in this repo), and
- * prints the largest difference per case. The layer arguments of each case are the ones in
- * keras-js' notebooks (`notebooks/layers/recurrent/LSTM.ipynb`, `wrappers/Bidirectional.ipynb`);
- * stateful cases ran `predict` twice and recorded the second result. Inputs, weights and
- * outputs are rounded to 6 decimals there, hence the tolerance of 2e-5.
+ * prints the largest difference per case. The layer arguments of each case (from keras-js'
+ * notebooks) and the tolerance are in `./acceptance/keras-js-cases.ts`; `check-acceptance-io.ts`
+ * runs the same cases through Keras 2 `.h5` files and `io.loadKeras`.
  *
  * Usage: npx ts-node --transpile-only scripts/check-keras-js-golden.ts [dir]
  */
@@ -15,34 +14,10 @@ import * as path from 'node:path';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { Bidirectional, LSTM, LSTMArgs } from '../src/layers';
+import { Bidirectional, LSTM } from '../src/layers';
+import { BIDIRECTIONAL_CASE, GOLDEN_TOLERANCE as TOLERANCE, GoldenArray, GoldenCase, LSTM_CASES } from './acceptance/keras-js-cases';
 
-interface Arr {
-  data: number[];
-  shape: number[];
-}
-interface GoldenCase {
-  input: Arr;
-  weights: Arr[];
-  expected: Arr;
-}
-
-const HS = { units: 4, activation: 'tanh', recurrentActivation: 'hard_sigmoid' } as const;
-
-/** keras-js' LSTM cases: the layer arguments, and whether predict ran twice (stateful). */
-const LSTM_CASES: Record<string, LSTMArgs> = {
-  'recurrent.LSTM.0': { ...HS },
-  'recurrent.LSTM.1': { units: 5, activation: 'sigmoid', recurrentActivation: 'sigmoid' },
-  'recurrent.LSTM.2': { ...HS, returnSequences: true },
-  'recurrent.LSTM.3': { ...HS, goBackwards: true },
-  'recurrent.LSTM.4': { ...HS, returnSequences: true, goBackwards: true },
-  'recurrent.LSTM.5': { ...HS, stateful: true },
-  'recurrent.LSTM.6': { ...HS, returnSequences: true, stateful: true },
-  'recurrent.LSTM.7': { ...HS, goBackwards: true, stateful: true },
-  'recurrent.LSTM.8': { ...HS, useBias: true, returnSequences: true, goBackwards: true, stateful: true },
-};
-
-const TOLERANCE = 2e-5;
+type Arr = GoldenArray;
 
 function maxDiff(a: tf.Tensor, b: Arr): number {
   const x = a.dataSync();
@@ -76,7 +51,7 @@ function main(): void {
   }
   // [wrappers.Bidirectional.6] merge_mode='concat', LSTM(4, tanh, hard_sigmoid, return_sequences=True)
   for (const [name, c] of Object.entries(biCases)) {
-    const layer = new Bidirectional({ layer: new LSTM({ ...HS, returnSequences: true }), mergeMode: 'concat' });
+    const layer = new Bidirectional({ layer: new LSTM(BIDIRECTIONAL_CASE), mergeMode: 'concat' });
     report(name, run(layer, c, false));
   }
   if (failures > 0) process.exitCode = 1;

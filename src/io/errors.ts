@@ -66,3 +66,19 @@ export class TfjsFormatError extends FileParseError {}
  * not fit in int32.
  */
 export class DtypeError extends FileParseError {}
+
+/**
+ * A layer of a Keras or TF.js model cannot be built: unknown class, an option tfjs-layers cannot
+ * honour, weights that do not fit. Names the layer and its class.
+ */
+export class KerasLayerError extends KerasFormatError {
+  constructor(
+    message: string,
+    /** The layer's name in the model config (or null when the config names none). */
+    readonly layer: string | null,
+    /** The layer's `class_name` in the config (or null). */
+    readonly className: string | null,
+  ) {
+    super(message);
+  }
+}

@@ -13,7 +13,7 @@ import { KerasLayerWeights, KerasWeight, toSnakeCase } from './keras-file';
 /** Deepest path below a layer group (Bidirectional -> forward_layer -> cell -> vars -> i is 4). */
 const MAX_DEPTH = 12;
 
-interface ConfigLayer {
+export interface ConfigLayer {
   readonly name: string;
   readonly className: string;
 }
@@ -32,6 +32,24 @@ function modelLayers(config: unknown): ConfigLayer[] | null {
   }
   // Sequential.layers leaves out its InputLayer; Functional.layers keeps it.
   if (c?.class_name === 'Sequential' && out.length > 0 && out[0].className === 'InputLayer') out.shift();
+  return out;
+}
+
+/**
+ * The weights group Keras 3 gives each layer of `config` (`lstm`, `lstm_1`, ... by class and
+ * occurrence), as `group name -> {name, className}`; null when `config` lists no layers.
+ */
+export function keras3GroupNames(config: unknown): Map<string, ConfigLayer> | null {
+  const layers = modelLayers(config);
+  if (layers === null) return null;
+  const out = new Map<string, ConfigLayer>();
+  const counts = new Map<string, number>();
+  for (const layer of layers) {
+    const base = toSnakeCase(layer.className);
+    const n = counts.get(base);
+    counts.set(base, n === undefined ? 0 : n + 1);
+    out.set(n === undefined ? base : `${base}_${n + 1}`, layer);
+  }
   return out;
 }
 
@@ -67,16 +85,11 @@ export function keras3Layers(where: string, layersGroup: H5Group, config: unknow
   const groups = layersGroup.keys();
   const out: KerasLayerWeights[] = [];
   const used = new Set<string>();
-  const fromConfig = config === null ? null : modelLayers(config);
+  const fromConfig = config === null ? null : keras3GroupNames(config);
   if (config !== null && fromConfig === null) {
     throw new KerasFormatError(`${where}: config expected {class_name, config: {layers: [{class_name, config: {name}}]}}`);
   }
-  const counts = new Map<string, number>();
-  for (const layer of fromConfig ?? []) {
-    const base = toSnakeCase(layer.className);
-    const n = counts.get(base);
-    counts.set(base, n === undefined ? 0 : n + 1);
-    const groupName = n === undefined ? base : `${base}_${n + 1}`;
+  for (const [groupName, layer] of fromConfig ?? []) {
     const g = groups.includes(groupName) ? layersGroup.get(groupName) : null;
     if (g && g.kind !== 'group') throw new KerasFormatError(`${where}: ${layersGroup.path}/${groupName} expected a group`);
     used.add(groupName);
