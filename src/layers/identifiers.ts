@@ -101,7 +101,14 @@ function fromClassName<T>(kind: Kind, className: string, config: tf.serializatio
     );
   }
   const [cls, fromConfig] = entry;
-  return fromConfig(cls, { ...config }) as unknown as T;
+  try {
+    return fromConfig(cls, { ...config }) as unknown as T;
+  } catch (e) {
+    // tfjs-layers validates configs with plain Errors (e.g. VarianceScaling's mode).
+    throw new ConfigError(
+      `${where}: ${argName} ${className} config ${JSON.stringify(config)} is invalid: ${(e as Error).message}`,
+    );
+  }
 }
 
 function resolve<T>(kind: Kind, value: unknown, argName: string, where: string): T | null {

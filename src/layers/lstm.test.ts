@@ -256,6 +256,10 @@ describe('layers.LSTM: typed errors', () => {
     expect(() => new LSTM({ units: 2, dtype: 'int32' })).toThrow(/dtype expected 'float32'/);
     expect(() => new LSTM({ units: 2, dropoutFunc: () => null } as never)).toThrow(/unknown argument\(s\) dropoutFunc/);
     expect(() => new LSTM({ units: 2, seed: 1.5 })).toThrow(/seed expected an integer or null/);
+    // tfjs-layers' own config validation (plain Errors) surfaces as a ConfigError naming the argument.
+    const badInit = () => new LSTM({ units: 2, kernelInitializer: { className: 'VarianceScaling', config: { mode: 'banana' } } });
+    expect(badInit).toThrow(ConfigError);
+    expect(badInit).toThrow(/kernelInitializer VarianceScaling config \{"mode":"banana"\} is invalid/);
   });
 
   it('rejects inputs of the wrong rank or feature size with ShapeError', () => {
