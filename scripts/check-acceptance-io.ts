@@ -28,6 +28,7 @@ import { KerasFormatError } from '../src/io/errors';
 import { H5Group, openHdf5 } from '../src/io/hdf5-reader';
 import { DEFAULT_LIMITS } from '../src/io/limits';
 import { readKeras, readTfjs, readTorch } from '../src/io/node';
+import { TORCH_MODEL_TOLERANCE, checkTorchModels, torchFiles } from './acceptance/torch-models';
 import { MODEL_TOLERANCE, checkModels } from './acceptance/models';
 
 const ROOT = process.env.LSTM_BRIDGE_ACCEPTANCE ?? path.resolve(__dirname, '..', '..', 'shared', 'acceptance');
@@ -198,8 +199,17 @@ async function main(): Promise<number> {
   }
   const failedModels = models.filter((r) => !r.ok).length;
   console.log(`\ncheck-acceptance-io, models: ${models.length - failedModels} passed, ${failedModels} failed`);
+
+  const torchRows = checkTorchModels(ROOT, PYTHON, torchFiles(path.join(ROOT, 'pytorch-users')));
+  console.log(`\nPyTorch files: nn.LSTM.fromStateDict vs real torch.nn.LSTM on the same input (tolerance ${TORCH_MODEL_TOLERANCE}):\n`);
+  console.log('| file | module | max abs diff (output, h_n, c_n) |\n|---|---|---|');
+  for (const r of torchRows) {
+    console.log(`| ${r.ok ? '' : '**FAIL** '}${r.file} | ${r.module}${r.note ? ` — ${r.note}` : ''} | ${fmt(r.maxDiff)} |`);
+  }
+  const failedTorch = torchRows.filter((r) => !r.ok).length;
+  console.log(`\ncheck-acceptance-io, PyTorch modules: ${torchRows.length - failedTorch} passed, ${failedTorch} failed`);
   // The folder exists, so it must have held files: an empty run is a failure, not a pass.
-  return failed > 0 || failedModels > 0 || rows.length === 0 || models.length === 0 ? 1 : 0;
+  return failed > 0 || failedModels > 0 || failedTorch > 0 || rows.length === 0 || models.length === 0 || torchRows.length === 0 ? 1 : 0;
 }
 
 main().then(
