@@ -32,6 +32,7 @@ import './register';
 
 export * from './activations';
 export * from './gates';
+export { gatherRows } from './gather-rows';
 export * from './layout';
 export * from './lstm-layer';
 export * from './lstm-stack';
@@ -40,4 +41,5 @@ export * from './lstm-stepper';
 export { clearOnnxSessionCache, onnxSessionCacheSize, SESSION_CACHE_SIZE } from './ort-executor';
 export { onnxRuntimeAvailable, onnxRuntimeUnavailableReason } from './ort-runtime';
 export * from './weights';
+export { unstack0 } from './unstack';
 export { registerChainedOps } from './register-chained-ops';

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
+import { gatherRows } from './gather-rows';
 
 function expectRank(x: tf.Tensor, rank: number, what: string, where: string): void {
   if (x.rank !== rank) throw new ShapeError(`${where}: ${what} expected rank ${rank}, got ${formatShape(x.shape)}`);
@@ -46,7 +47,7 @@ export function reversePadded(x: tf.Tensor3D, lengths: ArrayLike<number>, where 
       index[t * N + n] = src * N + n;
     }
   }
-  return tf.tidy(() => tf.reshape(tf.gather(tf.reshape(x, [T * N, F]), tf.tensor1d(index, 'int32')), [T, N, F]));
+  return tf.tidy(() => tf.reshape(gatherRows(tf.reshape(x, [T * N, F]) as tf.Tensor2D, index), [T, N, F]));
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
 import { ActivationName } from './activations';
-import { LstmLayerOptions, lstmCellStep, lstmLayer } from './lstm-layer';
+import { LstmLayerOptions, lstmLayer } from './lstm-layer';
 import { LAZY_GRADIENTS } from './lstm-fast';
 import { lstmStack } from './lstm-stack';
 import { LstmWeights } from './weights';
@@ -58,26 +58,6 @@ const CASES: Case[] = [
   { name: 'recurrent input mask', T: 5, N: 3, I: 3, H: 4, recurrentInputMask: true, initialState: true },
   { name: 'recurrent input mask + lengths + carry', T: 5, N: 3, I: 3, H: 4, recurrentInputMask: true, options: { lengths: [5, 2, 3], maskedOutput: 'carry' } },
 ];
-
-/** lstmLayer for T = 1 without masks, through lstmCellStep (autodiff through tfjs ops). */
-function oneStepReference(x: tf.Tensor, w: LstmWeights, o: LstmLayerOptions) {
-  const [, N, I] = x.shape;
-  const H = w.kernel.shape[1] / 4;
-  const Hout = w.projection ? w.projection.shape[1] : H;
-  const state: [tf.Tensor2D, tf.Tensor2D] = o.initialState
-    ? [o.initialState[0] as tf.Tensor2D, o.initialState[1] as tf.Tensor2D]
-    : [tf.zeros([N, Hout]), tf.zeros([N, H])];
-  const [h, c] = lstmCellStep(tf.reshape(x, [N, I]) as tf.Tensor2D, state, w, o.activation, o.recurrentActivation);
-  return { output: tf.reshape(h, [1, N, Hout]) as tf.Tensor3D, h, c };
-}
-
-// Few rows (T·N < I + H_out): the one-product step instead of gate-split weights.
-CASES.push(
-  { name: 'few rows: plain', T: 3, N: 1, I: 8, H: 5 },
-  { name: 'few rows: lengths carry reverse + state', T: 3, N: 2, I: 8, H: 5, options: { lengths: [3, 1], maskedOutput: 'carry', reverse: true }, initialState: true },
-  { name: 'few rows: projection + recurrent input mask', T: 2, N: 2, I: 8, H: 6, P: 3, recurrentInputMask: true },
-  { name: 'few rows: selu/hardSigmoid', T: 2, N: 2, I: 9, H: 4, options: { activation: 'selu', recurrentActivation: 'hardSigmoid' } },
-);
 
 const ACTIVATION_PAIRS: [ActivationName, ActivationName][] = [
   ['relu', 'hardSigmoid'],
@@ -136,10 +116,7 @@ describe('engine fast executor equals the reference loop', () => {
     const args = given.filter((t): t is tf.Tensor => !!t);
     const loss = (implementation: 'fast' | 'reference') => (...ts: tf.Tensor[]) => {
       const get = (n: (typeof names)[number]) => (present.includes(n) ? ts[present.indexOf(n)] : null);
-      // The reference loop cannot be differentiated at T = 1 (tfjs 4.22's Unpack gradient gets a
-      // single tensor and throws in stack); its one step equals lstmCellStep, which can.
-      const oneStep = implementation === 'reference' && c.T === 1 ? oneStepReference : lstmLayer;
-      const r = oneStep(
+      const r = lstmLayer(
         get('x') as tf.Tensor,
         {
           kernel: get('kernel') as tf.Tensor2D,

@@ -195,3 +195,25 @@ describe('engine.lstmLayer hygiene', () => {
     expect(() => lstmLayer(tf.zeros([4, 2, 3]), w, { lengths: [5, 1] })).toThrow(/lengths\[0\] expected an integer in \[0, 4\], got 5/);
   });
 });
+
+describe('engine.lstmLayer edge cases', () => {
+  test('gradients with a single time step and with fully masked steps', () => {
+    const w = makeWeights(3, 2, 0, 12);
+    for (const [T, lengths] of [[1, null], [4, [2, 1]]] as const) {
+      const x = tf.variable(randomTensor([T, 2, 3], 13));
+      const h0 = tf.variable(randomTensor([2, 2], 14));
+      const c0 = tf.variable(randomTensor([2, 2], 15));
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(lstmLayer(x, w, { lengths, initialState: [h0, c0] }).output) as tf.Scalar,
+        [x, h0, c0],
+      );
+      expect(grads[x.name].shape).toEqual([T, 2, 3]);
+      expect(grads[h0.name].shape).toEqual([2, 2]);
+      if (lengths) {
+        // Steps at or after every length carry no gradient to the input.
+        expect(Array.from(tf.slice(grads[x.name], [2, 0, 0], [2, 2, 3]).dataSync()).every((v) => v === 0)).toBe(true);
+      }
+      tf.dispose([value, Object.values(grads), x, h0, c0]);
+    }
+  });
+});

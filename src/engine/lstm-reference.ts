@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ActivationName } from './activations';
 import { LstmLayerOptions, LstmLayerResult, combinedBias, lstmStepFromProjection } from './lstm-layer';
 import { StepMask, activeColumn } from './step-mask';
+import { unstack0 } from './unstack';
 import { LstmWeights } from './weights';
 
 /** A validated layer call: sizes, activations, direction and per-step masks. */
@@ -40,7 +41,7 @@ export function lstmLayerReference(
     let xz: tf.Tensor = tf.matMul(tf.reshape(x, [T * N, I]), w.kernel);
     const b = combinedBias(w);
     if (b) xz = tf.add(xz, b);
-    const xzSteps = tf.unstack(tf.reshape(xz, [T, N, 4 * hiddenSize])) as tf.Tensor2D[];
+    const xzSteps = unstack0<tf.Tensor2D>(tf.reshape(xz, [T, N, 4 * hiddenSize]));
 
     let h: tf.Tensor2D = (options.initialState?.[0] as tf.Tensor2D) ?? tf.zeros([N, outputSize]);
     let c: tf.Tensor2D = (options.initialState?.[1] as tf.Tensor2D) ?? tf.zeros([N, hiddenSize]);

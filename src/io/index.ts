@@ -1,2 +1,50 @@
-/** Reading and writing real weight files. */
-export {};
+/**
+ * Reading and writing real weight files, from and to bytes (browser-safe: no file system; the
+ * path-taking variants and the HDF5 writer are in `lstm-bridge/node`, `./node`).
+ *
+ * | format | read | write |
+ * |---|---|---|
+ * | PyTorch `.pt`/`.pth` (zip and legacy) | {@link loadTorch} (tf tensors), {@link readTorch} (plain) | {@link saveTorch} |
+ * | safetensors | {@link loadSafetensors}, {@link readSafetensors} | {@link saveSafetensors} |
+ * | Keras `.h5` (1.2 to 3), `.weights.h5`, `.keras` | {@link readKeras} (a neutral {@link KerasFile}) | `writeKeras` in `./node` |
+ * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | (tfjs's own `model.save`) |
+ *
+ * Whole models: {@link loadKeras} (any Keras file -> a `LayersModel` with the Keras facade's
+ * LSTM / Bidirectional layers) and {@link loadTfjsModel} (`model.json` + shards -> the same);
+ * `saveKeras` (a Keras 2 `.h5`), `loadTfjs` / `saveTfjs` (directories) are in `./node`.
+ *
+ * Every parse failure is a `FileParseError`; the subclasses below say which.
+ */
+export { loadTorch, readTorch } from './torch-reader';
+export type { TorchFile, TorchMetadataEntry, TorchTensorEntry } from './torch-state';
+export { saveTorch } from './torch-writer';
+export type { SaveTorchOptions } from './torch-writer';
+export type { TensorLike } from './tensor-like';
+export { loadSafetensors, readSafetensors, saveSafetensors } from './safetensors';
+export type { SafetensorsEntry, SafetensorsFile } from './safetensors';
+export { readKeras } from './keras-reader';
+export type { KerasFile, KerasFileFormat, KerasLayerWeights, KerasWeight } from './keras-file';
+export { readTfjsWeights, tfjsShardPaths } from './tfjs-weights';
+export { loadKeras } from './keras-model';
+export type { LoadKerasOptions } from './keras-model';
+export { loadTfjsModel } from './tfjs-model';
+export { kerasModelFile } from './keras-save';
+export type { KerasModelFileOptions } from './keras-save';
+export type { TfjsModelFile, TfjsWeight } from './tfjs-weights';
+export type { FileDtype, RawTensor, TfDtype } from './dtypes';
+export { DEFAULT_LIMITS } from './limits';
+export type { IoLimits, ReadOptions } from './limits';
+export {
+  DtypeError,
+  Hdf5FormatError,
+  KerasFormatError,
+  KerasLayerError,
+  PickleError,
+  PickleSecurityError,
+  SafetensorsFormatError,
+  SizeLimitError,
+  TfjsFormatError,
+  TorchFormatError,
+  TorchScriptArchiveError,
+  ZipArchiveError,
+} from './errors';

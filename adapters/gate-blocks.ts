@@ -1,0 +1,72 @@
+/**
+ * Gate blocks by name: split a 4H-stacked weight into its i, f, g, o blocks in any gate order,
+ * and join blocks back in any order.
+ *
+ * The engine's `permuteGates` (`src/engine/gates.ts`) reorders whole stacked weights; the
+ * conventions that store one array per gate (Keras 1) or transform each gate block on its own
+ * (cuDNN) need the blocks themselves. Letters follow `GateOrder`: the candidate is `g`, `c` or
+ * `j` depending on the framework; all three mean the same gate, called `g` here.
+ *
+ * Splitting and joining copy blocks only (no arithmetic), so they are exact.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { ShapeError, formatShape } from '../src/errors';
+import { GateOrder, gatePermutation } from '../src/engine';
+
+/** The four gate blocks of one weight, by canonical gate name (g = cell candidate). */
+export interface GateBlocks<T extends tf.Tensor = tf.Tensor> {
+  readonly i: T;
+  readonly f: T;
+  readonly g: T;
+  readonly o: T;
+}
+
+const CANONICAL: readonly (keyof GateBlocks)[] = ['i', 'f', 'g', 'o'];
+
+/** Position of each canonical gate (i, f, g, o) in `order`. */
+function positions(order: GateOrder): [number, number, number, number] {
+  // gatePermutation(order, 'ifgo')[k] = index in `order` of the canonical gate k.
+  return gatePermutation(order, 'ifgo');
+}
+
+/**
+ * Splits `x` along `axis` into its four gate blocks, stacked in `order`.
+ * The blocks are new tensors; `x` is not disposed.
+ *
+ * Example: `splitGates(weightIh, 'ifgo', 0).f` is PyTorch's `W_if` (H, I).
+ * @throws ShapeError when the axis does not hold 4 equal blocks.
+ */
+export function splitGates<T extends tf.Tensor>(x: T, order: GateOrder, axis: number, where = 'adapters.splitGates'): GateBlocks<T> {
+  const ax = axis < 0 ? x.rank + axis : axis;
+  if (ax < 0 || ax >= x.rank || x.shape[ax] % 4 !== 0 || x.shape[ax] === 0) {
+    throw new ShapeError(`${where}: axis ${axis} of a tensor shaped ${formatShape(x.shape)} must hold 4 gate blocks`);
+  }
+  const parts = tf.split(x, 4, ax) as T[];
+  const pos = positions(order);
+  return { i: parts[pos[0]], f: parts[pos[1]], g: parts[pos[2]], o: parts[pos[3]] };
+}
+
+/**
+ * Stacks four gate blocks along `axis` in `order`. The blocks are not disposed.
+ *
+ * Example: `joinGates({i, f, g, o}, 'iofc', 0)` stacks ONNX-style.
+ */
+export function joinGates<T extends tf.Tensor>(blocks: GateBlocks<T>, order: GateOrder, axis: number): T {
+  const pos = positions(order);
+  const ordered: T[] = new Array(4);
+  CANONICAL.forEach((gate, k) => {
+    ordered[pos[k]] = blocks[gate];
+  });
+  return tf.concat(ordered, axis) as T;
+}
+
+/** Applies `fn` to each block of `blocks` (in canonical order) and returns the results. */
+export function mapGates<T extends tf.Tensor, U extends tf.Tensor>(blocks: GateBlocks<T>, fn: (block: T) => U): GateBlocks<U> {
+  return { i: fn(blocks.i), f: fn(blocks.f), g: fn(blocks.g), o: fn(blocks.o) };
+}
+
+/** Disposes the four blocks. */
+export function disposeGates(blocks: GateBlocks): void {
+  for (const gate of CANONICAL) blocks[gate].dispose();
+}

@@ -1,0 +1,128 @@
+/**
+ * The attributes of an ONNX `LSTM` node, checked and turned into the engine's options.
+ *
+ * | attribute | default | the engine |
+ * |---|---|---|
+ * | `direction` | `"forward"` | `"forward"` / `"reverse"` (one pass, `reverse: true`) / `"bidirectional"` (two) |
+ * | `hidden_size` | — | checked against the weights by the caller |
+ * | `activations` | `Sigmoid, Tanh, Tanh` per direction (f, g, h) | f -> `recurrentActivation`; g and h must be equal -> `activation` |
+ * | `activation_alpha`, `activation_beta` | per function | consumed in order by the functions that take them (HardSigmoid, Elu, ...) |
+ * | `clip` | none | not supported: the engine does not clip pre-activations |
+ * | `input_forget` | 0 | 1 (coupled input and forget gates) not supported |
+ * | `layout` | 0 | see `./onnx-layout` |
+ *
+ * Unsupported values throw {@link UnsupportedConversionError} naming the attribute and why.
+ */
+import { ActivationName } from '../src/engine';
+import { ConfigError, UnsupportedConversionError } from '../src/errors';
+import { OnnxLayout } from './onnx-layout';
+
+/** An `LSTM` node's attributes as decoded from the model (strings, numbers, lists). */
+export interface OnnxLstmAttributes {
+  readonly direction?: string;
+  readonly hidden_size?: number;
+  readonly activations?: readonly string[];
+  readonly activation_alpha?: readonly number[];
+  readonly activation_beta?: readonly number[];
+  readonly clip?: number | null;
+  readonly input_forget?: number;
+  readonly layout?: number;
+}
+
+/** The activations of one direction, in the engine's terms. */
+export interface OnnxDirectionActivations {
+  readonly recurrentActivation: ActivationName;
+  readonly activation: ActivationName;
+}
+
+/** What the engine needs to run the node. */
+export interface OnnxLstmNodeOptions {
+  readonly direction: 'forward' | 'reverse' | 'bidirectional';
+  readonly numDirections: 1 | 2;
+  readonly hiddenSize: number | null;
+  readonly layout: OnnxLayout;
+  /** One entry per direction (index 0 forward, 1 reverse for a bidirectional node). */
+  readonly activations: readonly OnnxDirectionActivations[];
+}
+
+const WHERE = 'adapters.onnxLstmAttributes';
+
+/** How many alphas / betas each ONNX activation consumes, and its defaults. */
+const PARAMS: Record<string, { alpha?: number; beta?: number }> = {
+  Relu: {}, Tanh: {}, Sigmoid: {}, Softsign: {}, Softplus: {},
+  HardSigmoid: { alpha: 0.2, beta: 0.5 },
+  Elu: { alpha: 1.0 },
+  LeakyRelu: { alpha: 0.01 },
+  ThresholdedRelu: { alpha: 1.0 },
+  ScaledTanh: { alpha: 1.0, beta: 1.0 },
+  Affine: { alpha: 1.0, beta: 0.0 },
+};
+
+const f32 = Math.fround;
+
+function toEngine(name: string, alpha: number | undefined, beta: number | undefined, index: number): ActivationName {
+  const simple: Record<string, ActivationName> = { Relu: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid', Softsign: 'softsign', Softplus: 'softplus' };
+  if (name in simple) return simple[name];
+  if (name === 'HardSigmoid' && f32(beta as number) === f32(0.5)) {
+    if (f32(alpha as number) === f32(0.2)) return 'hardSigmoid';
+    if (f32(alpha as number) === f32(1 / 6)) return 'hardSigmoidKeras3';
+  }
+  if (name === 'Elu' && alpha === 1) return 'elu';
+  throw new UnsupportedConversionError(
+    `${WHERE}: activations[${index}] ${name}(alpha=${alpha}, beta=${beta}) has no engine equivalent ` +
+      '(supported: Sigmoid, Tanh, Relu, Softsign, Softplus, HardSigmoid(0.2, 0.5) or (1/6, 0.5), Elu(1))',
+  );
+}
+
+/**
+ * Checks an `LSTM` node's attributes and returns the engine's options.
+ * @throws UnsupportedConversionError for `clip`, `input_forget=1`, g != h, or an activation the
+ *   engine lacks; ConfigError for malformed values.
+ */
+export function onnxLstmAttributes(attributes: OnnxLstmAttributes): OnnxLstmNodeOptions {
+  const direction = attributes.direction ?? 'forward';
+  if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional') {
+    throw new ConfigError(`${WHERE}: direction must be "forward", "reverse" or "bidirectional", got ${JSON.stringify(direction)}`);
+  }
+  const numDirections = direction === 'bidirectional' ? 2 : 1;
+  const layout = attributes.layout ?? 0;
+  if (layout !== 0 && layout !== 1) throw new ConfigError(`${WHERE}: layout must be 0 or 1, got ${JSON.stringify(layout)}`);
+  if (attributes.clip !== undefined && attributes.clip !== null) {
+    throw new UnsupportedConversionError(
+      `${WHERE}: clip ${attributes.clip} is not supported: the engine does not clip gate pre-activations`,
+    );
+  }
+  if ((attributes.input_forget ?? 0) !== 0) {
+    throw new UnsupportedConversionError(
+      `${WHERE}: input_forget ${attributes.input_forget} (coupled input and forget gates) is not supported by the engine`,
+    );
+  }
+  const hiddenSize = attributes.hidden_size ?? null;
+  if (hiddenSize !== null && (!Number.isInteger(hiddenSize) || hiddenSize < 1)) {
+    throw new ConfigError(`${WHERE}: hidden_size must be a positive integer, got ${JSON.stringify(hiddenSize)}`);
+  }
+  const names = attributes.activations ?? Array.from({ length: numDirections }, () => ['Sigmoid', 'Tanh', 'Tanh']).flat();
+  if (names.length !== 3 * numDirections) {
+    throw new ConfigError(`${WHERE}: activations expected ${3 * numDirections} names (f, g, h per direction), got ${names.length}`);
+  }
+  const alphas = [...(attributes.activation_alpha ?? [])];
+  const betas = [...(attributes.activation_beta ?? [])];
+  const resolved = names.map((name, k) => {
+    const params = PARAMS[name];
+    if (!params) throw new UnsupportedConversionError(`${WHERE}: activations[${k}] ${JSON.stringify(name)} is not an ONNX activation the engine knows`);
+    const alpha = params.alpha === undefined ? undefined : (alphas.length ? alphas.shift() : params.alpha);
+    const beta = params.beta === undefined ? undefined : (betas.length ? betas.shift() : params.beta);
+    return toEngine(name, alpha, beta, k);
+  });
+  const activations = Array.from({ length: numDirections }, (_, d) => {
+    const [f, g, h] = resolved.slice(3 * d, 3 * d + 3);
+    if (g !== h) {
+      throw new UnsupportedConversionError(
+        `${WHERE}: direction ${d} uses g = ${names[3 * d + 1]} and h = ${names[3 * d + 2]}; the engine applies one ` +
+          'activation to the candidate and the cell output, so they must be equal',
+      );
+    }
+    return { recurrentActivation: f, activation: g };
+  });
+  return { direction, numDirections, hiddenSize, layout, activations };
+}

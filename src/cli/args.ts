@@ -1,0 +1,74 @@
+/** The CLI's command line: commands, positional arguments and flags, checked strictly. */
+
+/** A command-line mistake (exit code 2, with the usage text). */
+export class UsageError extends Error {}
+
+/** The usage text, listing the formats the CLI has (`formats/index.ts`). */
+export function usage(formats: readonly { name: string; title: string }[]): string {
+  return `usage:
+  lstm-bridge inspect FILE [--config MODEL_JSON]
+  lstm-bridge convert IN OUT [--to ${formats.map((f) => f.name).join('|')}] [--prefix lstm.]
+                             [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
+  lstm-bridge --help | --version
+
+formats:
+${formats.map((f) => `  ${f.name.padEnd(12)} ${f.title}`).join('\n')}
+IN's format comes from its content; OUT's from its extension (a path without one is a TF.js
+directory) unless --to says.
+  --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.)
+  --config     model.to_json() file for a weights-only Keras .h5 (save_weights)
+  --verify     run the source and the result on random input, print the max abs difference,
+               exit 3 above --tolerance`;
+}
+
+export type Args =
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'inspect'; input: string; config?: string }
+  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; verify: boolean; tolerance: number };
+
+const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance'] as const;
+
+/** Parses argv (without node and the script). @throws UsageError */
+export function parseArgs(argv: readonly string[]): Args {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') return { command: 'help' };
+  if (argv.includes('--version') || argv.includes('-v')) return { command: 'version' };
+  const [command, ...rest] = argv;
+  const positional: string[] = [];
+  const values: Record<string, string> = {};
+  let verify = false;
+  for (let k = 0; k < rest.length; k++) {
+    const a = rest[k];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if ((VALUE_FLAGS as readonly string[]).includes(flag)) {
+      const v = inline ?? rest[++k];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      if (flag in values) throw new UsageError(`${flag} given twice`);
+      values[flag] = v;
+    } else if (flag === '--verify') {
+      verify = true;
+    } else if (a.startsWith('-') && a.length > 1) {
+      throw new UsageError(`unknown option ${a}`);
+    } else {
+      positional.push(a);
+    }
+  }
+  const only = (allowed: readonly string[]) => {
+    const bad = Object.keys(values).filter((f) => !allowed.includes(f));
+    if (bad.length) throw new UsageError(`${bad.join(', ')} does not apply to ${command}`);
+  };
+  if (command === 'inspect') {
+    if (positional.length !== 1) throw new UsageError(`inspect expects one FILE, got ${positional.length}`);
+    only(['--config']);
+    if (verify) throw new UsageError('--verify does not apply to inspect');
+    return { command, input: positional[0], config: values['--config'] };
+  }
+  if (command === 'convert') {
+    if (positional.length !== 2) throw new UsageError(`convert expects IN and OUT, got ${positional.length} path(s)`);
+    const tolerance = values['--tolerance'] === undefined ? 1e-5 : Number(values['--tolerance']);
+    if (!(tolerance >= 0) || !Number.isFinite(tolerance)) throw new UsageError(`--tolerance expects a number >= 0, got ${values['--tolerance']}`);
+    const to = values['--to'];
+    return { command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], verify, tolerance };
+  }
+  throw new UsageError(`unknown command '${command}' (inspect, convert)`);
+}

@@ -1,0 +1,42 @@
+/** PyTorch `.pt` / `.pth` state dicts (zip or legacy), read with `io.readTorch`, written with `io.saveTorch`. */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { readTorch, saveTorch } from '../../io/node';
+import { stateDictOf } from './state-dict';
+import { FormatModule, Source } from './types';
+
+/** The pickle that opens a legacy (pre-1.6) `torch.save` file: protocol 2, then the magic number. */
+const LEGACY_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+
+export function stateDictSource(format: string, path: string, summary: string, stateDict: tf.NamedTensorMap): Source {
+  return { format, path, summary, stateDict, model: null, stored: new Map(), dispose: () => tf.dispose(Object.values(stateDict)) };
+}
+
+export const torchFormat: FormatModule = {
+  name: 'torch',
+  title: 'PyTorch state dict (.pt, .pth)',
+  extensions: ['.pt', '.pth'],
+  detect(path, head) {
+    const legacy = LEGACY_MAGIC.every((b, k) => head[k] === b);
+    const zip = head[0] === 0x50 && head[1] === 0x4b && /\.(pt|pth|bin|ckpt)$/i.test(path);
+    return legacy || zip;
+  },
+  async load(path) {
+    const file = readTorch(path);
+    const stateDict: tf.NamedTensorMap = {};
+    for (const t of file.tensors) stateDict[t.name] = tf.tensor(t.tensor.values, [...t.tensor.shape], t.tensor.dtype);
+    const where = [...new Set(file.tensors.map((t) => t.location))].join(', ') || 'cpu';
+    const summary = `PyTorch state dict (${file.format === 'zip' ? 'zip archive' : 'legacy pre-1.6 format'}), ${file.tensors.length} tensors, saved on ${where}`;
+    return stateDictSource('torch', path, summary, stateDict);
+  },
+  async save(source, path, options, progress) {
+    const result = stateDictOf(source, options, progress);
+    try {
+      progress.step(`writing ${path}`);
+      saveTorch(result.tensors, path);
+    } finally {
+      result.dispose();
+    }
+    return { notConverted: result.notConverted };
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * The plug-in interface of the CLI's file formats. Each format is one module implementing
+ * {@link FormatModule}; `./index` lists them. A new format (ONNX) is added by writing one such
+ * module and adding it to that list: `inspect` and `convert` then handle it.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+import type { StoredConvention } from '../describe';
+import type { Progress } from '../progress';
+
+/** A loaded file: a PyTorch-style state dict, or a Keras-style model. */
+export interface Source {
+  /** The format module's name. */
+  readonly format: string;
+  readonly path: string;
+  /** One line saying what the file is. */
+  readonly summary: string;
+  /** Named tensors (torch, safetensors), or null. */
+  readonly stateDict: tf.NamedTensorMap | null;
+  /** A model (Keras, TF.js), or null. */
+  readonly model: tfl.LayersModel | null;
+  /** For models: how the file stored each recurrent layer's weights, by layer name. */
+  readonly stored: ReadonlyMap<string, StoredConvention>;
+  /** Frees tensors and variables. */
+  dispose(): void;
+}
+
+/** Options of a load and a conversion. */
+export interface FormatOptions {
+  /** State-dict prefix of the LSTM to read or to write (`lstm.`). */
+  readonly prefix?: string;
+  /** Keras architecture (`model.to_json()` file) for weights-only `.h5` files. */
+  readonly config?: string;
+}
+
+/** One file format. */
+export interface FormatModule {
+  /** The name used by `--to` (`torch`). */
+  readonly name: string;
+  /** What it is, for help texts. */
+  readonly title: string;
+  /** File extensions it writes (the first is the default), or `['/']` for a directory. */
+  readonly extensions: readonly string[];
+  /** Is the file at `path` (a directory when `isDirectory`; first bytes `head`) in this format? */
+  detect(path: string, head: Uint8Array, isDirectory: boolean): boolean;
+  /** Reads the file. */
+  load(path: string, options: FormatOptions): Promise<Source>;
+  /** Writes `source` (converted as needed) to `path`. */
+  save(source: Source, path: string, options: FormatOptions, progress: Progress): Promise<SaveReport>;
+}
+
+/** What a conversion left out. */
+export interface SaveReport {
+  /** Layers or tensors of the source that the written file does not hold. */
+  readonly notConverted: readonly string[];
+}

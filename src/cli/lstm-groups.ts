@@ -1,0 +1,204 @@
+/**
+ * LSTM groups: the unit the CLI converts between a PyTorch state dict and a Keras / TF.js model.
+ * A group is what one `nn.LSTM` holds: a stack of layers (one or two directions each) in the
+ * engine's canonical form, with its activations.
+ *
+ * - From a state dict: one group per prefix with `weight_ih_l0` (`lstm.`, `rnn.`, ``), read by
+ *   `adapters.torchStateDictToStack`.
+ * - From a Keras model: one group per chain of recurrent layers that `nn.LSTM(num_layers=k)`
+ *   computes: consecutive `LSTM`s (or `Bidirectional(LSTM)`s with `merge_mode='concat'`), each
+ *   fed by the previous one's full sequence, with the same units, activations and bias; each
+ *   other recurrent layer is a group of its own.
+ * - To a state dict: `adapters.stackToTorchStateDict` under a prefix (PyTorch computes tanh /
+ *   sigmoid only, has no go_backwards-only direction and concatenates directions, so anything
+ *   else is an `UnsupportedConversionError`).
+ * - To a Keras model: a Sequential of `layers.LSTM` / `layers.Bidirectional` returning sequences
+ *   (what `nn.LSTM` returns), with the weights from `adapters.stackToKerasWeights`.
+ *
+ * This is the per-layer conversion the CLI needs now; the whole-model `adapters.toKeras` /
+ * `adapters.toTorch` (other layers such as Dense / Linear too) should replace these functions
+ * once merged.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+import { kerasToCanonical } from '../../adapters/conventions/keras';
+import { LstmStackConfig, disposeStack, stackConfig, stackToKerasWeights, stackToTorchStateDict, torchStateDictToStack } from '../../adapters/stacks';
+import { ActivationName, LstmStackLayer, LstmWeights } from '../engine';
+import { StateDictError, UnsupportedConversionError } from '../errors';
+import { Bidirectional, LSTM } from '../layers';
+
+/** One `nn.LSTM`'s worth of layers. */
+export interface LstmGroup {
+  /** The state-dict prefix (`lstm.`), or the Keras layer names joined with `+`. */
+  readonly name: string;
+  readonly config: LstmStackConfig;
+  /** Canonical weights, owned by the group (see {@link disposeGroups}). */
+  readonly layers: LstmStackLayer[];
+  readonly activation: ActivationName;
+  readonly recurrentActivation: ActivationName;
+  /** Keras groups: the source layers, bottom to top. */
+  readonly kerasLayers: readonly (LSTM | Bidirectional)[];
+}
+
+/** The prefixes of the `nn.LSTM`s in a state dict (keys `<prefix>weight_ih_l0`). */
+export function lstmPrefixes(stateDict: tf.NamedTensorMap): string[] {
+  return Object.keys(stateDict)
+    .filter((k) => k.endsWith('weight_ih_l0') && (k.length === 12 || k[k.length - 13] === '.'))
+    .map((k) => k.slice(0, -'weight_ih_l0'.length));
+}
+
+/** The groups of a state dict (only the one under `prefix` when given). */
+export function stateDictGroups(stateDict: tf.NamedTensorMap, prefix?: string): LstmGroup[] {
+  const prefixes = lstmPrefixes(stateDict).filter((p) => prefix === undefined || p === prefix);
+  if (prefix !== undefined && prefixes.length === 0) {
+    throw new StateDictError(`no LSTM under prefix '${prefix}' (found: ${lstmPrefixes(stateDict).map((p) => `'${p}'`).join(', ') || 'none'})`);
+  }
+  return prefixes.map((p) => {
+    const { config, layers } = torchStateDictToStack(stateDict, { prefix: p });
+    return { name: p, config, layers, activation: 'tanh', recurrentActivation: 'sigmoid', kerasLayers: [] };
+  });
+}
+
+function halves(l: LSTM | Bidirectional): LSTM[] {
+  return l instanceof LSTM ? [l] : [l.forwardLayer, l.backwardLayer];
+}
+
+/** The one layer feeding `layer`, or null. */
+function inboundLayer(layer: tfl.layers.Layer): tfl.layers.Layer | null {
+  const nodes = layer.inboundNodes;
+  if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1) return null;
+  return nodes[0].inboundLayers[0];
+}
+
+function signature(l: LSTM | Bidirectional): string {
+  const h = halves(l)[0];
+  const c = h.cell.config;
+  return JSON.stringify([l instanceof Bidirectional ? (l.mergeMode ?? 'none') : 'lstm', h.units, c.activation, c.recurrentActivation, c.useBias]);
+}
+
+/** Can `next` be the layer above `prev` in one `nn.LSTM`? */
+function continues(prev: LSTM | Bidirectional, next: LSTM | Bidirectional): boolean {
+  return (
+    inboundLayer(next) === prev &&
+    prev.returnSequences &&
+    !prev.returnState &&
+    signature(prev) === signature(next) &&
+    (prev instanceof LSTM ? !prev.goBackwards : prev.mergeMode === 'concat') &&
+    !halves(prev).some((h) => h.timeMajor)
+  );
+}
+
+function canonicalOf(layer: LSTM, where: string): LstmWeights {
+  // getWeights() returns the variables' own tensors: kerasToCanonical copies them.
+  const [kernel, recurrent, bias] = layer.getWeights();
+  return kerasToCanonical({ kernel, recurrent_kernel: recurrent, bias: bias ?? null }, where);
+}
+
+/** The groups of a Keras / TF.js model, in layer order. */
+export function kerasGroups(model: tfl.LayersModel): LstmGroup[] {
+  const recurrent = model.layers.filter((l): l is LSTM | Bidirectional => l instanceof LSTM || l instanceof Bidirectional);
+  const chains: (LSTM | Bidirectional)[][] = [];
+  for (const l of recurrent) {
+    const last = chains[chains.length - 1];
+    if (last && continues(last[last.length - 1], l)) last.push(l);
+    else chains.push([l]);
+  }
+  const groups: LstmGroup[] = [];
+  try {
+    for (const chain of chains) {
+      const name = chain.map((l) => l.name).join('+');
+      const layers: LstmStackLayer[] = [];
+      groups.push({
+        name,
+        config: undefined as unknown as LstmStackConfig,
+        layers,
+        activation: halves(chain[0])[0].cell.config.activation,
+        recurrentActivation: halves(chain[0])[0].cell.config.recurrentActivation,
+        kerasLayers: chain,
+      });
+      for (const l of chain) {
+        const [f, b] = halves(l).map((h) => canonicalOf(h, `lstm-bridge: layer '${l.name}'`));
+        layers.push({ forward: f, backward: b ?? null });
+      }
+      (groups[groups.length - 1] as { config: LstmStackConfig }).config = stackConfig(layers, `lstm-bridge: layers ${name}`);
+    }
+  } catch (e) {
+    disposeGroups(groups);
+    throw e;
+  }
+  return groups;
+}
+
+/** Frees the groups' canonical weights. */
+export function disposeGroups(groups: readonly LstmGroup[]): void {
+  for (const g of groups) disposeStack(g.layers);
+}
+
+/** Why a group cannot be an `nn.LSTM`, or null. */
+export function torchIncompatibility(g: LstmGroup): string | null {
+  if (g.activation !== 'tanh' || g.recurrentActivation !== 'sigmoid') {
+    const name = (a: ActivationName) => (a === 'hardSigmoid' ? 'hard_sigmoid (Keras 2)' : a === 'hardSigmoidKeras3' ? 'hard_sigmoid (Keras 3)' : a);
+    return `activation ${name(g.activation)}, recurrent activation ${name(g.recurrentActivation)} (PyTorch's nn.LSTM computes tanh / sigmoid only)`;
+  }
+  for (const l of g.kerasLayers) {
+    if (l instanceof LSTM && l.goBackwards) return `layer '${l.name}' runs backwards only (go_backwards); nn.LSTM has no such direction`;
+    if (l instanceof Bidirectional && l.mergeMode !== 'concat' && l !== g.kerasLayers[g.kerasLayers.length - 1]) {
+      return `layer '${l.name}' merges its directions with '${l.mergeMode}' before the next layer; nn.LSTM concatenates them`;
+    }
+    if (l instanceof Bidirectional && (l.forwardLayer.goBackwards || !l.backwardLayer.goBackwards)) {
+      return `layer '${l.name}' has halves that do not run forward then backward`;
+    }
+  }
+  return null;
+}
+
+/**
+ * A group as PyTorch state-dict tensors under `prefix` (`weight_ih_l0`, ...).
+ * @throws UnsupportedConversionError when PyTorch cannot compute the same thing.
+ */
+export function groupToStateDict(g: LstmGroup, prefix: string): tf.NamedTensorMap {
+  const why = torchIncompatibility(g);
+  if (why) throw new UnsupportedConversionError(`lstm-bridge: LSTM '${g.name}' cannot be an nn.LSTM: ${why}`);
+  return stackToTorchStateDict(g.layers, { prefix });
+}
+
+/**
+ * A group as a Keras model: `layers.LSTM` / `layers.Bidirectional` returning sequences, on input
+ * (N, L, input_size) — what `nn.LSTM(batch_first=True)` returns as its output.
+ * @throws UnsupportedConversionError for a projection (Keras has no proj_size).
+ */
+export function groupToKerasModel(g: LstmGroup): tfl.Sequential {
+  const weights = stackToKerasWeights(g.layers);
+  const model = tfl.sequential({ name: 'lstm_bridge_model' });
+  try {
+    g.layers.forEach((layer, k) => {
+      const args = { units: g.config.hiddenSize, useBias: g.config.bias, returnSequences: true, activation: g.activation, recurrentActivation: g.recurrentActivation };
+      const shape = k === 0 ? { batchInputShape: [null, null, g.config.inputSize] } : {};
+      const name = `lstm${k === 0 ? '' : `_${k}`}`;
+      const l = layer.backward ? new Bidirectional({ layer: new LSTM({ ...args, name }), name: `bidirectional${k === 0 ? '' : `_${k}`}`, ...shape }) : new LSTM({ ...args, name, ...shape });
+      l.setFastWeightInitDuringBuild(true); // the weights are set right after
+      model.add(l);
+      l.setWeights(weights[k]);
+      l.setFastWeightInitDuringBuild(false);
+    });
+  } finally {
+    weights.forEach((w) => tf.dispose(w));
+  }
+  return model;
+}
+
+/**
+ * Runs a Keras group's own layers on `x` (N, L, I) and returns what the last one returns
+ * (the output only, without states).
+ */
+export function runKerasGroup(g: LstmGroup, x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    let y: tf.Tensor = x;
+    for (const l of g.kerasLayers) {
+      const out = l.apply(y) as tf.Tensor | tf.Tensor[];
+      y = Array.isArray(out) ? out[0] : out;
+    }
+    return y;
+  });
+}

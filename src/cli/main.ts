@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+/**
+ * `lstm-bridge`: inspect and convert LSTM weight files.
+ *
+ *     lstm-bridge inspect FILE [--config MODEL_JSON]
+ *     lstm-bridge convert IN OUT [--to torch|safetensors|tfjs|keras] [--prefix lstm.]
+ *                                [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
+ *
+ * Formats are modules under `./formats` (see `./formats/types.ts`). Exit codes: 0 done, 1 a bad
+ * file or a failed conversion (one line on stderr), 2 bad usage, 3 `--verify` found a
+ * difference above the tolerance. `LSTM_BRIDGE_DEBUG=1` prints stack traces.
+ */
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+
+import { registerChainedOps } from '../engine';
+import { LstmBridgeError } from '../errors';
+import { UsageError, parseArgs, usage } from './args';
+import { useFastestBackend } from './backend';
+import { describeGroup, otherTensors } from './describe';
+import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
+import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
+import { Progress, progressBar } from './progress';
+import { verifyConversion } from './verify';
+
+/** Where the CLI writes, and whether it picks a backend (tests run it in-process on theirs). */
+export interface CliIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly chooseBackend?: boolean;
+  readonly progress?: Progress;
+}
+
+function inspectSource(source: Source, out: (line: string) => void): void {
+  out(`${source.path}: ${source.summary}`);
+  const groups = source.stateDict ? stateDictGroups(source.stateDict) : kerasGroups(source.model!);
+  try {
+    if (groups.length === 0) out('no LSTM in this file');
+    for (const g of groups) {
+      const tensors = source.stateDict
+        ? Object.entries(source.stateDict).filter(([k]) => k.startsWith(g.name) && /^(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$/.test(k.slice(g.name.length))).map(([name, t]) => ({ name, shape: t.shape }))
+        : g.kerasLayers.flatMap((l) => l.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] })));
+      const stored = source.stateDict ? 'torch' : source.stored.get(g.kerasLayers[0].name) ?? 'keras';
+      for (const line of describeGroup(g, stored, tensors)) out(line);
+    }
+    if (source.stateDict) {
+      const rest = otherTensors(source.stateDict);
+      if (rest.length) out(`other tensors: ${rest.join(', ')}`);
+    } else {
+      const inGroups = new Set(groups.flatMap((g) => g.kerasLayers.map((l) => l.name)));
+      const rest = source.model!.layers.filter((l) => !inGroups.has(l.name) && l.getClassName() !== 'InputLayer');
+      if (rest.length) out(`other layers: ${rest.map((l) => `${l.name} (${l.getClassName()})`).join(', ')}`);
+      out(`model input: ${source.model!.inputs.map((i) => `[${i.shape.map((d) => d ?? 'None').join(', ')}] ${i.dtype}`).join(', ')}`);
+    }
+  } finally {
+    disposeGroups(groups);
+  }
+}
+
+async function convert(input: string, output: string, to: string | undefined, options: FormatOptions & { verify: boolean; tolerance: number }, io: CliIo): Promise<number> {
+  const progress = io.progress ?? progressBar();
+  const from = detectFormat(input);
+  const target = to ? formatNamed(to) : formatForOutput(output);
+  progress.total(3 + (options.verify ? 2 : 0));
+  progress.step(`reading ${input}`);
+  const source = await from.load(input, options);
+  let result: Source | null = null;
+  try {
+    const report = await target.save(source, output, options, progress);
+    progress.done();
+    io.stdout(`${input} (${from.name}) -> ${output} (${target.name})`);
+    if (report.notConverted.length) io.stderr(`lstm-bridge: note: not converted (not LSTM): ${report.notConverted.join(', ')}`);
+    if (!options.verify) return 0;
+    progress.step('verifying');
+    result = await target.load(output, { ...options, config: undefined });
+    const comparisons = verifyConversion(source, result, options);
+    progress.done();
+    let ok = true;
+    for (const c of comparisons) {
+      const pass = c.maxDiff <= options.tolerance;
+      ok &&= pass;
+      io.stdout(`verify: ${c.what}: max abs difference ${c.maxDiff.toExponential(2)} (tolerance ${options.tolerance}) ${pass ? 'ok' : 'FAILED'}`);
+    }
+    return ok ? 0 : 3;
+  } finally {
+    progress.done();
+    source.dispose();
+    result?.dispose();
+  }
+}
+
+/** The version in lstm-bridge's package.json (found upwards from this file: `src/cli` or `dist/src/cli`). */
+function packageVersion(): string {
+  for (let dir = __dirname, k = 0; k < 5; k++, dir = nodePath.dirname(dir)) {
+    const file = nodePath.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'lstm-bridge' && pkg.version) return pkg.version;
+    }
+  }
+  return 'unknown';
+}
+
+/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = { stdout: (l) => console.log(l), stderr: (l) => console.error(l) }): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`lstm-bridge: ${e.message}`);
+    io.stderr(usage(FORMATS));
+    return 2;
+  }
+  if (args.command === 'help') {
+    io.stdout(usage(FORMATS));
+    return 0;
+  }
+  if (args.command === 'version') {
+    io.stdout(packageVersion());
+    return 0;
+  }
+  try {
+    if (io.chooseBackend !== false) await useFastestBackend();
+    registerChainedOps();
+    if (args.command === 'inspect') {
+      const source = await detectFormat(args.input).load(args.input, { config: args.config });
+      try {
+        inspectSource(source, io.stdout);
+      } finally {
+        source.dispose();
+      }
+      return 0;
+    }
+    return await convert(args.input, args.output, args.to, { prefix: args.prefix, config: args.config, verify: args.verify, tolerance: args.tolerance }, io);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const oneLine = message.split('\n')[0].replace(/^lstm-bridge: /, '');
+    io.stderr(`lstm-bridge: ${e instanceof LstmBridgeError ? '' : 'internal error: '}${oneLine}`);
+    if (process.env.LSTM_BRIDGE_DEBUG && e instanceof Error) io.stderr(e.stack ?? '');
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(`lstm-bridge: internal error: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * The error classes of the file readers and writers.
+ *
+ * Every parse failure is a {@link FileParseError} (from `src/errors.ts`), so one `catch` with
+ * `instanceof FileParseError` handles any bad file; the subclasses say which format and which
+ * kind of problem. Messages name the reader, the part of the file, what was expected and what
+ * was found: `io.loadTorch: data/3 expected 4096 bytes (1024 x float32), got 100`.
+ */
+import { FileParseError } from '../errors';
+
+/** A size declared by or implied by a file exceeds one of the reader's explicit caps. */
+export class SizeLimitError extends FileParseError {
+  constructor(
+    message: string,
+    /** Name of the cap in {@link IoLimits} (e.g. `maxTensorBytes`). */
+    readonly limit: string,
+    /** The cap in force. */
+    readonly cap: number,
+    /** What the file declared or would need. */
+    readonly requested: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A pickle stream is malformed: truncated, unknown opcode, stack underflow, bad memo index. */
+export class PickleError extends FileParseError {}
+
+/**
+ * A pickle names a global (module.name), opcode or persistent id that a weights file must not
+ * use. Nothing is imported or called: the reader stops at the first such name.
+ */
+export class PickleSecurityError extends PickleError {
+  constructor(
+    message: string,
+    /** The refused global as `module.name`, or the refused opcode / id. */
+    readonly refused: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A zip archive is malformed, unsafe (`../` names, absolute paths), or too large. */
+export class ZipArchiveError extends FileParseError {}
+
+/** A PyTorch file is well-formed as zip/pickle but not as a `torch.save` state dict. */
+export class TorchFormatError extends FileParseError {}
+
+/** The file is a TorchScript archive (`torch.jit.save`), not a `torch.save` state dict. */
+export class TorchScriptArchiveError extends TorchFormatError {}
+
+/** A safetensors file has a bad header, dtype, shape or data offsets. */
+export class SafetensorsFormatError extends FileParseError {}
+
+/** An HDF5 file is malformed or uses a feature the reader does not accept. */
+export class Hdf5FormatError extends FileParseError {}
+
+/** An HDF5 or `.keras` file is valid but is not laid out as Keras writes models/weights. */
+export class KerasFormatError extends FileParseError {}
+
+/** A TF.js `model.json` / weight shards are malformed or inconsistent. */
+export class TfjsFormatError extends FileParseError {}
+
+/**
+ * A tensor's element type cannot be represented in tfjs (e.g. complex64), or an int64 value does
+ * not fit in int32.
+ */
+export class DtypeError extends FileParseError {}
+
+/**
+ * A layer of a Keras or TF.js model cannot be built: unknown class, an option tfjs-layers cannot
+ * honour, weights that do not fit. Names the layer and its class.
+ */
+export class KerasLayerError extends KerasFormatError {
+  constructor(
+    message: string,
+    /** The layer's name in the model config (or null when the config names none). */
+    readonly layer: string | null,
+    /** The layer's `class_name` in the config (or null). */
+    readonly className: string | null,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Node-only io: the readers take a file path or bytes, the writers write to a path, and the
+ * HDF5/Keras writer (h5wasm's Node build) lives here. Published as `lstm-bridge/node`; the
+ * browser build never imports this module.
+ *
+ * Example:
+ * ```ts
+ * import { loadTorch, saveTorch } from 'lstm-bridge/node';
+ * const sd = loadTorch('lstm.pt');           // { 'lstm.weight_ih_l0': tf.Tensor, ... }
+ * saveTorch(sd, 'copy.pt');                  // torch.load('copy.pt', weights_only=True)
+ *
+ * const model = await loadKeras('model.h5');  // a LayersModel with layers.LSTM / Bidirectional
+ * await saveKeras(model, 'copy.h5');          // Keras 2 .h5: keras.models.load_model('copy.h5')
+ * await saveTfjs(model, 'web_model');         // model.json + weights.bin
+ * const again = await loadTfjs('web_model');  // also converter output of Keras 3 models
+ * ```
+ */
+import * as fs from 'fs';
+import * as nodePath from 'path';
+
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+import { ConfigError } from '../errors';
+import { fileSystem } from './fs-handler';
+import { KerasFile } from './keras-file';
+import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras-model';
+import { KerasModelFileOptions, kerasModelFile } from './keras-save';
+import { loadTfjsModel } from './tfjs-model';
+import { readKeras as readKerasBytes } from './keras-reader';
+import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras-writer';
+import { ReadOptions } from './limits';
+import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors';
+import { TensorLike } from './tensor-like';
+import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs-weights';
+import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch-reader';
+import { TorchFile } from './torch-state';
+import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch-writer';
+
+export * from './index';
+export { fileSystem };
+export { writeHdf5 } from './hdf5-writer';
+export type { H5AttrSpec, H5DatasetSpec, H5GroupSpec } from './hdf5-writer';
+export type { WriteKerasOptions } from './keras-writer';
+
+/** A file path, or the file's bytes. */
+export type PathOrBytes = string | Uint8Array;
+
+function bytesOf(where: string, source: PathOrBytes): Uint8Array {
+  if (source instanceof Uint8Array) return source;
+  if (typeof source !== 'string') throw new ConfigError(`${where}: expected a file path or a Uint8Array, got ${typeof source}`);
+  const buf = fs.readFileSync(source);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function pathOf(where: string, path: unknown): string {
+  if (typeof path !== 'string' || path.length === 0) throw new ConfigError(`${where}: path expected a non-empty string, got ${typeof path}`);
+  return path;
+}
+
+/** `.pt`/`.pth` file -> tf tensors, in file order. See `./torch-reader`. */
+export function loadTorch(source: PathOrBytes, options?: ReadOptions): tf.NamedTensorMap {
+  return loadTorchBytes(bytesOf('io.loadTorch', source), options);
+}
+
+/** `.pt`/`.pth` file -> plain tensors with dtypes and devices. */
+export function readTorch(source: PathOrBytes, options?: ReadOptions): TorchFile {
+  return readTorchBytes(bytesOf('io.loadTorch', source), options);
+}
+
+/** Writes a zip `.pt` that `torch.load(path, weights_only=True)` reads. */
+export function saveTorch(tensors: Record<string, TensorLike>, path: string, options?: SaveTorchOptions): void {
+  const target = pathOf('io.saveTorch', path);
+  fs.writeFileSync(target, saveTorchBytes(tensors, options));
+}
+
+/** `.safetensors` file -> tf tensors. */
+export function loadSafetensors(source: PathOrBytes, options?: ReadOptions): tf.NamedTensorMap {
+  return loadSafetensorsBytes(bytesOf('io.loadSafetensors', source), options);
+}
+
+/** `.safetensors` file -> plain tensors and metadata. */
+export function readSafetensors(source: PathOrBytes, options?: ReadOptions): SafetensorsFile {
+  return readSafetensorsBytes(bytesOf('io.loadSafetensors', source), options);
+}
+
+/** Writes a `.safetensors` file. */
+export function saveSafetensors(tensors: Record<string, TensorLike>, path: string, metadata?: Record<string, string>): void {
+  const target = pathOf('io.saveSafetensors', path);
+  fs.writeFileSync(target, saveSafetensorsBytes(tensors, metadata));
+}
+
+/** Keras `.h5`, `.weights.h5` or `.keras` file -> neutral {@link KerasFile}. */
+export function readKeras(source: PathOrBytes, options?: ReadOptions): KerasFile {
+  return readKerasBytes(bytesOf('io.readKeras', source), options);
+}
+
+/**
+ * Writes a {@link KerasFile} in its format (HDF5, or a `.keras` zip) and returns the bytes;
+ * also writes them to `path` when given.
+ */
+export async function writeKeras(file: KerasFile, path?: string, options?: WriteKerasOptions): Promise<Uint8Array> {
+  const bytes = await writeKerasBytes(file, options);
+  if (path !== undefined) fs.writeFileSync(pathOf('io.writeKeras', path), bytes);
+  return bytes;
+}
+
+/**
+ * A TF.js layers model on disk: `model.json` and the shards its manifest names (resolved next to
+ * it; paths with `..` or absolute paths are refused) -> topology and named weights.
+ */
+export function readTfjs(modelJsonPath: string, options?: ReadOptions): TfjsModelFile {
+  const file = pathOf('io.readTfjs', modelJsonPath);
+  const text = fs.readFileSync(file, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return readTfjsWeights(text, [], options); // reports the JSON error as a TfjsFormatError
+  }
+  const dir = nodePath.dirname(file);
+  const shards = tfjsShardPaths(json).map((p) => bytesOf('io.readTfjs', nodePath.join(dir, p)));
+  return readTfjsWeights(json, shards, options);
+}
+
+/** Options of the Node {@link loadKeras}: `config` may also be a path to a `model.to_json()` file. */
+export type LoadKerasFileOptions = LoadKerasOptions;
+
+/**
+ * A Keras `.h5` / `.keras` / `.weights.h5` file (path or bytes, or a {@link KerasFile}) -> a
+ * `LayersModel` with the Keras facade's LSTM / Bidirectional layers (see `./keras-model`).
+ * `config`: for weights-only files, the architecture as `model.to_json()` text, its parsed
+ * object, or a path to a file holding it.
+ *
+ * ```ts
+ * const model = await loadKeras('model.h5');
+ * const fromWeights = await loadKeras('weights.h5', { config: 'model.json' });
+ * ```
+ */
+export async function loadKeras(source: PathOrBytes | KerasFile, options: LoadKerasFileOptions = {}): Promise<tfl.LayersModel> {
+  let config = options.config;
+  if (typeof config === 'string' && !config.trimStart().startsWith('{')) {
+    if (!fs.existsSync(config)) throw new ConfigError(`io.loadKeras: config expected model.to_json() text or a path to it, got ${JSON.stringify(config.slice(0, 80))} (no such file)`);
+    config = fs.readFileSync(config, 'utf8');
+  }
+  const file = typeof source === 'string' || source instanceof Uint8Array ? bytesOf('io.loadKeras', source) : source;
+  return loadKerasBytes(file, { ...options, config });
+}
+
+/**
+ * Writes `model` as a Keras 2 `.h5` model file (`model_config` + `model_weights`, see
+ * `./keras-save`) and returns the bytes.
+ *
+ * ```ts
+ * await saveKeras(model, 'model.h5');   // keras.models.load_model('model.h5')
+ * ```
+ */
+export async function saveKeras(model: tfl.LayersModel, path: string, options?: KerasModelFileOptions): Promise<Uint8Array> {
+  const target = pathOf('io.saveKeras', path);
+  const bytes = await writeKerasBytes(kerasModelFile(model, options));
+  fs.writeFileSync(target, bytes);
+  return bytes;
+}
+
+/**
+ * A TF.js layers model on disk (`model.json` and its shards, or the directory holding
+ * `model.json`) -> a `LayersModel` with the Keras facade's LSTM / Bidirectional layers, including
+ * models converted from Keras 3 (see `./tfjs-model`).
+ *
+ * ```ts
+ * const model = await loadTfjs('web_model/model.json');
+ * ```
+ */
+export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {}): Promise<tfl.LayersModel> {
+  let file = pathOf('io.loadTfjs', modelJsonPath);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = nodePath.join(file, 'model.json');
+  const text = fs.readFileSync(file, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return loadTfjsModel(text, [], options); // reports the JSON error as a TfjsFormatError
+  }
+  const dir = nodePath.dirname(file);
+  const shards = tfjsShardPaths(json).map((p) => bytesOf('io.loadTfjs', nodePath.join(dir, p)));
+  return loadTfjsModel(json, shards, options);
+}
+
+/**
+ * Saves any `LayersModel` to a directory as TF.js writes it (`model.json` + `weights.bin`), with
+ * the {@link fileSystem} handler; `loadTfjs` and `tf.loadLayersModel(fileSystem(dir))` read it.
+ */
+export async function saveTfjs(model: tfl.LayersModel, dir: string): Promise<tf.io.SaveResult> {
+  return model.save(fileSystem(pathOf('io.saveTfjs', dir)));
+}

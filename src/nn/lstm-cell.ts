@@ -1,0 +1,86 @@
+/**
+ * `nn.LSTMCell`: a drop-in for `torch.nn.LSTMCell`, one time step.
+ *
+ * Legend: N = batch size, H_in = inputSize, H = hiddenSize.
+ *
+ * `forward(input, [h, c]?)`:
+ *   - input: (N, H_in) or (H_in) unbatched.
+ *   - h, c: (N, H) or (H) unbatched; zeros if absent.
+ *   - returns `[h', c']`, same shapes as h and c.
+ *
+ * State dict: `weight_ih` (4H, H_in), `weight_hh` (4H, H), `bias_ih`, `bias_hh` (4H), rows in
+ * gate order (i | f | g | o). Parameters start as U(-√k, √k), k = 1 / hiddenSize.
+ *
+ * ```ts
+ * const cell = new nn.LSTMCell(10, 20);
+ * let [h, c] = cell.forward(tf.randomNormal([3, 10]));
+ * [h, c] = cell.forward(tf.randomNormal([3, 10]), [h, c]);
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { ShapeError, formatShape } from '../errors';
+import { lstmCellStep } from '../engine';
+import { uniformInit } from './init';
+import { Module, checkShape } from './module';
+import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
+
+export class LSTMCell extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly bias: boolean;
+
+  protected get where(): string {
+    return 'nn.LSTMCell';
+  }
+
+  constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
+    super();
+    checkKnownKeys(options, ['bias'], this.where);
+    this.inputSize = checkPositiveInt(inputSize, 'inputSize', this.where);
+    this.hiddenSize = checkPositiveInt(hiddenSize, 'hiddenSize', this.where);
+    this.bias = checkBool(options.bias, 'bias', this.where, true);
+    const H = this.hiddenSize;
+    this.registerParameter('weight_ih', uniformInit([4 * H, this.inputSize], H));
+    this.registerParameter('weight_hh', uniformInit([4 * H, H], H));
+    if (this.bias) {
+      this.registerParameter('bias_ih', uniformInit([4 * H], H));
+      this.registerParameter('bias_hh', uniformInit([4 * H], H));
+    }
+  }
+
+  /** One step. Synchronous and differentiable. */
+  forward(input: tf.Tensor, hx?: [tf.Tensor, tf.Tensor] | null): [tf.Tensor, tf.Tensor] {
+    this.throwIfDisposed();
+    const where = this.where;
+    if (input.rank !== 1 && input.rank !== 2) {
+      throw new ShapeError(`${where}: input expected 1-D (unbatched) or 2-D, got ${input.rank}-D ${formatShape(input.shape)}`);
+    }
+    const unbatched = input.rank === 1;
+    const N = unbatched ? 1 : input.shape[0];
+    checkShape(input, unbatched ? [this.inputSize] : [N, this.inputSize], 'input', where);
+    if (hx) {
+      const shape = unbatched ? [this.hiddenSize] : [N, this.hiddenSize];
+      checkShape(hx[0], shape, 'h', where);
+      checkShape(hx[1], shape, 'c', where);
+    }
+    const r = tf.tidy(() => {
+      const x = (unbatched ? tf.expandDims(input, 0) : input) as tf.Tensor2D;
+      const h = hx ? (unbatched ? tf.expandDims(hx[0], 0) : hx[0]) : tf.zeros([N, this.hiddenSize]);
+      const c = hx ? (unbatched ? tf.expandDims(hx[1], 0) : hx[1]) : tf.zeros([N, this.hiddenSize]);
+      const [h1, c1] = lstmCellStep(x, [h as tf.Tensor2D, c as tf.Tensor2D], {
+        kernel: tf.transpose(this.param<tf.Rank.R2>('weight_ih')),
+        recurrentKernel: tf.transpose(this.param<tf.Rank.R2>('weight_hh')),
+        bias: this.bias ? this.param<tf.Rank.R1>('bias_ih') : null,
+        recurrentBias: this.bias ? this.param<tf.Rank.R1>('bias_hh') : null,
+      });
+      return unbatched ? [tf.squeeze(h1, [0]), tf.squeeze(c1, [0])] : [h1, c1];
+    });
+    return [r[0], r[1]];
+  }
+
+  /** PyTorch's repr, e.g. `LSTMCell(10, 20)`. */
+  override toString(): string {
+    return `LSTMCell(${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : ', bias=False'})`;
+  }
+}

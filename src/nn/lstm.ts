@@ -1,0 +1,350 @@
+/**
+ * `nn.LSTM`: a drop-in for `torch.nn.LSTM` on TensorFlow.js.
+ *
+ * Applies a multi-layer long short-term memory RNN to an input sequence. For each element,
+ * each layer computes (σ = sigmoid, ⊙ = element-wise product):
+ *
+ *     i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)
+ *     f_t = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf)
+ *     g_t = tanh(W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)
+ *     o_t = σ(W_io x_t + b_io + W_ho h_{t-1} + b_ho)
+ *     c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
+ *     h_t = o_t ⊙ tanh(c_t)            (then h_t = W_hr h_t when projSize > 0)
+ *
+ * In a multilayer LSTM, the input of layer k ≥ 1 is the hidden state of layer k-1 (both
+ * directions concatenated when bidirectional), with dropout on it in training mode when
+ * `dropout > 0`.
+ *
+ * Legend:
+ *   N = batch size, L = sequence length, D = 2 if bidirectional else 1,
+ *   H_in = inputSize, H_cell = hiddenSize, H_out = projSize if projSize > 0 else hiddenSize.
+ *
+ * Inputs of `forward(input, [h0, c0]?)`:
+ *   - input: (L, N, H_in), (N, L, H_in) with `batchFirst`, (L, H_in) unbatched, or a
+ *     `PackedSequence` (see `nn.utils.rnn.packPaddedSequence`).
+ *   - h0: (D·numLayers, N, H_out), or (D·numLayers, H_out) for unbatched input. Zeros if absent.
+ *   - c0: (D·numLayers, N, H_cell), or (D·numLayers, H_cell) for unbatched input.
+ *   `batchFirst` does not apply to h0/c0.
+ *
+ * Outputs `[output, [hN, cN]]`:
+ *   - output: (L, N, D·H_out), (N, L, D·H_out) with `batchFirst`, (L, D·H_out) unbatched:
+ *     h_t of the last layer for every t, the forward and reverse directions concatenated on the
+ *     same time step. A `PackedSequence` when the input was packed.
+ *   - hN: (D·numLayers, N, H_out): the final hidden state of every layer and direction, index
+ *     `layer·D + direction`. For packed input, each sequence's state at its own last step.
+ *   - cN: (D·numLayers, N, H_cell): the final cell states, same order.
+ *
+ * State dict (`stateDict()`), keys in this order for k = 0..numLayers-1, each followed by its
+ * `_reverse` twin when bidirectional:
+ *   - `weight_ih_l{k}`: (4·H_cell, H_in) for k = 0, else (4·H_cell, D·H_out); rows
+ *     (W_ii | W_if | W_ig | W_io).
+ *   - `weight_hh_l{k}`: (4·H_cell, H_out); rows (W_hi | W_hf | W_hg | W_ho).
+ *   - `bias_ih_l{k}`, `bias_hh_l{k}`: (4·H_cell), same gate order; absent with `bias: false`.
+ *   - `weight_hr_l{k}`: (projSize, H_cell), only when projSize > 0.
+ * Every parameter starts as U(-√k, √k), k = 1 / hiddenSize.
+ *
+ * Example:
+ * ```ts
+ * const lstm = new nn.LSTM(10, 20, { numLayers: 2 });
+ * const input = tf.randomNormal([5, 3, 10]);
+ * const h0 = tf.randomNormal([2, 3, 20]);
+ * const c0 = tf.randomNormal([2, 3, 20]);
+ * const [output, [hN, cN]] = lstm.forward(input, [h0, c0]); // (5, 3, 20), (2, 3, 20), (2, 3, 20)
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
+import { LstmStackLayer, LstmWeights, lstmStack, unstack0 } from '../engine';
+import { uniformInit } from './init';
+import { Module, checkShape } from './module';
+import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
+import { PackedSequence, gatherPacked, packedLayout, scatterPacked } from './utils/rnn/packed-sequence';
+
+/** Constructor options of {@link LSTM}, PyTorch's keyword arguments in camelCase. */
+export interface LSTMOptions {
+  /** Number of stacked layers. Default 1. */
+  readonly numLayers?: number;
+  /** Use `bias_ih`/`bias_hh`. Default true. */
+  readonly bias?: boolean;
+  /** Input and output are (N, L, H) instead of (L, N, H). Default false. */
+  readonly batchFirst?: boolean;
+  /** Dropout probability on the outputs of each layer except the last, in training mode. Default 0. */
+  readonly dropout?: number;
+  /** Default false. */
+  readonly bidirectional?: boolean;
+  /** Size of the projection of h (LSTMP); 0 disables it. Must be < hiddenSize. Default 0. */
+  readonly projSize?: number;
+}
+
+const OPTION_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize'] as const;
+
+/** The state tuple of `forward`: `[h, c]`. */
+export type LSTMState = [tf.Tensor, tf.Tensor];
+
+/** The prefix under which a state dict holds an LSTM (`''`, `'lstm.'`, `'encoder.rnn.'`, ...). */
+function findLstmPrefix(stateDict: tf.NamedTensorMap, where: string): string {
+  const prefixes = Object.keys(stateDict)
+    .filter((k) => k.endsWith('weight_ih_l0') && (k.length === 12 || k[k.length - 13] === '.'))
+    .map((k) => k.slice(0, -'weight_ih_l0'.length));
+  if (prefixes.length === 1) return prefixes[0];
+  if (prefixes.length === 0) {
+    const sample = Object.keys(stateDict).slice(0, 8).join(', ');
+    throw new StateDictError(`${where}: no LSTM in the state dict (no key ending in weight_ih_l0); keys: ${sample}`);
+  }
+  throw new StateDictError(`${where}: several LSTMs in the state dict (prefixes ${prefixes.map((p) => JSON.stringify(p)).join(', ')}); pass { prefix }`);
+}
+
+/** Key names of one layer and direction. */
+export function lstmParamKeys(layer: number, reverse: boolean): { ih: string; hh: string; bih: string; bhh: string; hr: string } {
+  const sfx = `_l${layer}${reverse ? '_reverse' : ''}`;
+  return { ih: `weight_ih${sfx}`, hh: `weight_hh${sfx}`, bih: `bias_ih${sfx}`, bhh: `bias_hh${sfx}`, hr: `weight_hr${sfx}` };
+}
+
+export class LSTM extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly projSize: number;
+
+  protected get where(): string {
+    return 'nn.LSTM';
+  }
+
+  constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
+    super();
+    const where = 'nn.LSTM';
+    checkKnownKeys(options, OPTION_KEYS, where);
+    this.inputSize = checkPositiveInt(inputSize, 'inputSize', where);
+    this.hiddenSize = checkPositiveInt(hiddenSize, 'hiddenSize', where);
+    this.numLayers = checkPositiveInt(options.numLayers ?? 1, 'numLayers', where);
+    this.bias = checkBool(options.bias, 'bias', where, true);
+    this.batchFirst = checkBool(options.batchFirst, 'batchFirst', where, false);
+    this.bidirectional = checkBool(options.bidirectional, 'bidirectional', where, false);
+    const dropout = options.dropout ?? 0;
+    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
+      throw new ConfigError(`${where}: dropout expected a number in [0, 1], got ${JSON.stringify(dropout)}`);
+    }
+    if (dropout > 0 && this.numLayers === 1) {
+      throw new ConfigError(
+        `${where}: dropout ${dropout} has no effect with numLayers 1 (it applies between layers); ` +
+          'pass dropout 0 or numLayers > 1',
+      );
+    }
+    this.dropout = dropout;
+    const projSize = options.projSize ?? 0;
+    if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) {
+      throw new ConfigError(`${where}: projSize expected a non-negative integer, got ${JSON.stringify(projSize)}`);
+    }
+    if (projSize >= this.hiddenSize) {
+      throw new ConfigError(`${where}: projSize expected less than hiddenSize (${this.hiddenSize}), got ${projSize}`);
+    }
+    this.projSize = projSize;
+
+    const H = this.hiddenSize;
+    const Hout = this.outputSize;
+    for (let k = 0; k < this.numLayers; k++) {
+      const inK = k === 0 ? this.inputSize : this.numDirections * Hout;
+      for (let d = 0; d < this.numDirections; d++) {
+        const keys = lstmParamKeys(k, d === 1);
+        this.registerParameter(keys.ih, uniformInit([4 * H, inK], H));
+        this.registerParameter(keys.hh, uniformInit([4 * H, Hout], H));
+        if (this.bias) {
+          this.registerParameter(keys.bih, uniformInit([4 * H], H));
+          this.registerParameter(keys.bhh, uniformInit([4 * H], H));
+        }
+        if (projSize > 0) this.registerParameter(keys.hr, uniformInit([projSize, H], H));
+      }
+    }
+  }
+
+  /** D: 2 when bidirectional, else 1. */
+  get numDirections(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  /** H_out: projSize when > 0, else hiddenSize. */
+  get outputSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
+  }
+
+  /**
+   * The weights of one layer and direction in the engine's canonical form (transposed views
+   * of the parameters, differentiable). The caller disposes them (or runs inside `tf.tidy`).
+   */
+  canonicalWeights(layer: number, reverse = false): LstmWeights {
+    const keys = lstmParamKeys(layer, reverse);
+    return {
+      kernel: tf.transpose(this.param<tf.Rank.R2>(keys.ih)),
+      recurrentKernel: tf.transpose(this.param<tf.Rank.R2>(keys.hh)),
+      bias: this.bias ? this.param<tf.Rank.R1>(keys.bih) : null,
+      recurrentBias: this.bias ? this.param<tf.Rank.R1>(keys.bhh) : null,
+      projection: this.projSize > 0 ? tf.transpose(this.param<tf.Rank.R2>(keys.hr)) : null,
+    };
+  }
+
+  /**
+   * Runs the LSTM. Synchronous and differentiable (`tf.grad`, `tf.variableGrads`).
+   * See the class documentation for shapes.
+   */
+  forward(input: tf.Tensor, hx?: LSTMState | null): [tf.Tensor, [tf.Tensor, tf.Tensor]];
+  forward(input: PackedSequence, hx?: LSTMState | null): [PackedSequence, [tf.Tensor, tf.Tensor]];
+  forward(input: tf.Tensor | PackedSequence, hx?: LSTMState | null): [tf.Tensor | PackedSequence, [tf.Tensor, tf.Tensor]] {
+    this.throwIfDisposed();
+    const where = this.where;
+    if (input instanceof PackedSequence) return this.forwardPacked(input, hx ?? null);
+    if (!(input instanceof tf.Tensor)) {
+      throw new ShapeError(`${where}: input expected a tf.Tensor or a PackedSequence, got ${typeof input}`);
+    }
+    if (input.rank !== 2 && input.rank !== 3) {
+      throw new ShapeError(`${where}: input expected 2-D (unbatched) or 3-D, got ${input.rank}-D ${formatShape(input.shape)}`);
+    }
+    const unbatched = input.rank === 2;
+    const featureAxis = input.rank - 1;
+    if (input.shape[featureAxis] !== this.inputSize) {
+      const expected = [...input.shape];
+      expected[featureAxis] = this.inputSize;
+      throw new ShapeError(`${where}: input expected ${formatShape(expected)} (last dimension = inputSize), got ${formatShape(input.shape)}`);
+    }
+    const N = unbatched ? 1 : (input.shape as number[])[this.batchFirst ? 0 : 1];
+    const states = this.checkState(hx ?? null, N, unbatched);
+    const result = tf.tidy(() => {
+      let x: tf.Tensor = input;
+      let s = states;
+      if (unbatched) {
+        x = tf.expandDims(x, 1);
+        if (s) s = [tf.expandDims(s[0], 1), tf.expandDims(s[1], 1)];
+      } else if (this.batchFirst) {
+        x = tf.transpose(x, [1, 0, 2]);
+      }
+      const r = this.run(x, s, null);
+      let output: tf.Tensor = r.output;
+      if (unbatched) output = tf.squeeze(output, [1]);
+      else if (this.batchFirst) output = tf.transpose(output, [1, 0, 2]);
+      const hN = unbatched ? tf.squeeze(r.hN, [1]) : r.hN;
+      const cN = unbatched ? tf.squeeze(r.cN, [1]) : r.cN;
+      return { output, hN, cN };
+    });
+    return [result.output, [result.hN, result.cN]];
+  }
+
+  private forwardPacked(input: PackedSequence, hx: LSTMState | null): [PackedSequence, [tf.Tensor, tf.Tensor]] {
+    const where = this.where;
+    if (input.data.rank !== 2 || input.data.shape[1] !== this.inputSize) {
+      throw new ShapeError(`${where}: packed data expected [${input.data.shape[0]}, ${this.inputSize}], got ${formatShape(input.data.shape)}`);
+    }
+    const layout = packedLayout(input, where);
+    const states = this.checkState(hx, layout.batch, false);
+    const result = tf.tidy(() => {
+      const padded = scatterPacked(input.data, layout, layout.maxLength, 0);
+      const r = this.run(padded, states, layout.lengths);
+      return { data: gatherPacked(r.output, layout), hN: r.hN, cN: r.cN };
+    });
+    const packed = new PackedSequence(
+      result.data,
+      tf.clone(input.batchSizes),
+      input.sortedIndices ? tf.clone(input.sortedIndices) : null,
+      input.unsortedIndices ? tf.clone(input.unsortedIndices) : null,
+    );
+    return [packed, [result.hN, result.cN]];
+  }
+
+  /** Validates `[h0, c0]` and returns them as 3-D (D·numLayers, N, ·) tensors, or null. */
+  private checkState(hx: LSTMState | null, N: number, unbatched: boolean): [tf.Tensor, tf.Tensor] | null {
+    if (hx === null) return null;
+    const where = this.where;
+    if (!Array.isArray(hx) || hx.length !== 2) {
+      throw new ShapeError(`${where}: hx expected [h0, c0], got ${Array.isArray(hx) ? `${hx.length} tensors` : typeof hx}`);
+    }
+    const LD = this.numLayers * this.numDirections;
+    const [h0, c0] = hx;
+    const hShape = unbatched ? [LD, this.outputSize] : [LD, N, this.outputSize];
+    const cShape = unbatched ? [LD, this.hiddenSize] : [LD, N, this.hiddenSize];
+    checkShape(h0, hShape, 'h0', where);
+    checkShape(c0, cShape, 'c0', where);
+    return [h0, c0];
+  }
+
+  /** Time-major core: x (L, N, H_in) -> output (L, N, D·H_out), hN, cN (D·numLayers, N, ·). */
+  private run(x: tf.Tensor, states: [tf.Tensor, tf.Tensor] | null, lengths: ArrayLike<number> | null) {
+    const layers: LstmStackLayer[] = [];
+    for (let k = 0; k < this.numLayers; k++) {
+      layers.push({
+        forward: this.canonicalWeights(k, false),
+        backward: this.bidirectional ? this.canonicalWeights(k, true) : null,
+      });
+    }
+    const r = lstmStack(x, layers, {
+      h0: states ? unstack0(states[0]) : null,
+      c0: states ? unstack0(states[1]) : null,
+      lengths,
+      interLayerDropout: this.training ? this.dropout : 0,
+      where: this.where,
+    });
+    return { output: r.output, hN: tf.stack(r.h), cN: tf.stack(r.c) };
+  }
+
+  /**
+   * Builds the module a state dict describes: input and hidden size, layers, directions,
+   * projection and bias are read from the keys and shapes. The state dict may hold other
+   * modules' keys beside the LSTM's: `prefix` (e.g. `'lstm.'`) selects the LSTM's; without it
+   * the prefix is found from the one `…weight_ih_l0` key (an error if there are several).
+   * Options that the weights do not determine (`batchFirst`, `dropout`) can be given.
+   *
+   * ```ts
+   * const lstm = nn.LSTM.fromStateDict(await io.loadTorch(bytes), { prefix: 'rnn.' });
+   * ```
+   */
+  static fromStateDict(
+    stateDict: tf.NamedTensorMap,
+    options: { prefix?: string; batchFirst?: boolean; dropout?: number } = {},
+  ): LSTM {
+    const where = 'nn.LSTM.fromStateDict';
+    const prefix = options.prefix ?? findLstmPrefix(stateDict, where);
+    const own: tf.NamedTensorMap = {};
+    for (const [key, t] of Object.entries(stateDict)) if (key.startsWith(prefix)) own[key.slice(prefix.length)] = t;
+    const ih0 = own.weight_ih_l0;
+    if (!ih0) throw new StateDictError(`${where}: no ${prefix}weight_ih_l0 in the state dict`, [`${prefix}weight_ih_l0`]);
+    if (ih0.rank !== 2 || ih0.shape[0] % 4 !== 0) {
+      throw new ShapeError(`${where}: ${prefix}weight_ih_l0 expected (4*hidden_size, input_size), got ${formatShape(ih0.shape)}`);
+    }
+    let numLayers = 0;
+    while (own[`weight_ih_l${numLayers}`]) numLayers++;
+    const hr0 = own.weight_hr_l0;
+    const [fourH, inSize] = ih0.shape as [number, number];
+    const lstm = new LSTM(inSize, fourH / 4, {
+      numLayers,
+      bias: 'bias_ih_l0' in own || 'bias_hh_l0' in own,
+      bidirectional: 'weight_ih_l0_reverse' in own,
+      projSize: hr0 ? hr0.shape[0] : 0,
+      batchFirst: options.batchFirst ?? false,
+      dropout: options.dropout ?? 0,
+    });
+    try {
+      lstm.loadStateDict(own);
+    } catch (e) {
+      lstm.dispose();
+      if (e instanceof StateDictError && prefix) {
+        throw new StateDictError(`${e.message}\n  (keys relative to the prefix ${JSON.stringify(prefix)})`, e.missingKeys, e.unexpectedKeys, e.shapeMismatches);
+      }
+      throw e;
+    }
+    return lstm;
+  }
+
+  /** PyTorch's repr, e.g. `LSTM(10, 7, num_layers=3, bidirectional=True)`. */
+  override toString(): string {
+    const extra: string[] = [];
+    if (this.projSize > 0) extra.push(`proj_size=${this.projSize}`);
+    if (this.numLayers !== 1) extra.push(`num_layers=${this.numLayers}`);
+    if (!this.bias) extra.push('bias=False');
+    if (this.batchFirst) extra.push('batch_first=True');
+    if (this.dropout !== 0) extra.push(`dropout=${this.dropout}`);
+    if (this.bidirectional) extra.push('bidirectional=True');
+    return `LSTM(${[this.inputSize, this.hiddenSize, ...extra].join(', ')})`;
+  }
+}

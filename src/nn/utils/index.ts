@@ -1,0 +1,2 @@
+/** `nn.utils`: the `rnn` helpers. */
+export * as rnn from './rnn';
