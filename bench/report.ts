@@ -95,7 +95,7 @@ export class Report {
   memoryTable(): string {
     const shapes = this.shapesRun();
     const lines = [row(['system', 'mode', ...shapes.map((s) => s.id)]), row(['---', '---', ...shapes.map(() => '---:')])];
-    for (const sys of this.systems.filter((s) => s.kind === 'bridge' || s.kind === 'tfjs-layers')) {
+    for (const sys of this.systems.filter((s) => ['bridge', 'nn', 'layers', 'tfjs-layers'].includes(s.kind))) {
       for (const mode of sys.modes) {
         lines.push(row([sys.label, mode, ...shapes.map((s) => {
           const r = this.get(sys.id, s.id, mode);

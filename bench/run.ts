@@ -8,7 +8,8 @@
  *                                   # round with the lower median (a shared machine drifts)
  *
  * Systems: lstm-bridge's engine (`lstmStack` on each tfjs backend, `lstmStackAsync` with its
- * automatic executor), `tf.layers.lstm` on the same backends, onnxruntime-node when installed,
+ * automatic executor), its facades (`nn.LSTM`, `layers.LSTM`) on the default backend,
+ * `tf.layers.lstm` on the same backends, onnxruntime-node when installed,
  * PyTorch when `/usr/bin/python3 -c "import torch"` works (on OpenBLAS when Debian's
  * libopenblas0-openmp is installed, with OPENBLAS_CORETYPE=SkylakeX on AVX-512 machines; the
  * machine's default BLAS is not changed). tfjs backends: wasm and cpu always (cpu capped at
@@ -169,6 +170,9 @@ async function main(): Promise<void> {
   const pairs: [string, string, Mode][] = [];
   for (const b of backends) {
     pairs.push([`bridge:${b}`, `tfjs-layers:${b}`, 'forward'], [`bridge:${b}`, `tfjs-layers:${b}`, 'train']);
+  }
+  for (const facade of ['nn', 'layers']) {
+    pairs.push([`${facade}:${main}`, `tfjs-layers:${main}`, 'forward'], [`${facade}:${main}`, `tfjs-layers:${main}`, 'train']);
   }
   pairs.push([`bridge-async:${main}`, `tfjs-layers:${main}`, 'forward'], [`bridge-async:${main}`, 'ort', 'forward']);
   if (torch?.fair) {

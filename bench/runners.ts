@@ -13,6 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { LstmStackLayer, LstmStepper, lstmStack, lstmStackAsync, registerChainedOps } from '../src/engine';
+import * as bridgeLayersApi from '../src/layers';
+import * as nn from '../src/nn';
 import { OrtModule, OrtSession, OrtTensor, loadOnnxRuntime } from '../src/engine/ort-runtime';
 import { buildLstmStackModel, encodeModel } from '../src/onnx';
 import { STREAM, Shape } from './shapes';
@@ -100,8 +102,27 @@ export function makeBridgeAsyncRunner(s: Shape): Runner {
   };
 }
 
-/** `tf.layers.lstm` (stacked, `tf.layers.bidirectional` for D = 2), batch-major input. */
-function layersModel(s: { T: number; I: number; H: number; layers: number; directions: number }, batch: number, stateful: boolean): tfl.LayersModel {
+/** Which Keras-style LSTM layer classes a model is built from. */
+interface LayerFactory {
+  lstm(cfg: Record<string, unknown>): tfl.layers.Layer;
+  bidirectional(cfg: Record<string, unknown>): tfl.layers.Layer;
+}
+
+const TF_LAYERS: LayerFactory = {
+  lstm: (cfg) => tfl.layers.lstm(cfg as unknown as Parameters<typeof tfl.layers.lstm>[0]),
+  bidirectional: (cfg) => tfl.layers.bidirectional(cfg as unknown as Parameters<typeof tfl.layers.bidirectional>[0]),
+};
+
+const BRIDGE_LAYERS: LayerFactory = {
+  lstm: (cfg) => bridgeLayersApi.lstm(cfg as unknown as Parameters<typeof bridgeLayersApi.lstm>[0]),
+  bidirectional: (cfg) => bridgeLayersApi.bidirectional(cfg as unknown as Parameters<typeof bridgeLayersApi.bidirectional>[0]),
+};
+
+/** A stack of Keras-style LSTM layers (bidirectional for D = 2), batch-major input. */
+function layersModel(
+  s: { T: number; I: number; H: number; layers: number; directions: number }, batch: number, stateful: boolean,
+  factory: LayerFactory = TF_LAYERS,
+): tfl.LayersModel {
   const model = tfl.sequential();
   for (let k = 0; k < s.layers; k++) {
     const cfg = {
@@ -110,16 +131,16 @@ function layersModel(s: { T: number; I: number; H: number; layers: number; direc
     } as const;
     const first = k === 0 ? (stateful ? { batchInputShape: [batch, s.T, s.I] } : { inputShape: [s.T, s.I] }) : {};
     if (s.directions === 2) {
-      model.add(tfl.layers.bidirectional({ layer: tfl.layers.lstm(cfg) as tfl.RNN, mergeMode: 'concat', ...first }));
+      model.add(factory.bidirectional({ layer: factory.lstm(cfg), mergeMode: 'concat', ...first }));
     } else {
-      model.add(tfl.layers.lstm({ ...cfg, ...first }));
+      model.add(factory.lstm({ ...cfg, ...first }));
     }
   }
   return model;
 }
 
-export function makeTfLayersRunner(s: Shape): Runner {
-  const model = layersModel(s, s.B, false);
+export function makeTfLayersRunner(s: Shape, factory: LayerFactory = TF_LAYERS): Runner {
+  const model = layersModel(s, s.B, false, factory);
   const x = uniform([s.B, s.T, s.I], 1);
   return {
     forward() {
@@ -226,9 +247,58 @@ export function makeBridgeAsyncStream(): StreamRunner {
   };
 }
 
+/** The Keras-style facade, `layers.LSTM` / `layers.Bidirectional`, in a tf.sequential model. */
+export function makeBridgeLayersRunner(s: Shape): Runner {
+  return makeTfLayersRunner(s, BRIDGE_LAYERS);
+}
+
+/** The PyTorch-style facade, `nn.LSTM`, time-major input. */
+export function makeBridgeNnRunner(s: Shape): Runner {
+  const lstm = new nn.LSTM(s.I, s.H, { numLayers: s.layers, bidirectional: s.directions === 2 });
+  const x = uniform([s.T, s.B, s.I], 1);
+  return {
+    forward() {
+      tf.tidy(() => {
+        lstm.forward(x);
+      });
+    },
+    train() {
+      const { value, grads } = tf.variableGrads(() => tf.sum(lstm.forward(x)[0]) as tf.Scalar);
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    dispose() {
+      lstm.dispose();
+      x.dispose();
+    },
+  };
+}
+
+/** Streaming with `nn.LSTM.forward` on one step (L = 1, N = 1), carrying (h, c). */
+export function makeBridgeNnStream(): StreamRunner {
+  const lstm = new nn.LSTM(STREAM.I, STREAM.H);
+  const x = uniform([1, STREAM.B, STREAM.I], 1);
+  let state: [tf.Tensor, tf.Tensor] = [tf.zeros([1, STREAM.B, STREAM.H]), tf.zeros([1, STREAM.B, STREAM.H])];
+  return {
+    step() {
+      const [out, next] = lstm.forward(x, state);
+      tf.dispose([out, ...state]);
+      state = next;
+    },
+    dispose() {
+      tf.dispose([...state, x]);
+      lstm.dispose();
+    },
+  };
+}
+
+/** Streaming with a stateful `layers.LSTM` (the Keras-style facade), `model.predict` per step. */
+export function makeBridgeLayersStream(): StreamRunner {
+  return makeTfLayersStream(BRIDGE_LAYERS);
+}
+
 /** Streaming with a stateful `tf.layers.lstm` (batchInputShape [1, 1, I]), `model.predict` per step. */
-export function makeTfLayersStream(): StreamRunner {
-  const model = layersModel(STREAM_SHAPE, STREAM.B, true);
+export function makeTfLayersStream(factory: LayerFactory = TF_LAYERS): StreamRunner {
+  const model = layersModel(STREAM_SHAPE, STREAM.B, true, factory);
   const x = uniform([STREAM.B, 1, STREAM.I], 1);
   return {
     step() {

@@ -12,7 +12,7 @@ export interface SystemDef {
   /** Stable id, used in the JSON results: `bridge:wasm`, `tfjs-layers:cpu`, `ort`, `torch`. */
   readonly id: string;
   readonly label: string;
-  readonly kind: 'bridge' | 'bridge-async' | 'tfjs-layers' | 'ort' | 'torch';
+  readonly kind: 'bridge' | 'bridge-async' | 'nn' | 'layers' | 'tfjs-layers' | 'ort' | 'torch';
   readonly backend?: Backend;
   readonly modes: readonly Mode[];
   /** Whether it runs the streaming workload. */
@@ -26,6 +26,10 @@ export function allSystems(backends: readonly Backend[], torchLabel: string | nu
     systems.push({ id: `bridge:${b}`, label: `lstm-bridge engine, lstmStack (tfjs ${b})`, kind: 'bridge', backend: b, modes: ['forward', 'train'], stream: true });
     systems.push({ id: `tfjs-layers:${b}`, label: `tf.layers.lstm (tfjs ${b})`, kind: 'tfjs-layers', backend: b, modes: ['forward', 'train'], stream: true });
   }
+  // The facades, on the default backend.
+  const facadeBackend = backends.includes('tensorflow') ? 'tensorflow' : 'wasm';
+  systems.push({ id: `nn:${facadeBackend}`, label: `lstm-bridge nn.LSTM (tfjs ${facadeBackend})`, kind: 'nn', backend: facadeBackend, modes: ['forward', 'train'], stream: true });
+  systems.push({ id: `layers:${facadeBackend}`, label: `lstm-bridge layers.LSTM (tfjs ${facadeBackend})`, kind: 'layers', backend: facadeBackend, modes: ['forward', 'train'], stream: true });
   const main = backends.includes('tensorflow') ? 'tensorflow' : 'wasm';
   systems.push({
     id: `bridge-async:${main}`,

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
-import { Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeRunner, makeBridgeStepperStream, makeBridgeStream,
+import { Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeLayersRunner, makeBridgeLayersStream,
+  makeBridgeNnRunner, makeBridgeNnStream, makeBridgeRunner, makeBridgeStepperStream, makeBridgeStream,
   makeOrtRunner, makeOrtStream, makeTfLayersRunner, makeTfLayersStream } from './runners';
 import { SHAPES, STREAM, Shape } from './shapes';
 import { Mode } from './systems';
@@ -73,7 +74,9 @@ async function runShape(kind: string, shape: Shape, modes: Mode[], st: Settings,
     runner = kind === 'bridge' ? makeBridgeRunner(shape)
       : kind === 'bridge-async' ? makeBridgeAsyncRunner(shape)
         : kind === 'tfjs-layers' ? makeTfLayersRunner(shape)
-          : await makeOrtRunner(shape);
+          : kind === 'nn' ? makeBridgeNnRunner(shape)
+            : kind === 'layers' ? makeBridgeLayersRunner(shape)
+              : await makeOrtRunner(shape);
   } catch (e) {
     emit({ type: 'error', system, shape: shape.id, mode: 'setup', message: (e as Error).message });
     return;
@@ -101,7 +104,9 @@ async function runStream(kind: string, st: Settings, system: string, variant = '
     r = kind === 'bridge' ? (variant ? makeBridgeStream() : makeBridgeStepperStream())
       : kind === 'bridge-async' ? makeBridgeAsyncStream()
         : kind === 'tfjs-layers' ? makeTfLayersStream()
-          : await makeOrtStream();
+          : kind === 'nn' ? makeBridgeNnStream()
+            : kind === 'layers' ? makeBridgeLayersStream()
+              : await makeOrtStream();
   } catch (e) {
     emit({ type: 'error', system, shape: STREAM.id, mode: 'setup', message: (e as Error).message });
     return;
