@@ -99,11 +99,19 @@ export class Report {
       for (const mode of sys.modes) {
         lines.push(row([sys.label, mode, ...shapes.map((s) => {
           const r = this.get(sys.id, s.id, mode);
-          return r && r.peakBytes ? (r.peakBytes / 2 ** 20).toFixed(1) : '–';
+          if (!r || !r.peakBytes) return '–';
+          const mb = r.peakBytes / 2 ** 20;
+          return mb >= 1 ? mb.toFixed(1) : mb.toFixed(3);
         })]));
       }
     }
-    const procs = this.memory.map((m) => `${m.system}: max RSS ${(m.maxRssBytes / 2 ** 20).toFixed(0)} MB` +
+    // One entry per system (the largest over rounds).
+    const bySystem = new Map<string, MemoryInfo>();
+    for (const m of this.memory) {
+      const prev = bySystem.get(m.system);
+      if (!prev || m.maxRssBytes > prev.maxRssBytes) bySystem.set(m.system, m);
+    }
+    const procs = [...bySystem.values()].map((m) => `${m.system}: max RSS ${(m.maxRssBytes / 2 ** 20).toFixed(0)} MB` +
       (m.wasmHeapBytes ? `, wasm heap ${(m.wasmHeapBytes / 2 ** 20).toFixed(0)} MB` : ''));
     return `${lines.join('\n')}\n\nPer process (all shapes): ${procs.join('; ')}`;
   }
@@ -121,7 +129,7 @@ export class Report {
   }
 
   failureList(): string {
-    return this.failures.map((f) => `- ${f.system} ${f.shape} ${f.mode}: ${f.message}`).join('\n');
+    return [...new Set(this.failures.map((f) => `- ${f.system} ${f.shape} ${f.mode}: ${f.message}`))].join('\n');
   }
 
   markdown(machine: string, pairs: readonly [string, string, Mode][]): string {

@@ -6,6 +6,7 @@
  *     npm run bench -- --systems bridge:wasm,tfjs-layers:wasm --shapes S1,S2
  *     npm run bench -- --rounds 2   # every system twice, alternating; each cell keeps the
  *                                   # round with the lower median (a shared machine drifts)
+ *     npm run bench -- --from bench-results/latest.json   # print a saved run's tables again
  *
  * Systems: lstm-bridge's engine (`lstmStack` on each tfjs backend, `lstmStackAsync` with its
  * automatic executor), its facades (`nn.LSTM`, `layers.LSTM`) on the default backend,
@@ -25,7 +26,7 @@ import * as path from 'path';
 
 import { Failure, MemoryInfo, Report, Result } from './report';
 import { SHAPES, STREAM } from './shapes';
-import { Backend, Mode, allSystems, shapesFor } from './systems';
+import { Backend, Mode, SystemDef, allSystems, shapesFor } from './systems';
 
 interface Args {
   quick: boolean;
@@ -131,7 +132,18 @@ function runProcess(cmd: string, argv: string[], env: NodeJS.ProcessEnv, system:
   });
 }
 
+/** `--from saved.json`: print the tables of a saved run again (no measuring). */
+function renderSaved(file: string): void {
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    machine: string; systems: SystemDef[]; results: Result[]; failures: Failure[]; memory: MemoryInfo[]; pairs?: [string, string, Mode][];
+  };
+  const report = new Report(saved.systems, saved.results, saved.failures, saved.memory);
+  process.stdout.write(`${report.markdown(saved.machine, saved.pairs ?? [])}\n`);
+}
+
 async function main(): Promise<void> {
+  const fromIndex = process.argv.indexOf('--from');
+  if (fromIndex > 0) return renderSaved(process.argv[fromIndex + 1]);
   const args = parseArgs(process.argv.slice(2));
   const backends: Backend[] = ['wasm', 'cpu'];
   if (tfjsNodeAvailable()) backends.unshift('tensorflow');
@@ -182,7 +194,7 @@ async function main(): Promise<void> {
   const md = report.markdown(machine, pairs);
   process.stdout.write(`\n${md}\n`);
   fs.mkdirSync(args.out, { recursive: true });
-  const json = JSON.stringify({ date: new Date().toISOString(), machine, quick: args.quick, rounds: args.rounds, systems, shapes, stream: STREAM, ...collected }, null, 1);
+  const json = JSON.stringify({ date: new Date().toISOString(), machine, quick: args.quick, rounds: args.rounds, pairs, systems, shapes, stream: STREAM, ...collected }, null, 1);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   fs.writeFileSync(path.join(args.out, 'latest.json'), json);
   fs.writeFileSync(path.join(args.out, `bench-${stamp}.json`), json);
