@@ -47,7 +47,7 @@ def main():
     x = torch.randn(1, s['B'], s['I'])
     state = (torch.zeros(1, s['B'], s['H']), torch.zeros(1, s['B'], s['H']))
     with torch.no_grad():
-        for _ in range(20):
+        for _ in range(300):
             _, state = lstm(x, state)
         per = []
         for _ in range(st['streamSteps']):

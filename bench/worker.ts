@@ -111,7 +111,8 @@ async function runStream(kind: string, st: Settings, system: string, variant = '
     emit({ type: 'error', system, shape: STREAM.id, mode: 'setup', message: (e as Error).message });
     return;
   }
-  for (let k = 0; k < 20; k++) await r.step();
+  // Streaming is a steady state: warm the JIT up well before timing (every system alike).
+  for (let k = 0; k < 300; k++) await r.step();
   const perStep: number[] = [];
   for (let k = 0; k < st.streamSteps; k++) {
     const t0 = performance.now();

@@ -4,6 +4,7 @@
  */
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
 import { ConfigError, ShapeError } from '../errors';
+import { ActivationName } from './activations';
 import { lstmStack } from './lstm-stack';
 import { LstmStepper } from './lstm-stepper';
 import { LstmWeights } from './weights';
@@ -22,15 +23,20 @@ test.each([
   ['one layer', [weights(3, 4, 1)], {}],
   ['two layers, one bias, projection', [weights(3, 5, 2, 2, 1), weights(2, 4, 3, 0, 0)], {}],
   ['hard sigmoid / relu', [weights(3, 4, 4)], { activation: 'relu', recurrentActivation: 'hardSigmoid' }],
+  ['selu / swish', [weights(3, 4, 5)], { activation: 'selu', recurrentActivation: 'swish' }],
+  // N·4H above SMALL_STEP_ELEMENTS: the tensor-kernel path instead of the JS loop.
+  ['large step, projection, two layers (kernel path)', [weights(3, 300, 6, 40), weights(40, 300, 7)], {}],
+  ['large step, hard sigmoid (kernel path)', [weights(3, 300, 8)], { recurrentActivation: 'hardSigmoid' }],
 ] as const)('%s: step by step equals lstmStack on the sequence', (_n, ws, o) => {
-  const T = 6, N = 2;
+  const T = 6, N = ws[0].kernel.shape[1] > 1000 ? 4 : 2;
   const x = randomTensor([T, N, ws[0].kernel.shape[0]], 9);
-  const opts = o as { activation?: 'relu'; recurrentActivation?: 'hardSigmoid' };
+  const opts = o as { activation?: ActivationName; recurrentActivation?: ActivationName };
   const ref = lstmStack(x, ws.map((w) => ({ forward: w })), opts);
-  const stepper = new LstmStepper(ws, opts);
   const before = tf.memory().numTensors;
+  const stepper = new LstmStepper(ws, opts);
   let state: { h: tf.Tensor[]; c: tf.Tensor[] } | null = null;
   const outs: tf.Tensor[] = [];
+  let steady = 0;
   for (let t = 0; t < T; t++) {
     const xt = tf.tidy(() => tf.squeeze(tf.slice(x, [t, 0, 0], [1, -1, -1]), [0]));
     const r = stepper.step(xt, state);
@@ -38,6 +44,9 @@ test.each([
     if (state) tf.dispose([...state.h, ...state.c]);
     state = { h: r.h, c: r.c };
     outs.push(r.output);
+    // Steady state: each step adds only its output (the previous state was disposed).
+    if (t === 0) steady = tf.memory().numTensors;
+    else expect(tf.memory().numTensors).toBe(steady + t);
   }
   const stacked = tf.stack(outs);
   expectClose(stacked, ref.output, 1e-5, 0, 'output');
@@ -45,11 +54,9 @@ test.each([
   state?.h.forEach((h, k) => expectClose(h, ref.h[k], 1e-5, 0, `h[${k}]`));
   state?.c.forEach((c, k) => expectClose(c, ref.c[k], 1e-5, 0, `c[${k}]`));
   tf.dispose([...outs, ...(state?.h ?? []), ...(state?.c ?? [])]);
-  expect(tf.memory().numTensors).toBe(before);
   stepper.dispose();
-  // Its prepared tensors: W_ifo and W_g per layer, their biases and the projection where present.
-  const prepared = ws.reduce((n, w) => n + 2 + (w.bias || w.recurrentBias ? 2 : 0) + (w.projection ? 1 : 0), 0);
-  expect(tf.memory().numTensors).toBe(before - prepared);
+  // Nothing left behind: the stepper's prepared weights are released with it.
+  expect(tf.memory().numTensors).toBe(before);
 });
 
 test('typed errors for shapes, states and use after dispose', () => {

@@ -11,6 +11,12 @@
  * split, one product for the candidate, and the cell arithmetic — about 14 kernel calls per
  * step for one layer, where `tf.layers.lstm`'s stateful step makes 27.
  *
+ * Small steps (N·4H ≤ {@link SMALL_STEP_ELEMENTS}, e.g. batch 1 with H ≤ 1024) on the cpu and
+ * wasm backends go further: one product `z = [x, h] @ W + b`, z read back, and the gate
+ * arithmetic in a JS loop (float64, stored as float32), then h and c written as tensors —
+ * four kernel calls instead of fourteen, since at this size each kernel call costs more than
+ * its arithmetic. Values agree with the tensor path to float32 rounding (tested).
+ *
  * Same equations and results as `lstmStack` on a one-step sequence (tested). Inference only:
  * the prepared weights are copies, so gradients do not reach the original weights (train with
  * `lstmLayer`/`lstmStack`). The stepper owns its prepared tensors: call `dispose()`.
@@ -33,7 +39,15 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, formatShape } from '../errors';
 import { ActivationName, applyActivation } from './activations';
+import { scalarActivation } from './activations-scalar';
+import { readbackIsCheap } from './fast-rows';
 import { LstmWeights, lstmSizes } from './weights';
+
+/**
+ * Steps with at most this many gate elements (N·4H) run their gate arithmetic in a JS loop on
+ * the cpu and wasm backends (see `LstmStepper.smallStep`).
+ */
+export const SMALL_STEP_ELEMENTS = 4096;
 
 /** Options of {@link LstmStepper}. */
 export interface LstmStepperOptions {
@@ -94,6 +108,11 @@ export class LstmStepper {
   private readonly recurrentActivation: ActivationName;
   private readonly where: string;
   private disposed = false;
+  private readonly sigmaScalar: (x: number) => number;
+  private readonly phiScalar: (x: number) => number;
+  /** Values of the cell states this stepper returned (tensors are immutable), read back for free. */
+  private readonly stateData = new WeakMap<tf.Tensor, Float32Array>();
+  private readonly whole = new Map<PreparedLayer, { w: tf.Tensor3D; bias: tf.Tensor1D | undefined }>();
 
   /** @param layers the weights of each layer, canonical form (layer k > 0 takes H_out inputs). */
   constructor(layers: readonly LstmWeights[], options: LstmStepperOptions = {}) {
@@ -101,6 +120,8 @@ export class LstmStepper {
     if (layers.length === 0) throw new ConfigError(`${this.where}: expected at least one layer, got 0`);
     this.activation = options.activation ?? 'tanh';
     this.recurrentActivation = options.recurrentActivation ?? 'sigmoid';
+    this.sigmaScalar = scalarActivation(this.recurrentActivation);
+    this.phiScalar = scalarActivation(this.activation);
     let previous: number | null = null;
     const sizes = layers.map((w, k) => {
       const s = lstmSizes(w, `${this.where} (layer ${k})`);
@@ -180,6 +201,14 @@ export class LstmStepper {
         const xh = t(run(tf.Reshape, { x: t(run(tf.Concat, [input, h], { axis: 1 })) }, { shape: [1, N, p.inputSize + p.outputSize] }));
         const product = (w: tf.Tensor3D, bias: tf.Tensor1D | undefined, activation: string) =>
           t(run(tf._FusedMatMul, bias ? { a: xh, b: w, bias } : { a: xh, b: w }, { transposeA: false, transposeB: false, activation }));
+        if (N * 4 * H <= SMALL_STEP_ELEMENTS && readbackIsCheap()) {
+          const all = this.wholeWeights(p);
+          const next = this.smallStep(p, N, product(all.w, all.bias, 'linear'), c, t);
+          hs.push(next.h);
+          cs.push(next.c);
+          input = next.h;
+          return;
+        }
         const ifoZ = product(p.wIfo, p.bIfo, sigma ?? 'linear');
         const ifo = sigma ? ifoZ : t(activate(this.recurrentActivation, ifoZ));
         const [i, f, o] = (run(tf.SplitV, { x: ifo }, { numOrSizeSplits: [H, H, H], axis: 2 }) as unknown as tf.Tensor[]).map(t);
@@ -202,10 +231,55 @@ export class LstmStepper {
     }
   }
 
+  /**
+   * The gate arithmetic of one layer in a JS loop (float64, rounded to float32 on output), for
+   * steps with few elements: reading z back and writing h, c costs less than the ten kernel
+   * calls the tensor form makes.
+   */
+  private smallStep(
+    p: PreparedLayer, N: number, zAll: tf.Tensor, c: tf.Tensor, t: (x: tf.Tensor) => tf.Tensor,
+  ): { h: tf.Tensor2D; c: tf.Tensor2D } {
+    const H = p.hiddenSize;
+    const z = zAll.dataSync() as Float32Array; // (N, 4H): i, f, o, g (see wholeWeights)
+    const cPrev = this.stateData.get(c) ?? (c.dataSync() as Float32Array);
+    const sigma = this.sigmaScalar;
+    const phi = this.phiScalar;
+    const cNew = new Float32Array(N * H);
+    const hc = new Float32Array(N * H);
+    for (let n = 0; n < N; n++) {
+      for (let j = 0; j < H; j++) {
+        const q = n * 4 * H + j;
+        const k = n * H + j;
+        const cv = sigma(z[q + H]) * cPrev[k] + sigma(z[q]) * phi(z[q + 3 * H]);
+        cNew[k] = cv;
+        hc[k] = sigma(z[q + 2 * H]) * phi(Math.fround(cv));
+      }
+    }
+    const cOut = tf.tensor2d(cNew, [N, H]);
+    this.stateData.set(cOut, cNew);
+    if (!p.projection) return { h: tf.tensor2d(hc, [N, H]), c: cOut };
+    const h3 = t(run(tf.BatchMatMul, { a: t(tf.tensor3d(hc, [1, N, H])), b: p.projection }, { transposeA: false, transposeB: false }));
+    return { h: run(tf.Reshape, { x: h3 }, { shape: [N, p.outputSize] }) as tf.Tensor2D, c: cOut };
+  }
+
+  /** `[W_ifo | W_g]` (1, I + H_out, 4H) and its bias, made on the first small step of a layer. */
+  private wholeWeights(p: PreparedLayer): { w: tf.Tensor3D; bias: tf.Tensor1D | undefined } {
+    let all = this.whole.get(p);
+    if (!all) {
+      all = {
+        w: tf.concat([p.wIfo, p.wG], 2) as tf.Tensor3D,
+        bias: p.bIfo && p.bG ? (tf.concat([p.bIfo, p.bG]) as tf.Tensor1D) : undefined,
+      };
+      this.whole.set(p, all);
+    }
+    return all;
+  }
+
   /** Releases the prepared weights. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    for (const all of this.whole.values()) tf.dispose([all.w, ...(all.bias ? [all.bias] : [])]);
     for (const p of this.layers) tf.dispose(([p.wIfo, p.wG, p.bIfo, p.bG, p.projection] as (tf.Tensor | null | undefined)[]).filter((t): t is tf.Tensor => !!t));
   }
 }
