@@ -71,9 +71,12 @@ test.each([
   expect(tf.memory().numTensors).toBe(before);
 });
 
-test('wasm: LstmStepper step by step equals lstmStack on the sequence', () => {
-  const w = weights(5, 6, 21, 0);
-  const x = randomTensor([4, 2, 5], 22);
+test.each([
+  ['small steps (JS gate loop)', 6, 2],
+  ['large steps (kernel path)', 400, 3],
+])('wasm: LstmStepper, %s, step by step equals lstmStack on the sequence', (_n, H, N) => {
+  const w = weights(5, H, 21, 0);
+  const x = randomTensor([4, N, 5], 22);
   const ref = lstmStack(x, [{ forward: w }]);
   const stepper = new LstmStepper([w]);
   let state: { h: tf.Tensor[]; c: tf.Tensor[] } | null = null;
