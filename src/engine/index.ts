@@ -6,6 +6,27 @@
  * `kernel (I, 4H)`, `recurrentKernel (H_out, 4H)`, optional `bias (4H)` and
  * `recurrentBias (4H)`, optional `projection (H, P)`; gate order i, f, g, o; sequences
  * time-major (T, N, I).
+ *
+ * Executors (one contract, several ways to run it):
+ * - the fast tfjs-ops executor (default for `lstmLayer` / `lstmStack`; synchronous,
+ *   differentiable, on whatever tfjs backend the user chose — `./lstm-fast`);
+ * - the reference step loop (`implementation: 'reference'`, the test oracle);
+ * - onnxruntime-node, optional, inference only, through `lstmStackAsync` (`./lstm-async`),
+ *   picked automatically (`executor: 'auto'`) when installed and the configuration is
+ *   expressible in ONNX, forced with `executor: 'onnxruntime'` (typed error when impossible) or
+ *   avoided with `executor: 'tfjs'`;
+ * - `LstmStepper` (`./lstm-stepper`) for streaming inference, one step per call.
+ *
+ * Choosing (measured with `npm run bench` on 2 cores, AVX-512; see `bench/README.md`):
+ * - training, or any synchronous use: `lstmStack` on the wasm backend. There it runs ~30x
+ *   faster than on the cpu backend for inference at S2 (T100 B32 I128 H256) and ~25x for a
+ *   training step; 1.5–1.7x `tf.layers.lstm`'s forward and 6–16x its training step on the same
+ *   backend. tfjs-node, when it installs, is faster still.
+ * - inference in Node with onnxruntime-node installed: `lstmStackAsync` (~13x `tf.layers.lstm`
+ *   on wasm at S2/S3, within ~1.1x of onnxruntime's own time).
+ * - streaming (B = 1, a step per event): `LstmStepper` (~2.5–3.5x a stateful `tf.layers.lstm`).
+ *
+ * The library never picks or changes the tfjs backend or flags: that stays the user's choice.
  */
 import './register';
 
@@ -15,6 +36,10 @@ export { gatherRows } from './gather-rows';
 export * from './layout';
 export * from './lstm-layer';
 export * from './lstm-stack';
+export * from './lstm-async';
+export * from './lstm-stepper';
+export { clearOnnxSessionCache, onnxSessionCacheSize, SESSION_CACHE_SIZE } from './ort-executor';
+export { onnxRuntimeAvailable, onnxRuntimeUnavailableReason } from './ort-runtime';
 export * from './weights';
 export { unstack0 } from './unstack';
 export { registerChainedOps } from './register-chained-ops';

@@ -19,15 +19,21 @@
  *
  * The input projection of every time step is one matrix product; each step then multiplies
  * only the recurrent state. All intermediates are disposed; the function is differentiable
- * with `tf.grad` / `tf.variableGrads` with respect to `x`, the weights and the initial state.
+ * with `tf.grad` / `tf.variableGrads` with respect to `x`, the weights, the initial state and
+ * the recurrent-input mask.
+ *
+ * Executors: by default the fast tfjs-ops path (`./lstm-fast`), on every tfjs backend; the
+ * `implementation: 'reference'` option runs the plain step loop (`./lstm-reference`). The
+ * asynchronous onnxruntime executor is reached through `lstmStackAsync` (`./lstm-async`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
 import './register';
 import { ActivationName, applyActivation } from './activations';
-import { StepMask, activeColumn, stepMasksFromLengths, stepMasksFromTensor } from './step-mask';
-import { unstack0 } from './unstack';
+import { fastLayer } from './lstm-fast';
+import { ResolvedLayerCall, lstmLayerReference } from './lstm-reference';
+import { StepMask, stepMasksFromLengths, stepMasksFromTensor } from './step-mask';
 import { LstmWeights, lstmSizes } from './weights';
 
 /** Options of {@link lstmLayer}. */
@@ -53,6 +59,13 @@ export interface LstmLayerOptions {
   readonly recurrentInputMask?: tf.Tensor | null;
   /** Prefix of error messages, e.g. `nn.LSTM`. */
   readonly where?: string;
+  /**
+   * Which tfjs-ops executor runs the recurrence. Default `'fast'` (`./lstm-fast`: gate-split
+   * weights, no per-step slices, a hand-written gradient); `'reference'` is the plain step loop
+   * of `./lstm-reference`, kept as the oracle the fast path is tested against. Both give the same
+   * values and gradients to float32 rounding.
+   */
+  readonly implementation?: 'fast' | 'reference';
 }
 
 /** The result of {@link lstmLayer}. */
@@ -72,7 +85,7 @@ function expectShape(t: tf.Tensor, shape: number[], name: string, where: string)
 }
 
 /** Sum of the biases present, or null. */
-function combinedBias(w: LstmWeights): tf.Tensor1D | null {
+export function combinedBias(w: LstmWeights): tf.Tensor1D | null {
   if (w.bias && w.recurrentBias) return tf.add(w.bias, w.recurrentBias) as tf.Tensor1D;
   return w.bias ?? w.recurrentBias ?? null;
 }
@@ -121,20 +134,22 @@ export function lstmCellStep(
 }
 
 /**
- * Runs one LSTM layer in one direction over a time-major sequence.
+ * Validates a layer call from the input's shape alone and resolves its configuration (sizes,
+ * activations, per-step masks). Every executor checks its calls with it, so errors are the
+ * same whichever runs.
  * @throws ShapeError for inconsistent weights, input, states, lengths or mask.
  */
-export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOptions = {}): LstmLayerResult {
+export function resolveLayerCall(xShape: readonly number[], w: LstmWeights, options: LstmLayerOptions = {}): ResolvedLayerCall {
   const where = options.where ?? 'engine.lstmLayer';
   const { inputSize, hiddenSize, outputSize } = lstmSizes(w, where);
-  if (x.rank !== 3) {
-    throw new ShapeError(`${where}: input expected rank 3 (T, N, ${inputSize}), got ${formatShape(x.shape)}`);
+  if (xShape.length !== 3) {
+    throw new ShapeError(`${where}: input expected rank 3 (T, N, ${inputSize}), got ${formatShape(xShape)}`);
   }
-  const [T, N, I] = x.shape as [number, number, number];
+  const [T, N, I] = xShape as [number, number, number];
   if (I !== inputSize) {
-    throw new ShapeError(`${where}: input expected [${T}, ${N}, ${inputSize}], got ${formatShape(x.shape)}`);
+    throw new ShapeError(`${where}: input expected [${T}, ${N}, ${inputSize}], got ${formatShape(xShape)}`);
   }
-  if (T === 0) throw new ShapeError(`${where}: input expected at least one time step, got ${formatShape(x.shape)}`);
+  if (T === 0) throw new ShapeError(`${where}: input expected at least one time step, got ${formatShape(xShape)}`);
   if (options.initialState) {
     expectShape(options.initialState[0], [N, outputSize], 'h0', where);
     expectShape(options.initialState[1], [N, hiddenSize], 'c0', where);
@@ -146,50 +161,35 @@ export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOption
     : options.mask
       ? stepMasksFromTensor(options.mask, T, N, where)
       : null;
-  const activation = options.activation ?? 'tanh';
-  const recurrentActivation = options.recurrentActivation ?? 'sigmoid';
-  const carry = options.maskedOutput === 'carry';
+  return {
+    T, N, I, H: hiddenSize, Hout: outputSize,
+    activation: options.activation ?? 'tanh',
+    recurrentActivation: options.recurrentActivation ?? 'sigmoid',
+    reverse: options.reverse ?? false,
+    stepMasks,
+    carry: options.maskedOutput === 'carry',
+  };
+}
 
-  return tf.tidy(() => {
-    // Input projection of every step in one product: (T*N, I) @ (I, 4H).
-    let xz: tf.Tensor = tf.matMul(tf.reshape(x, [T * N, I]), w.kernel);
-    const b = combinedBias(w);
-    if (b) xz = tf.add(xz, b);
-    const xzSteps = unstack0<tf.Tensor2D>(tf.reshape(xz, [T, N, 4 * hiddenSize]));
-
-    let h: tf.Tensor2D = (options.initialState?.[0] as tf.Tensor2D) ?? tf.zeros([N, outputSize]);
-    let c: tf.Tensor2D = (options.initialState?.[1] as tf.Tensor2D) ?? tf.zeros([N, hiddenSize]);
-    let prevOut: tf.Tensor2D | null = null;
-    const zerosOut = stepMasks ? tf.zeros([N, outputSize]) as tf.Tensor2D : null;
-    const outputs: tf.Tensor2D[] = new Array(T);
-
-    for (let k = 0; k < T; k++) {
-      const t = options.reverse ? T - 1 - k : k;
-      const m = stepMasks ? stepMasks[t] : null;
-      if (m && m.kind === 'none') {
-        outputs[t] = carry && prevOut ? prevOut : (zerosOut as tf.Tensor2D);
-        continue;
-      }
-      const hIn = options.recurrentInputMask ? tf.mul(h, options.recurrentInputMask) as tf.Tensor2D : h;
-      const [hNew, cNew] = tf.tidy(() =>
-        lstmStepFromProjection(xzSteps[t], hIn, c, w, activation, recurrentActivation),
-      );
-      if (!m || m.kind === 'all') {
-        h = hNew;
-        c = cNew;
-        outputs[t] = hNew;
-      } else {
-        const col = activeColumn(m);
-        h = tf.where(col, hNew, h);
-        c = tf.where(col, cNew, c);
-        outputs[t] = tf.where(col, hNew, carry && prevOut ? prevOut : (zerosOut as tf.Tensor2D));
-      }
-      prevOut = outputs[t];
-    }
-    // A fully masked sequence leaves the caller's initial state as the final one: return a copy,
-    // so that disposing the result never disposes the caller's tensors.
-    if (h === options.initialState?.[0]) h = tf.clone(h);
-    if (c === options.initialState?.[1]) c = tf.clone(c);
-    return { output: tf.stack(outputs) as tf.Tensor3D, h, c };
-  });
+/**
+ * Runs one LSTM layer in one direction over a time-major sequence.
+ * @throws ShapeError for inconsistent weights, input, states, lengths or mask.
+ */
+export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOptions = {}): LstmLayerResult {
+  const resolved = resolveLayerCall(x.shape, w, options);
+  if (options.implementation === 'reference') return lstmLayerReference(x, w, options, resolved);
+  return fastLayer(
+    {
+      x,
+      kernel: w.kernel,
+      recurrentKernel: w.recurrentKernel,
+      bias: w.bias ?? null,
+      recurrentBias: w.recurrentBias ?? null,
+      projection: w.projection ?? null,
+      h0: (options.initialState?.[0] as tf.Tensor2D | undefined) ?? null,
+      c0: (options.initialState?.[1] as tf.Tensor2D | undefined) ?? null,
+      recurrentInputMask: (options.recurrentInputMask as tf.Tensor2D | null | undefined) ?? null,
+    },
+    resolved,
+  );
 }

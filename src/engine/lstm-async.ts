@@ -1,0 +1,103 @@
+/**
+ * `lstmStackAsync`: the asynchronous entry point of the engine, for inference on the fastest
+ * executor. The facades' `forwardAsync` methods call it.
+ *
+ * ## Contract (for `nn.LSTM.forwardAsync`, `layers.LSTM` and other callers)
+ *
+ * - **Same inputs, same results as `lstmStack`.** `x` (T, N, I) time-major, `layers` in the
+ *   canonical weight form, and every `LstmStackOptions` field mean exactly what they mean for
+ *   `lstmStack`; the result has the same shapes and the same values to float32 rounding
+ *   (tested against `lstmStack` for every executor: ~1e-6 here, within 1e-5).
+ * - **Validation first.** Bad shapes, lengths or masks throw the same `ShapeError` /
+ *   `ConfigError` as `lstmStack` (as a rejected promise), whatever the executor.
+ * - **Executors** (`options.executor`):
+ *   - `'auto'` (default): onnxruntime when `onnxruntime-node` is installed and the call is
+ *     expressible in ONNX (see below), else the tfjs executor.
+ *   - `'tfjs'`: always the tfjs-ops executor (`lstmStack`), on the current tfjs backend.
+ *   - `'onnxruntime'`: always onnxruntime; rejects with `ConfigError` when `onnxruntime-node` is
+ *     not installed, and with `UnsupportedConversionError` when the call is not expressible.
+ * - **Expressible in ONNX**: no projection, activations among sigmoid, tanh, relu,
+ *   hardSigmoid(Keras3), elu, softsign, softplus, linear, no inter-layer dropout, masks that
+ *   are right paddings (`lengths`, or a `mask` of that form; a length of 0 only without initial
+ *   states), and `maskedOutput: 'carry'` only when no step is masked.
+ * - **No gradient.** Use `lstmStack` inside `tf.grad`/`tf.variableGrads`; the async entry never
+ *   records on the tape (onnxruntime runs outside tfjs). Its result tensors are new tensors owned
+ *   by the caller (dispose them); it leaves no other tensor behind.
+ * - **Caching.** onnxruntime sessions are cached per weight set (tensor identity) and
+ *   configuration; the first call with new weights builds and loads a model (milliseconds to a
+ *   second for large stacks). `clearOnnxSessionCache()` releases them.
+ * - **Threads.** onnxruntime uses its own CPU threads (all cores by default); the tfjs backend is
+ *   not touched. The library never changes the tfjs backend or flags.
+ *
+ * Example:
+ *
+ *     const { output, h, c, executor } = await lstmStackAsync(x, layers, { lengths });
+ *     // executor: 'onnxruntime' when installed, else 'tfjs'
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { ConfigError, UnsupportedConversionError } from '../errors';
+import { LstmStackLayer, LstmStackOptions, LstmStackResult, checkStackCall, lstmStack } from './lstm-stack';
+import { OrtPlan, planOnnxRuntime, runOnnxRuntime } from './ort-executor';
+
+/** Which executor runs a call. */
+export type LstmExecutor = 'auto' | 'tfjs' | 'onnxruntime';
+
+/** Options of {@link lstmStackAsync}: those of `lstmStack` plus the executor. */
+export interface LstmStackAsyncOptions extends LstmStackOptions {
+  /** Default `'auto'`. */
+  readonly executor?: LstmExecutor;
+}
+
+/** The result of {@link lstmStackAsync}: `lstmStack`'s, plus the executor that ran. */
+export interface LstmStackAsyncResult extends LstmStackResult {
+  readonly executor: 'tfjs' | 'onnxruntime';
+}
+
+const EXECUTORS: readonly LstmExecutor[] = ['auto', 'tfjs', 'onnxruntime'];
+
+/**
+ * Which executor `lstmStackAsync` would pick for this call, and why not onnxruntime when it
+ * would not. Validates the call like `lstmStack`.
+ */
+export function chooseExecutor(
+  x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
+): { executor: 'tfjs' | 'onnxruntime'; reason: string | null } {
+  const { executor, reason } = choose(x, layers, options);
+  return { executor, reason };
+}
+
+function choose(
+  x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions,
+): { executor: 'tfjs' | 'onnxruntime'; reason: string | null; plan: OrtPlan | null } {
+  const where = options.where ?? 'engine.lstmStackAsync';
+  const executor = options.executor ?? 'auto';
+  if (!EXECUTORS.includes(executor)) {
+    throw new ConfigError(`${where}: executor must be one of ${EXECUTORS.join(', ')}, got ${JSON.stringify(executor)}`);
+  }
+  checkStackCall(x.shape, layers, { ...options, where });
+  if (executor === 'tfjs') return { executor: 'tfjs', reason: "executor 'tfjs' requested", plan: null };
+  const plan = planOnnxRuntime(x, layers, options);
+  if (plan.ok) return { executor: 'onnxruntime', reason: null, plan };
+  if (executor === 'onnxruntime') {
+    if (plan.reason.includes('onnxruntime-node')) {
+      throw new ConfigError(`${where}: executor 'onnxruntime' needs the optional package onnxruntime-node: ${plan.reason}`);
+    }
+    throw new UnsupportedConversionError(`${where}: executor 'onnxruntime' cannot run this configuration: ${plan.reason}`);
+  }
+  return { executor: 'tfjs', reason: plan.reason, plan };
+}
+
+/** Runs a stack on the fastest executor (see the module docs for the contract). */
+export async function lstmStackAsync(
+  x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
+): Promise<LstmStackAsyncResult> {
+  const where = options.where ?? 'engine.lstmStackAsync';
+  const { executor, plan } = choose(x, layers, options);
+  if (executor === 'tfjs' || !plan?.ok) {
+    const r = lstmStack(x, layers, { ...options, where });
+    return { ...r, executor: 'tfjs' };
+  }
+  const r = await runOnnxRuntime(x, layers, options, plan);
+  return { ...r, executor };
+}
