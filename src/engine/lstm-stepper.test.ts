@@ -69,3 +69,13 @@ test('typed errors for shapes, states and use after dispose', () => {
   stepper.dispose();
   expect(() => stepper.step(tf.zeros([2, 3]))).toThrow(ConfigError);
 });
+
+test('steps run inside the caller\'s tf.tidy keep what the stepper caches', () => {
+  const stepper = new LstmStepper([weights(3, 4, 1)]);
+  const x = tf.ones([1, 3]);
+  const first = tf.tidy(() => Array.from(stepper.step(x).output.dataSync()));
+  const second = tf.tidy(() => Array.from(stepper.step(x).output.dataSync())); // reuses the cached weights
+  expect(second).toEqual(first);
+  stepper.dispose();
+  x.dispose();
+});

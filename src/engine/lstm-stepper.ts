@@ -266,9 +266,10 @@ export class LstmStepper {
   private wholeWeights(p: PreparedLayer): { w: tf.Tensor3D; bias: tf.Tensor1D | undefined } {
     let all = this.whole.get(p);
     if (!all) {
+      // Kept: a step may run inside the caller's tf.tidy, and these outlive it.
       all = {
-        w: tf.concat([p.wIfo, p.wG], 2) as tf.Tensor3D,
-        bias: p.bIfo && p.bG ? (tf.concat([p.bIfo, p.bG]) as tf.Tensor1D) : undefined,
+        w: tf.keep(tf.concat([p.wIfo, p.wG], 2) as tf.Tensor3D),
+        bias: p.bIfo && p.bG ? tf.keep(tf.concat([p.bIfo, p.bG]) as tf.Tensor1D) : undefined,
       };
       this.whole.set(p, all);
     }

@@ -55,11 +55,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
-import { LstmStackLayer, LstmWeights, lstmStack, unstack0 } from '../engine';
+import { LstmExecutor, LstmStackLayer, LstmWeights, lstmStack, lstmStackAsync } from '../engine';
 import { uniformInit } from './init';
-import { Module, checkShape } from './module';
+import { CallOutput, EngineCall, planLstmCall } from './lstm-call';
+import { Module } from './module';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
-import { PackedSequence, gatherPacked, packedLayout, scatterPacked } from './utils/rnn/packed-sequence';
+import { PackedSequence } from './utils/rnn/packed-sequence';
+import { EngineWeightCache, isRecordingGradient } from './weight-cache';
 
 /** Constructor options of {@link LSTM}, PyTorch's keyword arguments in camelCase. */
 export interface LSTMOptions {
@@ -111,6 +113,11 @@ export class LSTM extends Module {
   readonly bidirectional: boolean;
   readonly projSize: number;
 
+  private readonly cache = new EngineWeightCache(
+    () => this.parameters(),
+    () => this.buildEngineLayers(),
+  );
+
   protected get where(): string {
     return 'nn.LSTM';
   }
@@ -160,6 +167,7 @@ export class LSTM extends Module {
         if (projSize > 0) this.registerParameter(keys.hr, uniformInit([projSize, H], H));
       }
     }
+    this.cache.layersFor(); // made now, so that forward passes leave the tensor count unchanged
   }
 
   /** D: 2 when bidirectional, else 1. */
@@ -195,82 +203,66 @@ export class LSTM extends Module {
   forward(input: PackedSequence, hx?: LSTMState | null): [PackedSequence, [tf.Tensor, tf.Tensor]];
   forward(input: tf.Tensor | PackedSequence, hx?: LSTMState | null): [tf.Tensor | PackedSequence, [tf.Tensor, tf.Tensor]] {
     this.throwIfDisposed();
-    const where = this.where;
-    if (input instanceof PackedSequence) return this.forwardPacked(input, hx ?? null);
-    if (!(input instanceof tf.Tensor)) {
-      throw new ShapeError(`${where}: input expected a tf.Tensor or a PackedSequence, got ${typeof input}`);
-    }
-    if (input.rank !== 2 && input.rank !== 3) {
-      throw new ShapeError(`${where}: input expected 2-D (unbatched) or 3-D, got ${input.rank}-D ${formatShape(input.shape)}`);
-    }
-    const unbatched = input.rank === 2;
-    const featureAxis = input.rank - 1;
-    if (input.shape[featureAxis] !== this.inputSize) {
-      const expected = [...input.shape];
-      expected[featureAxis] = this.inputSize;
-      throw new ShapeError(`${where}: input expected ${formatShape(expected)} (last dimension = inputSize), got ${formatShape(input.shape)}`);
-    }
-    const N = unbatched ? 1 : (input.shape as number[])[this.batchFirst ? 0 : 1];
-    const states = this.checkState(hx ?? null, N, unbatched);
-    const result = tf.tidy(() => {
-      let x: tf.Tensor = input;
-      let s = states;
-      if (unbatched) {
-        x = tf.expandDims(x, 1);
-        if (s) s = [tf.expandDims(s[0], 1), tf.expandDims(s[1], 1)];
-      } else if (this.batchFirst) {
-        x = tf.transpose(x, [1, 0, 2]);
+    const call = planLstmCall(this, input, hx ?? null, this.where);
+    const recording = isRecordingGradient();
+    const dropout = this.training && this.numLayers > 1 ? this.dropout : 0;
+    const out = tf.tidy(() => {
+      const e = call.toEngine();
+      if (!recording && call.steps === 1 && !this.bidirectional && dropout === 0) {
+        // One time step, no gradient: the prepared stepper (streaming inference).
+        const stepper = this.cache.stepper(this.where);
+        const r = stepper.step(tf.squeeze(e.x, [0]), e.h0 && e.c0 ? { h: e.h0, c: e.c0 } : null);
+        return call.fromEngine(tf.expandDims(r.output, 0), r.h, r.c) as unknown as tf.TensorContainer;
       }
-      const r = this.run(x, s, null);
-      let output: tf.Tensor = r.output;
-      if (unbatched) output = tf.squeeze(output, [1]);
-      else if (this.batchFirst) output = tf.transpose(output, [1, 0, 2]);
-      const hN = unbatched ? tf.squeeze(r.hN, [1]) : r.hN;
-      const cN = unbatched ? tf.squeeze(r.cN, [1]) : r.cN;
-      return { output, hN, cN };
-    });
-    return [result.output, [result.hN, result.cN]];
+      const r = lstmStack(e.x, recording ? this.buildEngineLayers() : this.cache.layersFor(), {
+        h0: e.h0, c0: e.c0, lengths: e.lengths, interLayerDropout: dropout, where: this.where,
+      });
+      return call.fromEngine(r.output, r.h, r.c) as unknown as tf.TensorContainer;
+    }) as unknown as CallOutput;
+    return call.wrap(out);
   }
 
-  private forwardPacked(input: PackedSequence, hx: LSTMState | null): [PackedSequence, [tf.Tensor, tf.Tensor]] {
-    const where = this.where;
-    if (input.data.rank !== 2 || input.data.shape[1] !== this.inputSize) {
-      throw new ShapeError(`${where}: packed data expected [${input.data.shape[0]}, ${this.inputSize}], got ${formatShape(input.data.shape)}`);
+  /**
+   * `forward` on the fastest executor: onnxruntime-node when it is installed and the
+   * configuration is expressible in ONNX (no projection, no inter-layer dropout in training
+   * mode), else the tfjs executor. Same inputs and results as `forward` (within float32
+   * rounding), but asynchronous and not differentiable. `executor` forces one: `'tfjs'`, or
+   * `'onnxruntime'` (a `ConfigError` when it is not installed, an `UnsupportedConversionError`
+   * when the configuration cannot run there).
+   *
+   * ```ts
+   * const [output, [hN, cN]] = await lstm.forwardAsync(input, [h0, c0]);
+   * ```
+   */
+  async forwardAsync(input: tf.Tensor, hx?: LSTMState | null, options?: { executor?: LstmExecutor }): Promise<[tf.Tensor, [tf.Tensor, tf.Tensor]]>;
+  async forwardAsync(input: PackedSequence, hx?: LSTMState | null, options?: { executor?: LstmExecutor }): Promise<[PackedSequence, [tf.Tensor, tf.Tensor]]>;
+  async forwardAsync(
+    input: tf.Tensor | PackedSequence,
+    hx?: LSTMState | null,
+    options: { executor?: LstmExecutor } = {},
+  ): Promise<[tf.Tensor | PackedSequence, [tf.Tensor, tf.Tensor]]> {
+    this.throwIfDisposed();
+    const call = planLstmCall(this, input, hx ?? null, this.where);
+    const e = tf.tidy(() => call.toEngine() as unknown as tf.TensorContainer) as unknown as EngineCall;
+    const scratch: tf.Tensor[] = [...(e.x === input ? [] : [e.x]), ...(e.h0 ?? []), ...(e.c0 ?? [])];
+    try {
+      const r = await lstmStackAsync(e.x, this.cache.layersFor(), {
+        h0: e.h0, c0: e.c0, lengths: e.lengths,
+        interLayerDropout: this.training && this.numLayers > 1 ? this.dropout : 0,
+        executor: options.executor, where: `${this.where}.forwardAsync`,
+      });
+      scratch.push(r.output, ...r.h, ...r.c);
+      const out = tf.tidy(() => call.fromEngine(r.output, r.h, r.c) as unknown as tf.TensorContainer) as unknown as CallOutput;
+      const kept = new Set<tf.Tensor>([out.output, out.hN, out.cN]);
+      scratch.splice(0, scratch.length, ...scratch.filter((t) => !kept.has(t)));
+      return call.wrap(out);
+    } finally {
+      tf.dispose(scratch);
     }
-    const layout = packedLayout(input, where);
-    const states = this.checkState(hx, layout.batch, false);
-    const result = tf.tidy(() => {
-      const padded = scatterPacked(input.data, layout, layout.maxLength, 0);
-      const r = this.run(padded, states, layout.lengths);
-      return { data: gatherPacked(r.output, layout), hN: r.hN, cN: r.cN };
-    });
-    const packed = new PackedSequence(
-      result.data,
-      tf.clone(input.batchSizes),
-      input.sortedIndices ? tf.clone(input.sortedIndices) : null,
-      input.unsortedIndices ? tf.clone(input.unsortedIndices) : null,
-    );
-    return [packed, [result.hN, result.cN]];
   }
 
-  /** Validates `[h0, c0]` and returns them as 3-D (D·numLayers, N, ·) tensors, or null. */
-  private checkState(hx: LSTMState | null, N: number, unbatched: boolean): [tf.Tensor, tf.Tensor] | null {
-    if (hx === null) return null;
-    const where = this.where;
-    if (!Array.isArray(hx) || hx.length !== 2) {
-      throw new ShapeError(`${where}: hx expected [h0, c0], got ${Array.isArray(hx) ? `${hx.length} tensors` : typeof hx}`);
-    }
-    const LD = this.numLayers * this.numDirections;
-    const [h0, c0] = hx;
-    const hShape = unbatched ? [LD, this.outputSize] : [LD, N, this.outputSize];
-    const cShape = unbatched ? [LD, this.hiddenSize] : [LD, N, this.hiddenSize];
-    checkShape(h0, hShape, 'h0', where);
-    checkShape(c0, cShape, 'c0', where);
-    return [h0, c0];
-  }
-
-  /** Time-major core: x (L, N, H_in) -> output (L, N, D·H_out), hN, cN (D·numLayers, N, ·). */
-  private run(x: tf.Tensor, states: [tf.Tensor, tf.Tensor] | null, lengths: ArrayLike<number> | null) {
+  /** The engine-form weights of every layer, as new tensors (transposes of the parameters). */
+  private buildEngineLayers(): LstmStackLayer[] {
     const layers: LstmStackLayer[] = [];
     for (let k = 0; k < this.numLayers; k++) {
       layers.push({
@@ -278,14 +270,13 @@ export class LSTM extends Module {
         backward: this.bidirectional ? this.canonicalWeights(k, true) : null,
       });
     }
-    const r = lstmStack(x, layers, {
-      h0: states ? unstack0(states[0]) : null,
-      c0: states ? unstack0(states[1]) : null,
-      lengths,
-      interLayerDropout: this.training ? this.dropout : 0,
-      where: this.where,
-    });
-    return { output: r.output, hN: tf.stack(r.h), cN: tf.stack(r.c) };
+    return layers;
+  }
+
+  /** Frees the parameters and the cached engine weights. */
+  override dispose(): void {
+    this.cache.dispose();
+    super.dispose();
   }
 
   /**
