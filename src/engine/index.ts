@@ -36,6 +36,7 @@ export { gatherRows } from './gather-rows';
 export * from './layout';
 export * from './lstm-layer';
 export * from './lstm-stack';
+export * from './stepper-cache';
 export * from './lstm-async';
 export * from './lstm-stepper';
 export { clearOnnxSessionCache, onnxSessionCacheSize, SESSION_CACHE_SIZE } from './ort-executor';

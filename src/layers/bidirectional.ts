@@ -282,8 +282,8 @@ export class Bidirectional extends tfl.layers.Layer {
   }
 
   protected override disposeWeights(): number {
-    this.forwardLayer.disposeStates();
-    this.backwardLayer.disposeStates();
+    this.forwardLayer.disposeHeld();
+    this.backwardLayer.disposeHeld();
     return super.disposeWeights();
   }
 

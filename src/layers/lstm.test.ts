@@ -211,6 +211,26 @@ describe('layers.LSTM: stateful', () => {
     expectClose((layer.apply(x) as tf.Tensor[])[0], expected, 0, 0, 'reset to given states');
   });
 
+  it('one step per call (streaming) equals the whole sequence, also after setWeights', () => {
+    for (const recurrentActivation of ['sigmoid', 'hardSigmoid'] as const) {
+      const layer = built({ units: U, stateful: true, returnSequences: true, recurrentActivation });
+      const whole = built({ units: U, returnSequences: true, returnState: true, recurrentActivation });
+      for (const round of [0, 1]) {
+        if (round === 1) layer.setWeights(randomLstmWeights(F, U, true, 30)); // the prepared step weights must follow
+        whole.setWeights(layer.getWeights());
+        layer.resetStates();
+        const x = randomTensor([N, T, F], 9 + round);
+        const [expected, h, c] = whole.apply(x) as tf.Tensor[];
+        for (let t = 0; t < T; t++) {
+          const y = layer.apply(tf.slice(x, [0, t, 0], [N, 1, F])) as tf.Tensor;
+          expectClose(y, tf.slice(expected, [0, t, 0], [N, 1, U]), 1e-5, 0, `${recurrentActivation} step ${t}`);
+        }
+        expectClose(layer.states![0], h, 1e-5, 0, 'h');
+        expectClose(layer.states![1], c, 1e-5, 0, 'c');
+      }
+    }
+  });
+
   it('keeps the number of tensors constant across stateful calls', () => {
     const layer = built({ units: U, stateful: true });
     const x = randomTensor([N, T, F], 9);

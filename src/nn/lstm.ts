@@ -55,13 +55,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
-import { LstmExecutor, LstmStackLayer, LstmWeights, lstmStack, lstmStackAsync } from '../engine';
+import { LstmExecutor, LstmStackLayer, LstmWeights, isRecordingGradient, lstmStack, lstmStackAsync } from '../engine';
 import { uniformInit } from './init';
 import { CallOutput, EngineCall, planLstmCall } from './lstm-call';
 import { Module } from './module';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
 import { PackedSequence } from './utils/rnn/packed-sequence';
-import { EngineWeightCache, isRecordingGradient } from './weight-cache';
+import { EngineWeightCache } from './weight-cache';
 
 /** Constructor options of {@link LSTM}, PyTorch's keyword arguments in camelCase. */
 export interface LSTMOptions {
@@ -116,6 +116,7 @@ export class LSTM extends Module {
   private readonly cache = new EngineWeightCache(
     () => this.parameters(),
     () => this.buildEngineLayers(),
+    'nn.LSTM',
   );
 
   protected get where(): string {
@@ -210,7 +211,7 @@ export class LSTM extends Module {
       const e = call.toEngine();
       if (!recording && call.steps === 1 && !this.bidirectional && dropout === 0) {
         // One time step, no gradient: the prepared stepper (streaming inference).
-        const stepper = this.cache.stepper(this.where);
+        const stepper = this.cache.stepper();
         const r = stepper.step(tf.squeeze(e.x, [0]), e.h0 && e.c0 ? { h: e.h0, c: e.c0 } : null);
         return call.fromEngine(tf.expandDims(r.output, 0), r.h, r.c) as unknown as tf.TensorContainer;
       }

@@ -18,12 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { LstmStackLayer, LstmStepper, LstmWeights } from '../engine';
-
-/** True while tfjs records operations for a gradient. */
-export function isRecordingGradient(): boolean {
-  return tf.engine().state.gradientDepth > 0;
-}
+import { LstmStackLayer, LstmStepper, LstmWeights, StepperCache } from '../engine';
 
 function tensorsOf(layers: readonly LstmStackLayer[]): tf.Tensor[] {
   const out: tf.Tensor[] = [];
@@ -39,7 +34,7 @@ function tensorsOf(layers: readonly LstmStackLayer[]): tf.Tensor[] {
 export class EngineWeightCache {
   private ids: readonly object[] = [];
   private layers: LstmStackLayer[] | null = null;
-  private stepperCache: LstmStepper | null = null;
+  private readonly stepperCache: StepperCache;
 
   /**
    * @param params the module's parameters (their data ids tell when they changed)
@@ -49,7 +44,14 @@ export class EngineWeightCache {
   constructor(
     private readonly params: () => readonly tf.Variable[],
     private readonly build: () => LstmStackLayer[],
-  ) {}
+    where: string,
+  ) {
+    this.stepperCache = new StepperCache(() => ({
+      ids: this.params(),
+      layers: this.layersFor().map((l) => l.forward as LstmWeights),
+      options: { where },
+    }));
+  }
 
   /** Cached engine weights, rebuilt if a parameter changed. Never call while recording. */
   layersFor(): LstmStackLayer[] {
@@ -67,21 +69,18 @@ export class EngineWeightCache {
   }
 
   /** A stepper over the cached weights (unidirectional stacks only). */
-  stepper(where: string): LstmStepper {
-    const layers = this.layersFor();
-    if (!this.stepperCache) this.stepperCache = new LstmStepper(layers.map((l) => l.forward as LstmWeights), { where });
-    return this.stepperCache;
+  stepper(): LstmStepper {
+    return this.stepperCache.get();
   }
 
   private release(): void {
     if (this.layers) tf.dispose(tensorsOf(this.layers).filter((t) => !(t instanceof tf.Variable)));
     this.layers = null;
-    this.stepperCache?.dispose();
-    this.stepperCache = null;
   }
 
   dispose(): void {
     this.release();
+    this.stepperCache.dispose();
     this.ids = [];
   }
 }
