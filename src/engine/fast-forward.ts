@@ -29,21 +29,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ActivationName, applyActivation } from './activations';
 import { derivativeFromOutput } from './activation-grads';
 import { unstackRows } from './fast-rows';
+import type { ResolvedLayerCall } from './lstm-reference';
 import { StepMask, activeColumn } from './step-mask';
 
-/** The static configuration of one fast layer call. */
-export interface FastLayerConfig {
-  readonly T: number;
-  readonly N: number;
-  readonly I: number;
-  readonly H: number;
-  readonly Hout: number;
-  readonly activation: ActivationName;
-  readonly recurrentActivation: ActivationName;
-  readonly reverse: boolean;
-  readonly stepMasks: readonly StepMask[] | null;
-  readonly carry: boolean;
-}
+/** The static configuration of one fast layer call: the validated call (`resolveLayerCall`). */
+export type FastLayerConfig = ResolvedLayerCall;
 
 /** The tensors of one fast layer call (biases already summed). */
 export interface FastLayerInputs {
