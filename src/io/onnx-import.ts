@@ -325,7 +325,7 @@ export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxOptio
   }
   if (plans.length > 1 && options.stack === undefined) {
     const list = plans.map((p, k) => `${k}: ${p.nodes.map((n) => `'${nodeLabel(n)}'`).join(' -> ')}`).join('; ');
-    const why = plans.flatMap((p) => p.notes).slice(0, 3).join('; ');
+    const why = plans.slice(1).flatMap((p) => p.notes.filter((n) => n.startsWith('not joined'))).slice(0, 3).join('; ');
     throw new UnsupportedConversionError(`${where}: the model's LSTM nodes are not chained into one nn.LSTM but form ${plans.length} stacks (${list})${why ? ` — ${why}` : ''}; choose one with options.stack`);
   }
   const plan = plans[options.stack === undefined ? 0 : checkStackIndex(where, options.stack, plans)];

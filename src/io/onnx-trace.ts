@@ -314,6 +314,9 @@ export function planStacks(graph: OnnxGraph, where: string): StackPlan[] {
       else if (typeof axes === 'string') note = `LSTM '${nodeLabel(n)}' reads LSTM '${nodeLabel(feed.m)}''s Y through ${axes}, which is not a pure layout change`;
       else if (!sameAxes(axes, want)) note = `LSTM '${nodeLabel(n)}' reads LSTM '${nodeLabel(feed.m)}''s Y through ${glue}, which does not give [T, N, D·H] as nn.LSTM passes it between layers`;
       else if (signature(m) !== signature(l)) note = `LSTM '${nodeLabel(n)}' and '${nodeLabel(feed.m)}' differ in directions, hidden size or activations`;
+      else if (stateKey(graph, n, where) !== stateKey(graph, s.nodes[0], where) || stateKey(graph, n, where).includes('other')) {
+        note = `LSTM '${nodeLabel(n)}' starts from other states than LSTM '${nodeLabel(s.nodes[0])}' (${stateKey(graph, n, where)} vs ${stateKey(graph, s.nodes[0], where)})`;
+      } else if ((n.input[4] ?? '') !== (s.nodes[0].input[4] ?? '')) note = `LSTM '${nodeLabel(n)}' and '${nodeLabel(s.nodes[0])}' have different sequence_lens`;
       else {
         s.nodes.push(n);
         stackOf.set(n, s);
@@ -370,6 +373,12 @@ export function stackOutputs(graph: OnnxGraph, plan: StackPlan, where: string): 
     return null;
   };
   return { output, hN: state(1), cN: state(2) };
+}
+
+/** A node's state sources as comparable text: `zeros`, `input:<name>` or `other`, for h and c. */
+function stateKey(graph: OnnxGraph, node: NodeProto, where: string): string {
+  const one = (s: StateSource) => (s.kind === 'input' ? `input:${s.name}` : s.kind);
+  return `h ${one(stateSource(graph, node, 5, where))}, c ${one(stateSource(graph, node, 6, where))}`;
 }
 
 /** Where one layer's initial state comes from. */
