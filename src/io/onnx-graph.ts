@@ -97,6 +97,27 @@ export function nodeLabel(node: NodeProto): string {
   return node.name || (node.output[0] ? `(${node.output[0]})` : `(${node.opType})`);
 }
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The values of an INT64 / UINT64 tensor as numbers; values beyond ±2^53 (INT64_MAX is ONNX's
+ * "to the end" in Slice) become ±(2^53 − 1), which every index and size use clamps anyway.
+ */
+function int64Values(t: TensorProto, what: string, where: string): Float64Array {
+  const n = numel(t.dims);
+  const clamp = (v: number | bigint) => (typeof v === 'number' ? v : Number(v > SAFE ? SAFE : v < -SAFE ? -SAFE : v));
+  if (t.dataLocation === 1 || t.externalData?.length) throw new OnnxFormatError(`${where}: ${what} keeps its data in an external file, which is not supported`);
+  if (t.rawData) {
+    const dv = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
+    if (t.rawData.byteLength !== n * 8) throw new OnnxFormatError(`${where}: ${what} raw_data holds ${t.rawData.byteLength} bytes, dims ${JSON.stringify(t.dims)} need ${n * 8}`);
+    const unsigned = t.dataType === DataType.UINT64;
+    return Float64Array.from({ length: n }, (_, k) => clamp(unsigned ? dv.getBigUint64(k * 8, true) : dv.getBigInt64(k * 8, true)));
+  }
+  const data = (t.dataType === DataType.UINT64 ? t.uint64Data : t.int64Data) ?? [];
+  if (data.length !== n) throw new OnnxFormatError(`${where}: ${what} holds ${data.length} values, dims ${JSON.stringify(t.dims)} need ${n}`);
+  return Float64Array.from(data, clamp);
+}
+
 function numel(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
@@ -277,6 +298,7 @@ export class OnnxGraph {
     this.account(what, t.dims);
     try {
       if (FLOAT_TYPES.includes(t.dataType)) return { dims: [...t.dims], data: tensorToFloat32(t), isFloat: true };
+      if (t.dataType === DataType.INT64 || t.dataType === DataType.UINT64) return { dims: [...t.dims], data: int64Values(t, what, this.where), isFloat: false };
       if (INT_TYPES.includes(t.dataType)) return { dims: [...t.dims], data: Float64Array.from(tensorToNumbers(t)), isFloat: false };
     } catch (e) {
       if (e instanceof FileParseError) throw new OnnxFormatError(`${this.where}: ${what}: ${e.message.replace(/^onnx: /, '')}`);
