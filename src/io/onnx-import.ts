@@ -120,13 +120,18 @@ function supplied(where: string, values: Readonly<Record<string, OnnxInputValue>
   return out;
 }
 
-/** Rethrows a library error with `context` in front of its message (same class). */
+/**
+ * Rethrows a library error with `context` in front of its message. Shape and config errors
+ * about what a file holds become {@link OnnxFormatError}s (the file is malformed); others keep
+ * their class.
+ */
 function inContext<T>(context: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (!(e instanceof LstmBridgeError)) throw e;
     const message = `${context}: ${e.message.replace(/^adapters\.\w+: /, '')}`;
+    if (e instanceof ShapeError || e instanceof ConfigError) throw new OnnxFormatError(message);
     if (e instanceof StateDictError) throw new StateDictError(message, e.missingKeys, e.unexpectedKeys, e.shapeMismatches);
     const Ctor = e.constructor as new (m: string) => LstmBridgeError;
     throw new Ctor(message);
@@ -173,6 +178,7 @@ function readNode(graph: OnnxGraph, node: NodeProto, where: string) {
     const W = value(1, 'W');
     const R = value(2, 'R');
     if (!W || !R) throw new OnnxFormatError(`${label}: inputs W and R are required`);
+    if (W.info.shape.length !== 3 || W.info.shape.some((d) => d < 1)) throw new OnnxFormatError(`${label}: W expected [D, 4H, I] with positive sizes, got ${JSON.stringify(W.info.shape)}`);
     const B = value(3, 'B');
     const P = value(7, 'P');
     const directions = inContext(label, () => onnxToCanonical({ W: W.t, R: R.t, B: B?.t ?? null, P: P?.t ?? null }));
@@ -241,14 +247,7 @@ function readStack(graph: OnnxGraph, plan: StackPlan, where: string): OnnxLstmSt
         }
       }
     }
-    const config = inContext(label, () => {
-      try {
-        return stackConfig(layers, label);
-      } catch (e) {
-        if (e instanceof ShapeError) throw new OnnxFormatError(e.message);
-        throw e;
-      }
-    });
+    const config = inContext(label, () => stackConfig(layers, 'layers'));
     const [activation, recurrentActivation] = JSON.parse([...acts][0]) as [ActivationName, ActivationName];
     const { state, issues } = initialStates(graph, plan, config.bidirectional ? 2 : 1, where);
     const lens = new Set(plan.nodes.map((n) => n.input[4] ?? ''));
