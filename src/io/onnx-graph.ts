@@ -94,7 +94,8 @@ export function attrString(node: NodeProto, name: string): string | undefined {
 
 /** A node's name for messages: its name, else its first output's. */
 export function nodeLabel(node: NodeProto): string {
-  return node.name || (node.output[0] ? `(${node.output[0]})` : `(${node.opType})`);
+  const out = node.output.find((o) => o);
+  return node.name || (out ? `(${out})` : `(${node.opType})`);
 }
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
