@@ -35,14 +35,12 @@ import { AttributeType, DataType, GraphProto, ModelProto, NodeProto, TensorProto
 import { tensorToFloat32, tensorToNumbers } from '../onnx/tensor-data';
 import { OnnxFormatError } from './errors';
 import { IoLimits, checkLimit } from './limits';
+import {
+  ConstValue, FLOAT_TYPES, INT_TYPES, attrInt, attrInts, attribute, concatInto, gatherInto, int64Values, nodeLabel, numel,
+  onnxOpset, stridedCopy, stridesOf,
+} from './onnx-values';
 
-/** A constant tensor: row-major data, float32 or exact integers. */
-export interface ConstValue {
-  readonly dims: readonly number[];
-  readonly data: Float32Array | Float64Array;
-  /** True for floating-point types (data is a Float32Array). */
-  readonly isFloat: boolean;
-}
+export type { ConstValue };
 
 /** What produces a value. */
 export type Producer =
@@ -59,81 +57,6 @@ export interface Consumer {
 
 /** Deepest chain of nodes evaluated for one constant. */
 export const MAX_DEPTH = 512;
-
-const FLOAT_TYPES: readonly number[] = [DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16];
-const INT_TYPES: readonly number[] = [
-  DataType.INT64, DataType.INT32, DataType.INT16, DataType.INT8, DataType.UINT8, DataType.UINT16, DataType.UINT32,
-  DataType.UINT64, DataType.BOOL,
-];
-
-const utf8 = new TextDecoder();
-
-/** The node's attribute `name`, or undefined. */
-export function attribute(node: NodeProto, name: string) {
-  return node.attribute.find((a) => a.name === name);
-}
-
-/** An INT attribute as a number (undefined when absent). */
-export function attrInt(node: NodeProto, name: string): number | undefined {
-  const a = attribute(node, name);
-  return a?.i === undefined ? undefined : Number(a.i);
-}
-
-/** An INTS attribute as numbers (undefined when absent). */
-export function attrInts(node: NodeProto, name: string): number[] | undefined {
-  const a = attribute(node, name);
-  if (!a) return undefined;
-  return (a.ints ?? []).map((v) => Number(v));
-}
-
-/** A STRING attribute as text (undefined when absent). */
-export function attrString(node: NodeProto, name: string): string | undefined {
-  const a = attribute(node, name);
-  return a?.s === undefined ? undefined : utf8.decode(a.s);
-}
-
-/** A node's name for messages: its name, else its first output's. */
-export function nodeLabel(node: NodeProto): string {
-  const out = node.output.find((o) => o);
-  return node.name || (out ? `(${out})` : `(${node.opType})`);
-}
-
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/**
- * The values of an INT64 / UINT64 tensor as numbers; values beyond ±2^53 (INT64_MAX is ONNX's
- * "to the end" in Slice) become ±(2^53 − 1), which every index and size use clamps anyway.
- */
-function int64Values(t: TensorProto, what: string, where: string): Float64Array {
-  const n = numel(t.dims);
-  const clamp = (v: number | bigint) => (typeof v === 'number' ? v : Number(v > SAFE ? SAFE : v < -SAFE ? -SAFE : v));
-  if (t.dataLocation === 1 || t.externalData?.length) throw new OnnxFormatError(`${where}: ${what} keeps its data in an external file, which is not supported`);
-  if (t.rawData) {
-    const dv = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
-    if (t.rawData.byteLength !== n * 8) throw new OnnxFormatError(`${where}: ${what} raw_data holds ${t.rawData.byteLength} bytes, dims ${JSON.stringify(t.dims)} need ${n * 8}`);
-    const unsigned = t.dataType === DataType.UINT64;
-    return Float64Array.from({ length: n }, (_, k) => clamp(unsigned ? dv.getBigUint64(k * 8, true) : dv.getBigInt64(k * 8, true)));
-  }
-  const data = (t.dataType === DataType.UINT64 ? t.uint64Data : t.int64Data) ?? [];
-  if (data.length !== n) throw new OnnxFormatError(`${where}: ${what} holds ${data.length} values, dims ${JSON.stringify(t.dims)} need ${n}`);
-  return Float64Array.from(data, clamp);
-}
-
-function numel(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
-}
-
-function stridesOf(dims: readonly number[]): number[] {
-  const s = new Array<number>(dims.length).fill(1);
-  for (let k = dims.length - 2; k >= 0; k--) s[k] = s[k + 1] * dims[k + 1];
-  return s;
-}
-
-/** The ai.onnx opset a model imports (1 when it names none). */
-export function onnxOpset(model: ModelProto): number {
-  const o = model.opsetImport.find((x) => !x.domain || x.domain === 'ai.onnx');
-  return o ? o.version : 1;
-}
 
 /** An indexed graph. See the module documentation. */
 export class OnnxGraph {
@@ -365,19 +288,8 @@ export class OnnxGraph {
         const rank = x.dims.length;
         const perm = attrInts(node, 'perm') ?? Array.from({ length: rank }, (_, k) => rank - 1 - k);
         if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, k) => p !== k)) this.bad(node, `perm ${JSON.stringify(perm)} does not fit rank ${rank}`);
-        const out = this.make(what, perm.map((p) => x.dims[p]), x.isFloat);
         const inStrides = stridesOf(x.dims);
-        const outStrides = stridesOf(out.dims);
-        for (let o = 0; o < out.data.length; o++) {
-          let rest = o, src = 0;
-          for (let k = 0; k < rank; k++) {
-            const i = Math.floor(rest / outStrides[k]);
-            rest -= i * outStrides[k];
-            src += i * inStrides[perm[k]];
-          }
-          out.data[o] = x.data[src];
-        }
-        return out;
+        return stridedCopy(x, this.make(what, perm.map((p) => x.dims[p]), x.isFloat), 0, perm.map((p) => inStrides[p]));
       }
       case 'Squeeze': case 'Unsqueeze': case 'Reshape': {
         const x = input(0);
@@ -399,17 +311,7 @@ export class OnnxGraph {
         }
         const dims = [...xs[0].dims];
         dims[axis] = xs.reduce((a, p) => a + p.dims[axis], 0);
-        const out = this.make(what, dims, xs[0].isFloat);
-        const outer = numel(dims.slice(0, axis));
-        let o = 0;
-        for (let i = 0; i < outer; i++) {
-          for (const p of xs) {
-            const block = numel(p.dims.slice(axis));
-            out.data.set(p.data.subarray(i * block, (i + 1) * block), o);
-            o += block;
-          }
-        }
-        return out;
+        return concatInto(xs, axis, this.make(what, dims, xs[0].isFloat));
       }
       case 'Slice':
         return this.slice(node, depth);
@@ -422,17 +324,7 @@ export class OnnxGraph {
         const indices = Array.from(idx.data, (v) => (v < 0 ? v + n : v));
         if (indices.some((v) => !Number.isInteger(v) || v < 0 || v >= n)) this.bad(node, `indices out of range [0, ${n})`);
         const dims = [...x.dims.slice(0, axis), ...idx.dims, ...x.dims.slice(axis + 1)];
-        const out = this.make(what, dims, x.isFloat);
-        const inner = numel(x.dims.slice(axis + 1));
-        const outer = numel(x.dims.slice(0, axis));
-        let o = 0;
-        for (let i = 0; i < outer; i++) {
-          for (const j of indices) {
-            out.data.set(x.data.subarray((i * n + j) * inner, (i * n + j + 1) * inner), o);
-            o += inner;
-          }
-        }
-        return out;
+        return gatherInto(x, axis, indices, this.make(what, dims, x.isFloat));
       }
       default:
         return null;
@@ -522,18 +414,8 @@ export class OnnxGraph {
       step[a] = s;
       size[a] = Math.max(0, Math.ceil((e - b) / s));
     });
-    const out = this.make(`${node.opType} '${nodeLabel(node)}'`, size, x.isFloat);
     const inStrides = stridesOf(x.dims);
-    const outStrides = stridesOf(size);
-    for (let o = 0; o < out.data.length; o++) {
-      let rest = o, src = 0;
-      for (let k = 0; k < rank; k++) {
-        const i = Math.floor(rest / outStrides[k]);
-        rest -= i * outStrides[k];
-        src += (begin[k] + i * step[k]) * inStrides[k];
-      }
-      out.data[o] = x.data[src];
-    }
-    return out;
+    const base = begin.reduce((a, b, k) => a + b * inStrides[k], 0);
+    return stridedCopy(x, this.make(`${node.opType} '${nodeLabel(node)}'`, size, x.isFloat), base, inStrides.map((st, k) => st * step[k]));
   }
 }

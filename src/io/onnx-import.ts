@@ -30,7 +30,7 @@ import { OnnxLstmAttributes, onnxLstmAttributes } from '../../adapters/onnx-attr
 import { onnxToCanonical } from '../../adapters/conventions/onnx';
 import { LstmStackConfig, disposeStack, stackConfig, stackToTorchStateDict } from '../../adapters/stacks';
 import { ActivationName } from '../engine/activations';
-import { LstmStackLayer, LstmWeights } from '../engine';
+import { LstmStackLayer } from '../engine';
 import { ConfigError, LstmBridgeError, ShapeError, StateDictError, UnsupportedConversionError } from '../errors';
 import { LSTM } from '../nn/lstm';
 import { decodeModel } from '../onnx/decode';
@@ -39,7 +39,8 @@ import { DataType, ModelProto, NodeProto, TensorProto } from '../onnx/types';
 import { RawTensor } from './dtypes';
 import { OnnxFormatError } from './errors';
 import { ReadOptions, checkLimit, resolveLimits } from './limits';
-import { ConstValue, OnnxGraph, attrInt, attrString, attribute, nodeLabel } from './onnx-graph';
+import { OnnxGraph } from './onnx-graph';
+import { ConstValue, attrInt, attrString, attribute, nodeLabel } from './onnx-values';
 import { SequenceForm, StackPlan, StateSource, planStacks, stackOutputs, stateSource } from './onnx-trace';
 
 /** A value for a graph input: a tfjs tensor, plain data, or a decoded ONNX `TensorProto`. */
@@ -348,4 +349,3 @@ export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxOptio
   }
 }
 
-export type { LstmWeights };

@@ -25,7 +25,8 @@
  */
 import { NodeProto } from '../onnx/types';
 import { OnnxFormatError } from './errors';
-import { OnnxGraph, attrInt, attrInts, attrString, attribute, nodeLabel } from './onnx-graph';
+import { OnnxGraph } from './onnx-graph';
+import { attrInt, attrInts, attrString, attribute, nodeLabel } from './onnx-values';
 
 interface Atom {
   readonly id: string;
