@@ -20,7 +20,7 @@ import { expectClose, tf } from './helpers/tf';
 import { iofcToIfgo, lstmStackAsync, LstmStackLayer } from '../src/engine';
 import { OrtModule, loadOnnxRuntime } from '../src/engine/ort-runtime';
 import { UnsupportedConversionError } from '../src/errors';
-import { disposeOnnxStacks, readOnnxLstmStacks } from '../src/io';
+import { disposeOnnxStacks, loadOnnx, readOnnxLstmStacks } from '../src/io';
 import { buildLstmStackModel, decodeModel, encodeModel, float32Tensor, tensorToFloat32 } from '../src/onnx';
 import { ModelProto, NodeProto } from '../src/onnx/types';
 
@@ -158,4 +158,17 @@ test('io.readOnnxLstmStacks refuses what the engine cannot run', () => {
   expect(() => readOnnxLstmStacks(withPeepholes)).toThrow(/P \(peephole weights \[2, 9\]\) has nonzero values/);
   const leaky = variant((n) => n.attribute.push({ name: 'activations', type: 8, strings: ['LeakyRelu', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'].map((x) => new TextEncoder().encode(x)) }));
   expect(() => readOnnxLstmStacks(leaky)).toThrow(/activations\[0\] LeakyRelu\(alpha=0\.01, beta=undefined\) has no engine equivalent/);
+});
+
+test("io.loadOnnx of the torch export is the exported nn.LSTM: PyTorch's state dict, forward reproduces PyTorch", () => {
+  const lstm = loadOnnx(bytes);
+  expect(lstm.toString()).toBe('LSTM(4, 3, num_layers=2, bidirectional=True)');
+  const sd = lstm.stateDict();
+  expect(Object.keys(sd)).toEqual(Object.keys(ref.state_dict));
+  for (const [k, a] of Object.entries(ref.state_dict)) expect(Array.from(sd[k].dataSync())).toEqual(Array.from(Float32Array.from(a.values)));
+  const [y, [hN, cN]] = lstm.forward(t(ref.input));
+  expectClose(y, ref.output.values, TOL, 0, 'output');
+  expectClose(hN, ref.h_n.values, TOL, 0, 'h_n');
+  expectClose(cN, ref.c_n.values, TOL, 0, 'c_n');
+  lstm.dispose();
 });
