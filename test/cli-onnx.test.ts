@@ -17,7 +17,9 @@ import { NO_PROGRESS } from '../src/cli/progress';
 import { onnxFormat } from '../src/cli/formats/onnx';
 import { detectFormat } from '../src/cli/formats';
 import { LSTM } from '../src/nn/lstm';
-import { buildLstmStackModel, decodeModel, encodeModel } from '../src/onnx';
+import { buildLstmStackModel, decodeModel, encodeModel, int64Tensor } from '../src/onnx';
+import { AttributeType } from '../src/onnx/types';
+import { onnxModelOf } from '../src/io/onnx-export';
 import { IO_FIXTURES } from './helpers/io-fixtures';
 import { tmpDirs } from './helpers/tmp';
 import { tf } from './helpers/tf';
@@ -136,6 +138,29 @@ describe('lstm-bridge convert with ONNX', () => {
     expect(h5.out).toMatch(/onnxruntime on .*hs\.onnx vs the other side's LSTM 'lstm\+lstm_1' \(output, h_n, c_n\).* ok/);
     const pt = await cli('convert', file, path.join(dir, 'hs.pt'));
     expect([pt.code, pt.err]).toEqual([1, expect.stringMatching(/cannot be an nn\.LSTM: activation relu, recurrent activation hard_sigmoid/)]);
+  });
+
+  it('a model onnxruntime cannot load (layout = 1 LSTM nodes): converted, the onnxruntime run skipped with a note', async () => {
+    const dir = tmp();
+    const lstm = new LSTM(3, 2, { batchFirst: true });
+    const m = onnxModelOf(lstm);
+    m.graph.node = m.graph.node.filter((n) => n.opType !== 'Transpose');
+    const node = m.graph.node.find((n) => n.opType === 'LSTM')!;
+    node.input[0] = 'input';
+    node.attribute.push({ name: 'layout', type: AttributeType.INT, i: 1 });
+    const squeeze = m.graph.node.find((n) => n.opType === 'Squeeze')!;
+    squeeze.input[1] = 'axes_2';
+    squeeze.output = ['output'];
+    m.graph.initializer.push(int64Tensor('axes_2', [1], [2]));
+    const file = path.join(dir, 'batchwise.onnx');
+    fs.writeFileSync(file, encodeModel(m));
+    const r = await cli('convert', file, path.join(dir, 'b.pt'), '--verify');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/note: .*batchwise\.onnx was not run: onnxruntime cannot load it \(.*layout == 1/);
+    const back = loadOnnx(file);
+    expect(back.batchFirst).toBe(true);
+    back.dispose();
+    lstm.dispose();
   });
 
   it('a difference found by onnxruntime fails --verify with exit 3', async () => {

@@ -72,7 +72,15 @@ export async function verifyOnnxFile(path: string, other: Source, options: Forma
   const notes: string[] = [];
   const skip = (prefix: string, why: string) => notes.push(`LSTM '${prefix}' of ${path} was not run in onnxruntime: ${why}`);
   try {
-    const session = await rt.InferenceSession.create(bytes);
+    let session;
+    try {
+      session = await rt.InferenceSession.create(bytes);
+    } catch (e) {
+      // e.g. `layout = 1` LSTM nodes, which onnxruntime's CPU kernel refuses
+      const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      const why = /[^.]*not supported[^.]*/.exec(message)?.[0].trim() ?? message.slice(0, 200);
+      return { comparisons: [], notes: [`${path} was not run: onnxruntime cannot load it (${why})`] };
+    }
     try {
       for (const [k, s] of stacks.entries()) {
         const prefix = prefixes[k];
