@@ -9,9 +9,15 @@
  * `onnxToCanonical`, X / initial states / outputs through the ONNX layout helpers; each direction
  * runs in `lstmLayer` (with `sequence_lens` as lengths). A test whose node the adapters refuse
  * with a typed error (the peephole test: nonzero P) is reported as such; that is the expected
- * outcome for peepholes. Skips cleanly (exit 0) when the folder is absent. Reading the `.onnx` /
- * `.pb` files needs `/usr/bin/python3` with the `onnx` package (`apt-get install -y python3-onnx`);
- * see `scripts/onnx-node-test-to-json.py`.
+ * outcome for peepholes. Reading the `.onnx` / `.pb` files for this part needs `/usr/bin/python3`
+ * with the `onnx` package (`apt-get install -y python3-onnx`); see `scripts/onnx-node-test-to-json.py`.
+ *
+ * Then, without Python, each test's `model.onnx` goes through `io.loadOnnx` (our own decoder; the
+ * node tests give W, R, B, P as graph inputs, so their values from `test_data_set_*` are passed
+ * in `options.inputValues`), and the resulting `nn.LSTM` runs each data set: its output and
+ * h_n, put in ONNX's `Y` / `Y_h` layout (`layout = 1` read as `batchFirst`), must match the
+ * test's expected outputs; the peephole test must end in `UnsupportedConversionError`.
+ * Skips cleanly (exit 0) when the folder is absent.
  */
 import '@tensorflow/tfjs-backend-cpu';
 import { execFileSync } from 'child_process';
@@ -31,6 +37,9 @@ import {
 } from '../adapters';
 import { lstmLayer } from '../src/engine';
 import { LstmBridgeError } from '../src/errors';
+import { OnnxInputValue, loadOnnx } from '../src/io';
+import { decodeModel, decodeTensor, tensorToFloat32 } from '../src/onnx';
+import { TensorProto } from '../src/onnx/types';
 
 interface JsonTensor {
   dtype: string;
@@ -112,19 +121,94 @@ function maxAbsDiff(a: tf.Tensor, b: JsonTensor): number {
   return b.data.reduce((m, v, k) => Math.max(m, Math.abs(x[k] - v)), 0);
 }
 
+const WEIGHT_INPUTS = [1, 2, 3, 7]; // W, R, B, P of the LSTM node
+
+/** Every node test through io.loadOnnx and nn.LSTM.forward; returns the number of failures. */
+function checkLoadOnnx(root: string, tests: string[]): number {
+  let failures = 0;
+  for (const name of tests) {
+    const dir = path.join(root, name);
+    const bytes = new Uint8Array(fs.readFileSync(path.join(dir, 'model.onnx')));
+    const node = decodeModel(bytes).graph.node.find((n) => n.opType === 'LSTM');
+    if (!node) continue;
+    const layout = Number(node.attribute.find((a) => a.name === 'layout')?.i ?? 0);
+    const sets = fs.readdirSync(dir).filter((d) => d.startsWith('test_data_set_')).sort();
+    for (const set of sets) {
+      const label = `io.loadOnnx ${name} [${set}]`;
+      const read = (prefix: string): TensorProto[] =>
+        fs.readdirSync(path.join(dir, set)).filter((f) => f.startsWith(prefix)).sort((a, b) => parseInt(a.slice(prefix.length), 10) - parseInt(b.slice(prefix.length), 10))
+          .map((f) => decodeTensor(new Uint8Array(fs.readFileSync(path.join(dir, set, f)))));
+      const inputs = new Map(read('input_').map((t) => [t.name, t]));
+      const outputs = new Map(read('output_').map((t) => [t.name, t]));
+      const inputValues: Record<string, OnnxInputValue> = {};
+      for (const k of WEIGHT_INPUTS) if (node.input[k] && inputs.has(node.input[k])) inputValues[node.input[k]] = inputs.get(node.input[k])!;
+      let lstm;
+      try {
+        lstm = loadOnnx(bytes, { inputValues });
+      } catch (e) {
+        const expected = EXPECTED_REFUSALS[name];
+        if (e instanceof LstmBridgeError && e.name === expected) console.log(`${label}: refused as expected — ${e.name}: ${e.message}`);
+        else {
+          failures++;
+          console.log(`${label}: FAIL — ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        }
+        continue;
+      }
+      if (EXPECTED_REFUSALS[name]) {
+        failures++;
+        console.log(`${label}: FAIL — expected ${EXPECTED_REFUSALS[name]}, but it loaded`);
+      }
+      const asTensor = (t: TensorProto) => tf.tensor(tensorToFloat32(t), t.dims);
+      const got = tf.tidy(() => {
+        const x = asTensor(inputs.get(node.input[0])!);
+        const h0 = node.input[5] ? inputs.get(node.input[5]) : undefined;
+        const c0 = node.input[6] ? inputs.get(node.input[6]) : undefined;
+        const [y, [hN]] = lstm.forward(x, h0 && c0 ? [asTensor(h0), asTensor(c0)] : null);
+        const D = lstm.numDirections;
+        // nn.LSTM's output (T, N, D·H) or batch first (N, T, D·H) -> ONNX Y (T, D, N, H) or (N, T, D, H)
+        const [a, b] = y.shape;
+        const Y = layout === 1 ? tf.reshape(y, [a, b, D, lstm.hiddenSize]) : tf.transpose(tf.reshape(y, [a, b, D, lstm.hiddenSize]), [0, 2, 1, 3]);
+        const Yh = layout === 1 ? tf.transpose(hN, [1, 0, 2]) : hN;
+        return { [node.output[0]]: Y, [node.output[1]]: Yh } as Record<string, tf.Tensor>;
+      });
+      for (const [outName, expected] of outputs) {
+        const t = got[outName];
+        if (!t) {
+          failures++;
+          console.log(`${label}: FAIL — output ${outName} not computed`);
+          continue;
+        }
+        const e = asTensor(expected);
+        const diff = t.shape.join() === e.shape.join() ? tf.max(tf.abs(tf.sub(t, e))).dataSync()[0] : Infinity;
+        e.dispose();
+        const ok = diff <= ATOL;
+        if (!ok) failures++;
+        console.log(`${label}: ${outName} ${JSON.stringify(expected.dims)} max |diff| ${diff.toExponential(2)} ${ok ? 'ok' : `FAIL (> ${ATOL})`}`);
+      }
+      tf.dispose(Object.values(got));
+      lstm.dispose();
+    }
+  }
+  return failures;
+}
+
 function main(): number {
   const root = process.argv[2] ?? path.join(__dirname, '..', '..', 'shared', 'acceptance', 'onnx-backend-node-lstm');
   if (!fs.existsSync(root)) {
     console.log(`skip: ${root} is absent (the acceptance files are not part of the project)`);
     return 0;
   }
+  void tf.setBackend('cpu');
+  const all = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'model.onnx'))).sort();
+  const loadFailures = checkLoadOnnx(root, all);
+  console.log(loadFailures === 0 ? `io.loadOnnx: all ${all.length} ONNX LSTM node tests as expected` : `io.loadOnnx: ${loadFailures} failure(s)`);
+  if (loadFailures) return 1;
   try {
     execFileSync(PYTHON, ['-c', 'import onnx'], { stdio: 'ignore' });
   } catch {
     console.error(`cannot read the ONNX files: ${PYTHON} with the onnx package is needed (apt-get install -y python3-onnx)`);
     return 2;
   }
-  void tf.setBackend('cpu');
   let failures = 0;
   const tests = fs.readdirSync(root).filter((d) => fs.existsSync(path.join(root, d, 'model.onnx'))).sort();
   for (const name of tests) {

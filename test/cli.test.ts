@@ -149,8 +149,8 @@ describe('lstm-bridge convert', () => {
     expect([hs.code, hs.err]).toEqual([1, expect.stringMatching(/^lstm-bridge: LSTM 'lstm_1' cannot be an nn\.LSTM: .*hard_sigmoid/)]);
     const ext = await cli('convert', TORCH, path.join(tmp(), 'x.keras'));
     expect(ext.err).toMatch(/name the output \*\.h5/);
-    const to = await cli('convert', TORCH, path.join(tmp(), 'x.bin'), '--to', 'onnx');
-    expect([to.code, to.err]).toEqual([1, expect.stringMatching(/--to expected one of torch, safetensors, keras, tfjs, got 'onnx'/)]);
+    const to = await cli('convert', TORCH, path.join(tmp(), 'x.bin'), '--to', 'caffe');
+    expect([to.code, to.err]).toEqual([1, expect.stringMatching(/--to expected one of torch, safetensors, keras, tfjs, onnx, got 'caffe'/)]);
   });
 
   it('exits 3 when --verify finds a difference above the tolerance', async () => {

@@ -9,7 +9,9 @@
  * - its LSTM weights, converted i,o,f,c -> i,f,g,o, are exactly PyTorch's state dict;
  * - onnxruntime runs our re-encoded bytes and reproduces PyTorch's outputs (1e-5);
  * - the model we build from the same state dict reproduces them too, on onnxruntime and through
- *   lstmStackAsync.
+ *   lstmStackAsync;
+ * - io.readOnnxLstmStacks (the one reader of ONNX LSTM weights, through the adapters) gives
+ *   PyTorch's weights back and refuses what the engine cannot run.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -18,7 +20,9 @@ import { expectClose, tf } from './helpers/tf';
 import { iofcToIfgo, lstmStackAsync, LstmStackLayer } from '../src/engine';
 import { OrtModule, loadOnnxRuntime } from '../src/engine/ort-runtime';
 import { UnsupportedConversionError } from '../src/errors';
-import { buildLstmStackModel, decodeModel, encodeModel, readOnnxLstm, readOnnxLstms, tensorToFloat32 } from '../src/onnx';
+import { disposeOnnxStacks, loadOnnx, readOnnxLstmStacks } from '../src/io';
+import { buildLstmStackModel, decodeModel, encodeModel, float32Tensor, tensorToFloat32 } from '../src/onnx';
+import { ModelProto, NodeProto } from '../src/onnx/types';
 
 const dir = path.join(__dirname, 'fixtures', 'onnx');
 const bytes = new Uint8Array(fs.readFileSync(path.join(dir, 'torch_lstm_2l_bi.onnx')));
@@ -106,13 +110,13 @@ test.each(['onnxruntime', 'tfjs'] as const)("lstmStackAsync on %s reproduces tor
   expectClose(tf.stack(r.c), ref.c_n.values, TOL, 0, 'c_n');
 });
 
-test('readOnnxLstms gives the canonical form of the torch model, and lstmStackAsync on it reproduces torch', async () => {
-  const read = readOnnxLstms(decodeModel(bytes).graph);
-  expect(read.map((l) => [l.direction, l.hiddenSize, l.inputSize, l.activation, l.recurrentActivation])).toEqual([
-    ['bidirectional', 3, 4, 'tanh', 'sigmoid'], ['bidirectional', 3, 6, 'tanh', 'sigmoid'],
+test('io.readOnnxLstmStacks gives the canonical form of the torch model, and lstmStackAsync on it reproduces torch', async () => {
+  const [stack] = readOnnxLstmStacks(bytes);
+  expect([stack.config, stack.activation, stack.recurrentActivation]).toEqual([
+    { inputSize: 4, hiddenSize: 3, projSize: 0, numLayers: 2, bidirectional: true, bias: true }, 'tanh', 'sigmoid',
   ]);
   const expected = canonicalLayers();
-  read.forEach((l, k) => {
+  stack.layers.forEach((l, k) => {
     for (const [d, w] of [[0, l.forward], [1, l.backward]] as const) {
       const e = d === 0 ? expected[k].forward : expected[k].backward!;
       expectClose(w!.kernel, e.kernel, 0, 0, `kernel l${k} d${d}`);
@@ -121,29 +125,50 @@ test('readOnnxLstms gives the canonical form of the torch model, and lstmStackAs
       expectClose(w!.recurrentBias!, e.recurrentBias!, 0, 0, `recurrentBias l${k} d${d}`);
     }
   });
-  const r = await lstmStackAsync(t(ref.input), read.map((l) => ({ forward: l.forward, backward: l.backward })));
+  const r = await lstmStackAsync(t(ref.input), stack.layers);
   expectClose(r.output, ref.output.values, TOL, 0, 'output');
+  disposeOnnxStacks([stack]);
 });
 
-test('readOnnxLstms inverts buildLstmStackModel exactly, activations included', () => {
+test('io.readOnnxLstmStacks inverts buildLstmStackModel exactly, activations included', () => {
   const layers = canonicalLayers();
-  const built = decodeModel(encodeModel(buildLstmStackModel(layers, { activation: 'elu', recurrentActivation: 'hardSigmoidKeras3' })));
-  const read = readOnnxLstms(built.graph);
-  expect(read.map((l) => [l.activation, l.recurrentActivation])).toEqual([['elu', 'hardSigmoidKeras3'], ['elu', 'hardSigmoidKeras3']]);
-  read.forEach((l, k) => {
+  const built = encodeModel(buildLstmStackModel(layers, { activation: 'elu', recurrentActivation: 'hardSigmoidKeras3' }));
+  const [stack] = readOnnxLstmStacks(built);
+  expect([stack.activation, stack.recurrentActivation]).toEqual(['elu', 'hardSigmoidKeras3']);
+  stack.layers.forEach((l, k) => {
     expectClose(l.forward.kernel, layers[k].forward.kernel, 0, 0, 'kernel');
     expectClose(l.backward!.recurrentKernel, layers[k].backward!.recurrentKernel, 0, 0, 'recurrentKernel');
   });
+  disposeOnnxStacks([stack]);
 });
 
-test('readOnnxLstm refuses what the engine cannot run', () => {
-  const model = decodeModel(bytes);
-  const node = model.graph.node.find((n) => n.opType === 'LSTM')!;
-  const withClip = { ...node, attribute: [...node.attribute, { name: 'clip', type: 1, f: 3 }] };
-  expect(() => readOnnxLstm(model.graph, withClip)).toThrow(UnsupportedConversionError);
-  expect(() => readOnnxLstm(model.graph, withClip)).toThrow(/attribute clip is not supported/);
-  const withPeepholes = { ...node, input: [...node.input.slice(0, 7), 'P'] };
-  expect(() => readOnnxLstm(model.graph, withPeepholes)).toThrow(/peepholes/);
-  const leaky = { ...node, attribute: [...node.attribute, { name: 'activations', type: 8, strings: ['LeakyRelu', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'].map((s) => new TextEncoder().encode(s)) }] };
-  expect(() => readOnnxLstm(model.graph, leaky)).toThrow(/activation LeakyRelu has no engine form/);
+test('io.readOnnxLstmStacks refuses what the engine cannot run', () => {
+  const variant = (change: (node: NodeProto, model: ModelProto) => void) => {
+    const model = decodeModel(bytes);
+    change(model.graph.node.find((n) => n.opType === 'LSTM')!, model);
+    return encodeModel(model);
+  };
+  const withClip = variant((n) => n.attribute.push({ name: 'clip', type: 1, f: 3 }));
+  expect(() => readOnnxLstmStacks(withClip)).toThrow(UnsupportedConversionError);
+  expect(() => readOnnxLstmStacks(withClip)).toThrow(/clip 3 is not supported/);
+  const withPeepholes = variant((n, m) => {
+    n.input.push(...Array(7 - n.input.length).fill(''), 'P');
+    m.graph.initializer.push(float32Tensor('P', [2, 9], Array.from({ length: 18 }, (_, k) => k / 10)));
+  });
+  expect(() => readOnnxLstmStacks(withPeepholes)).toThrow(/P \(peephole weights \[2, 9\]\) has nonzero values/);
+  const leaky = variant((n) => n.attribute.push({ name: 'activations', type: 8, strings: ['LeakyRelu', 'Tanh', 'Tanh', 'Sigmoid', 'Tanh', 'Tanh'].map((x) => new TextEncoder().encode(x)) }));
+  expect(() => readOnnxLstmStacks(leaky)).toThrow(/activations\[0\] LeakyRelu\(alpha=0\.01, beta=undefined\) has no engine equivalent/);
+});
+
+test("io.loadOnnx of the torch export is the exported nn.LSTM: PyTorch's state dict, forward reproduces PyTorch", () => {
+  const lstm = loadOnnx(bytes);
+  expect(lstm.toString()).toBe('LSTM(4, 3, num_layers=2, bidirectional=True)');
+  const sd = lstm.stateDict();
+  expect(Object.keys(sd)).toEqual(Object.keys(ref.state_dict));
+  for (const [k, a] of Object.entries(ref.state_dict)) expect(Array.from(sd[k].dataSync())).toEqual(Array.from(Float32Array.from(a.values)));
+  const [y, [hN, cN]] = lstm.forward(t(ref.input));
+  expectClose(y, ref.output.values, TOL, 0, 'output');
+  expectClose(hN, ref.h_n.values, TOL, 0, 'h_n');
+  expectClose(cN, ref.c_n.values, TOL, 0, 'c_n');
+  lstm.dispose();
 });

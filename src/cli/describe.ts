@@ -9,7 +9,7 @@ import { Bidirectional, LSTM } from '../layers';
 import { LstmGroup, lstmPrefixes, torchIncompatibility } from './lstm-groups';
 
 /** How a file stores an LSTM's weights. */
-export type StoredConvention = 'torch' | 'keras' | 'keras1' | 'cudnn';
+export type StoredConvention = 'torch' | 'keras' | 'keras1' | 'cudnn' | 'onnx';
 
 const CONVENTIONS: Record<StoredConvention, { name: string; layout: string; gates: string }> = {
   torch: {
@@ -20,6 +20,7 @@ const CONVENTIONS: Record<StoredConvention, { name: string; layout: string; gate
   keras: { name: 'Keras LSTM', layout: 'kernel (in, 4U), recurrent_kernel (U, 4U), bias (4U)', gates: 'i, f, c, o (columns)' },
   keras1: { name: 'Keras 1 LSTM', layout: '12 arrays W_g (in, U), U_g (U, U), b_g (U), or fused W, U, b', gates: 'i, c, f, o (per-gate arrays; fused: i, f, c, o)' },
   cudnn: { name: 'Keras CuDNNLSTM', layout: 'kernel (in, 4U) in cuDNN memory layout, recurrent_kernel (U, 4U) transposed blocks, bias (8U) = b_W ‖ b_R', gates: 'i, f, c, o' },
+  onnx: { name: 'ONNX LSTM operator', layout: 'one node per layer: W (D, 4H, in), R (D, 4H, H), B (D, 8H) = Wb ‖ Rb', gates: 'i, o, f, c (rows)' },
 };
 
 function shape(t: { shape: readonly number[] }): string {
@@ -84,8 +85,13 @@ export function kerasCall(g: LstmGroup): string {
   return out.join(', ');
 }
 
-/** The lines describing one group. */
-export function describeGroup(g: LstmGroup, stored: StoredConvention, tensors: { name: string; shape: readonly number[] }[]): string[] {
+/** The lines describing one group (`batchFirst`: say `batch_first=True` in the torch call). */
+export function describeGroup(
+  g: LstmGroup,
+  stored: StoredConvention,
+  tensors: readonly { readonly name: string; readonly shape: readonly number[] }[],
+  batchFirst = g.kerasLayers.length > 0,
+): string[] {
   const c = g.config;
   const conv = CONVENTIONS[stored];
   const params = tensors.reduce((a, t) => a + t.shape.reduce((p, d) => p * d, 1), 0);
@@ -107,7 +113,7 @@ export function describeGroup(g: LstmGroup, stored: StoredConvention, tensors: {
     ...(flags.length ? [`  flags: ${flags.join('; ')}`] : []),
     `  parameters: ${params.toLocaleString('en-US')}`,
     `  weights${g.kerasLayers.length ? ' (as loaded, Keras layout)' : ''}: ${tensors.map((t) => `${t.name} ${shape(t)}`).join(', ')}`,
-    `  torch: ${torchCall(g, g.kerasLayers.length > 0)}`,
+    `  torch: ${torchCall(g, batchFirst)}`,
     `  keras: ${kerasCall(g)}`,
   ];
 }

@@ -3,7 +3,7 @@
  * `lstm-bridge`: inspect and convert LSTM weight files.
  *
  *     lstm-bridge inspect FILE [--config MODEL_JSON]
- *     lstm-bridge convert IN OUT [--to torch|safetensors|tfjs|keras] [--prefix lstm.]
+ *     lstm-bridge convert IN OUT [--to torch|safetensors|keras|tfjs|onnx] [--prefix lstm.]
  *                                [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
  *
  * Formats are modules under `./formats` (see `./formats/types.ts`). Exit codes: 0 done, 1 a bad
@@ -33,15 +33,16 @@ export interface CliIo {
 
 function inspectSource(source: Source, out: (line: string) => void): void {
   out(`${source.path}: ${source.summary}`);
+  for (const line of source.details ?? []) out(line);
   const groups = source.stateDict ? stateDictGroups(source.stateDict) : kerasGroups(source.model!);
   try {
     if (groups.length === 0) out('no LSTM in this file');
     for (const g of groups) {
-      const tensors = source.stateDict
+      const tensors = source.storedTensors?.get(g.name) ?? (source.stateDict
         ? Object.entries(source.stateDict).filter(([k]) => k.startsWith(g.name) && /^(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$/.test(k.slice(g.name.length))).map(([name, t]) => ({ name, shape: t.shape }))
-        : g.kerasLayers.flatMap((l) => l.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] })));
-      const stored = source.stateDict ? 'torch' : source.stored.get(g.kerasLayers[0].name) ?? 'keras';
-      for (const line of describeGroup(g, stored, tensors)) out(line);
+        : g.kerasLayers.flatMap((l) => l.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }))));
+      const stored = source.stateDict ? source.stored.get(g.name) ?? 'torch' : source.stored.get(g.kerasLayers[0].name) ?? 'keras';
+      for (const line of describeGroup(g, stored, tensors, source.batchFirst?.get(g.name))) out(line);
     }
     if (source.stateDict) {
       const rest = otherTensors(source.stateDict);
@@ -74,6 +75,13 @@ async function convert(input: string, output: string, to: string | undefined, op
     progress.step('verifying');
     result = await target.load(output, { ...options, config: undefined });
     const comparisons = verifyConversion(source, result, options);
+    // Formats that can run their own files (ONNX: onnxruntime) check them against the other side.
+    for (const [format, path, other] of [[from, input, result], [target, output, source]] as const) {
+      if (!format.verifyFile) continue;
+      const extra = await format.verifyFile(path, other, options);
+      comparisons.push(...extra.comparisons);
+      for (const note of extra.notes) io.stderr(`lstm-bridge: note: ${note}`);
+    }
     progress.done();
     let ok = true;
     for (const c of comparisons) {

@@ -62,6 +62,12 @@ export class KerasFormatError extends FileParseError {}
 export class TfjsFormatError extends FileParseError {}
 
 /**
+ * An ONNX model is well-formed protobuf but not a valid graph: a value produced twice or never,
+ * a cycle, nodes out of topological order, weights whose shapes do not fit their LSTM node.
+ */
+export class OnnxFormatError extends FileParseError {}
+
+/**
  * A tensor's element type cannot be represented in tfjs (e.g. complex64), or an int64 value does
  * not fit in int32.
  */

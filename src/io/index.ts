@@ -8,6 +8,7 @@
  * | safetensors | {@link loadSafetensors}, {@link readSafetensors} | {@link saveSafetensors} |
  * | Keras `.h5` (1.2 to 3), `.weights.h5`, `.keras` | {@link readKeras} (a neutral {@link KerasFile}) | `writeKeras` in `./node` |
  * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | (tfjs's own `model.save`) |
+ * | ONNX `.onnx` (LSTM nodes) | {@link loadOnnx} (an `nn.LSTM`), {@link readOnnxLstmStacks} | {@link saveOnnx} (an `nn.LSTM`) |
  *
  * Whole models: {@link loadKeras} (any Keras file -> a `LayersModel` with the Keras facade's
  * LSTM / Bidirectional layers) and {@link loadTfjsModel} (`model.json` + shards -> the same);
@@ -32,6 +33,11 @@ export { kerasModelFile } from './keras-save';
 export type { KerasModelFileOptions } from './keras-save';
 export type { TfjsModelFile, TfjsWeight } from './tfjs-weights';
 export type { FileDtype, RawTensor, TfDtype } from './dtypes';
+export { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks } from './onnx-import';
+export type { LoadOnnxOptions, OnnxInputValue, OnnxLstmStack, OnnxWeightInfo } from './onnx-import';
+export { saveOnnx, ONNX_EXPORT_OPSET } from './onnx-export';
+export type { SaveOnnxOptions } from './onnx-export';
+export type { SequenceForm } from './onnx-trace';
 export { DEFAULT_LIMITS } from './limits';
 export type { IoLimits, ReadOptions } from './limits';
 export {
@@ -39,6 +45,7 @@ export {
   Hdf5FormatError,
   KerasFormatError,
   KerasLayerError,
+  OnnxFormatError,
   PickleError,
   PickleSecurityError,
   SafetensorsFormatError,

@@ -13,6 +13,9 @@
  * await saveKeras(model, 'copy.h5');          // Keras 2 .h5: keras.models.load_model('copy.h5')
  * await saveTfjs(model, 'web_model');         // model.json + weights.bin
  * const again = await loadTfjs('web_model');  // also converter output of Keras 3 models
+ *
+ * saveOnnx(new nn.LSTM(10, 20), 'lstm.onnx'); // onnxruntime runs it; torch's export layout
+ * const lstm = loadOnnx('lstm.onnx');         // also files from torch.onnx.export
  * ```
  */
 import * as fs from 'fs';
@@ -33,6 +36,10 @@ import { ReadOptions } from './limits';
 import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors';
 import { TensorLike } from './tensor-like';
 import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs-weights';
+import { LSTM } from '../nn/lstm';
+import { ModelProto } from '../onnx/types';
+import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx-export';
+import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx-import';
 import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch-reader';
 import { TorchFile } from './torch-state';
 import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch-writer';
@@ -192,4 +199,29 @@ export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {})
  */
 export async function saveTfjs(model: tfl.LayersModel, dir: string): Promise<tf.io.SaveResult> {
   return model.save(fileSystem(pathOf('io.saveTfjs', dir)));
+}
+
+/**
+ * Writes `lstm` as an ONNX model file (opset 14, laid out as `torch.onnx.export` does; see
+ * `./onnx-export`) and returns its bytes.
+ *
+ * ```ts
+ * saveOnnx(lstm, 'lstm.onnx', { initialState: true });  // inputs input, h0, c0
+ * ```
+ */
+export function saveOnnx(lstm: LSTM, path: string, options?: SaveOnnxOptions): Uint8Array {
+  const target = pathOf('io.saveOnnx', path);
+  const bytes = saveOnnxBytes(lstm, options);
+  fs.writeFileSync(target, bytes);
+  return bytes;
+}
+
+/** An `.onnx` file (path or bytes, or a decoded model) -> the `nn.LSTM` of its LSTM nodes. See `./onnx-import`. */
+export function loadOnnx(source: PathOrBytes | ModelProto, options?: LoadOnnxOptions): LSTM {
+  return loadOnnxBytes(typeof source === 'string' ? bytesOf('io.loadOnnx', source) : source, options);
+}
+
+/** An `.onnx` file (path or bytes, or a decoded model) -> every stack of LSTM nodes, canonical weights and details. */
+export function readOnnxLstmStacks(source: PathOrBytes | ModelProto, options?: LoadOnnxOptions): OnnxLstmStack[] {
+  return readOnnxLstmStacksBytes(typeof source === 'string' ? bytesOf('io.readOnnxLstmStacks', source) : source, options);
 }

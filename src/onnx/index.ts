@@ -15,9 +15,9 @@
  *   {@link int32Tensor}, {@link int64Tensor}: values in and out of tensors.
  * - {@link buildLstmStackModel}: the ONNX model of an LSTM stack; {@link onnxActivation} says
  *   which activations ONNX can express.
- * - {@link readOnnxLstm} / {@link readOnnxLstms}: an ONNX `LSTM` node's weights in the engine's
- *   canonical form, with its direction, layout and activations (the inverse of the builder;
- *   refuses peepholes, clip, input_forget with `UnsupportedConversionError`).
+ *
+ * Reading LSTM nodes back into canonical weights is `io.readOnnxLstmStacks` / `io.loadOnnx`
+ * (through the adapters' ONNX convention), above this layer.
  *
  * Example (read an LSTM's weights):
  *
@@ -34,6 +34,4 @@ export { encodeModel, encodeTensor } from './encode';
 export { float32Tensor, int32Tensor, int64Tensor, tensorToFloat32, tensorToNumbers } from './tensor-data';
 export { buildLstmStackModel, onnxActivation } from './lstm-graph';
 export type { LstmModelOptions, OnnxActivation } from './lstm-graph';
-export { readOnnxLstm, readOnnxLstms } from './lstm-read';
-export type { OnnxLstmLayer } from './lstm-read';
 export { ProtoReader, ProtoWriter } from './wire';

@@ -1,11 +1,12 @@
 /**
- * The formats the CLI reads and writes, in detection order. To add one (ONNX), write a module
+ * The formats the CLI reads and writes, in detection order. To add one, write a module
  * implementing {@link FormatModule} and add it here.
  */
 import * as fs from 'node:fs';
 
 import { ConfigError, FileParseError } from '../../errors';
 import { kerasFormat } from './keras';
+import { onnxFormat } from './onnx';
 import { safetensorsFormat } from './safetensors';
 import { tfjsFormat } from './tfjs';
 import { torchFormat } from './torch';
@@ -13,7 +14,7 @@ import { FormatModule } from './types';
 
 export type { FormatModule, FormatOptions, SaveReport, Source } from './types';
 
-export const FORMATS: readonly FormatModule[] = [torchFormat, safetensorsFormat, kerasFormat, tfjsFormat];
+export const FORMATS: readonly FormatModule[] = [torchFormat, safetensorsFormat, kerasFormat, tfjsFormat, onnxFormat];
 
 /** The format named `name` (`--to`). */
 export function formatNamed(name: string): FormatModule {

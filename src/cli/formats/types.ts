@@ -8,6 +8,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 
 import type { StoredConvention } from '../describe';
 import type { Progress } from '../progress';
+import type { Comparison } from '../verify';
 
 /** A loaded file: a PyTorch-style state dict, or a Keras-style model. */
 export interface Source {
@@ -20,8 +21,17 @@ export interface Source {
   readonly stateDict: tf.NamedTensorMap | null;
   /** A model (Keras, TF.js), or null. */
   readonly model: tfl.LayersModel | null;
-  /** For models: how the file stored each recurrent layer's weights, by layer name. */
+  /**
+   * How the file stored each LSTM's weights: by layer name for models, by prefix for state
+   * dicts read from a file of another convention (ONNX); absent entries are the format's own.
+   */
   readonly stored: ReadonlyMap<string, StoredConvention>;
+  /** The file's own weight tensors (names, shapes) of each LSTM, by prefix, when they differ from the state dict's. */
+  readonly storedTensors?: ReadonlyMap<string, readonly { readonly name: string; readonly shape: readonly number[] }[]>;
+  /** Per state-dict prefix: does the file's LSTM take batch-first input? */
+  readonly batchFirst?: ReadonlyMap<string, boolean>;
+  /** More lines about the file for `inspect`. */
+  readonly details?: readonly string[];
   /** Frees tensors and variables. */
   dispose(): void;
 }
@@ -48,6 +58,11 @@ export interface FormatModule {
   load(path: string, options: FormatOptions): Promise<Source>;
   /** Writes `source` (converted as needed) to `path`. */
   save(source: Source, path: string, options: FormatOptions, progress: Progress): Promise<SaveReport>;
+  /**
+   * Optional, for `--verify`: runs the file at `path` (this format) in its own runtime and
+   * compares it with `other`, the other side of the conversion. Notes say what was not run.
+   */
+  verifyFile?(path: string, other: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }>;
 }
 
 /** What a conversion left out. */

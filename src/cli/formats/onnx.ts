@@ -1,0 +1,122 @@
+/**
+ * ONNX models (`.onnx`), read with `io.readOnnxLstmStacks`, written with `io.saveOnnx`.
+ *
+ * Reading: every stack of LSTM nodes (what one `nn.LSTM` holds, see `io/onnx-trace`) becomes a
+ * PyTorch state dict under a prefix: `--prefix`, else the one the file records (`metadata_props`
+ * `lstm_bridge.state_dict_prefix`, written by this module), else `lstm.`; several stacks get
+ * `lstm0.`, `lstm1.`, ... (the recorded prefix or `lstm` without its dot, then the index). A
+ * single stack with activations other than sigmoid / tanh (which a state dict cannot say)
+ * becomes a Keras model instead, so that it converts to Keras / TF.js.
+ *
+ * Writing: the source's LSTM under `--prefix` (or its only one) as `nn.LSTM` -> `io.saveOnnx`,
+ * time-major for state dicts (as `torch.onnx.export` of an `nn.LSTM` default), batch-first for
+ * Keras / TF.js models (their input is (N, L, F)), as read for ONNX sources; the prefix is
+ * recorded in the file.
+ *
+ * `--verify` also runs the ONNX file in onnxruntime-node when it is installed (`../onnx-verify`).
+ */
+import * as fs from 'node:fs';
+
+import { stackToTorchStateDict } from '../../../adapters/stacks';
+import { UnsupportedConversionError } from '../../errors';
+import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnx } from '../../io/node';
+import { OnnxLstmStack } from '../../io/onnx-import';
+import { LSTM as TorchLSTM } from '../../nn';
+import { decodeModel } from '../../onnx/decode';
+import { ModelProto } from '../../onnx/types';
+import { groupToKerasModel, lstmPrefixes } from '../lstm-groups';
+import { verifyOnnxFile } from '../onnx-verify';
+import { modelSource } from './keras';
+import { DEFAULT_PREFIX, chosenPrefix, stateDictOf } from './state-dict';
+import { stateDictSource } from './torch';
+import { FormatModule, FormatOptions } from './types';
+
+/** The metadata key under which the written file records its state-dict prefix. */
+export const PREFIX_METADATA = 'lstm_bridge.state_dict_prefix';
+
+/** The state-dict prefixes of a model's stacks (see the module documentation). */
+export function onnxPrefixes(model: ModelProto, count: number, options: FormatOptions): string[] {
+  const recorded = model.metadataProps.find((e) => e.key === PREFIX_METADATA)?.value;
+  if (count === 1) return [options.prefix ?? recorded ?? DEFAULT_PREFIX];
+  // With several stacks, --prefix chooses among the names below (when writing), it does not rename them.
+  const base = recorded ?? DEFAULT_PREFIX;
+  const stem = base.endsWith('.') ? base.slice(0, -1) : base;
+  return Array.from({ length: count }, (_, k) => `${stem}${k}.`);
+}
+
+/** Does `head` look like a serialized ModelProto (field 1 `ir_version` first, as every exporter writes it)? */
+function looksLikeOnnx(head: Uint8Array): boolean {
+  return head.length > 3 && head[0] === 0x08 && head[1] >= 1 && head[1] <= 15 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42].includes(head[2]);
+}
+
+function describeStack(s: OnnxLstmStack, prefix: string): string[] {
+  const form = s.form === 'batch-first' ? 'batch first' : s.form;
+  const outputs = [s.output, s.hN, s.cN].filter(Boolean).join(', ');
+  const states = s.initialState.kind === 'inputs' ? `from inputs ${s.initialState.h0}, ${s.initialState.c0}` : 'zeros';
+  return [
+    `stack '${prefix}': LSTM nodes ${s.nodes.join(' -> ')}; input '${s.input}'${s.inputIsGraphInput ? '' : ' (computed by the graph)'} ${form}; ` +
+      `outputs ${outputs || '(not graph outputs)'}; initial states ${states}${s.sequenceLens ? `; sequence_lens '${s.sequenceLens}'` : ''}`,
+    ...s.notes.map((n) => `  note: ${n}`),
+    ...s.issues.map((n) => `  note: nn.LSTM.forward alone does not reproduce this: ${n}`),
+  ];
+}
+
+export const onnxFormat: FormatModule = {
+  name: 'onnx',
+  title: 'ONNX model with LSTM nodes (.onnx; writes one nn.LSTM, opset 14)',
+  extensions: ['.onnx'],
+  detect(path, head, isDirectory) {
+    return !isDirectory && (/\.onnx$/i.test(path) || looksLikeOnnx(head));
+  },
+  async load(path, options) {
+    const buf = fs.readFileSync(path);
+    const model = decodeModel(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    const stacks = readOnnxLstmStacks(model);
+    try {
+      const prefixes = onnxPrefixes(model, stacks.length, options);
+      const opset = model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 1;
+      const producer = [model.producerName, model.producerVersion].filter(Boolean).join(' ') || 'unknown producer';
+      const nodes = stacks.reduce((n, s) => n + s.nodes.length, 0);
+      const summary = `ONNX model (${producer}, IR ${model.irVersion}, opset ${opset}), ${nodes} LSTM node${nodes === 1 ? '' : 's'} in ${stacks.length} stack${stacks.length === 1 ? '' : 's'}`;
+      const details = stacks.flatMap((s, k) => describeStack(s, prefixes[k]));
+      const storedTensors = new Map(stacks.map((s, k) => [prefixes[k], s.weights.flatMap((w) => [w.W, w.R, ...(w.B ? [w.B] : [])])] as const));
+      const odd = stacks.filter((s) => s.activation !== 'tanh' || s.recurrentActivation !== 'sigmoid');
+      if (odd.length && stacks.length === 1) {
+        const s = stacks[0];
+        const model = groupToKerasModel({ name: prefixes[0], config: s.config, layers: s.layers, activation: s.activation, recurrentActivation: s.recurrentActivation, kerasLayers: [] });
+        const stored = new Map(model.layers.map((l) => [l.name, 'onnx'] as const));
+        return { ...modelSource('onnx', path, `${summary}; activations ${s.recurrentActivation} / ${s.activation}, read as a Keras model`, model, stored), details };
+      }
+      if (odd.length) {
+        throw new UnsupportedConversionError(`lstm-bridge: ${path}: stacks ${odd.map((s) => s.nodes.join(' -> ')).join('; ')} use activations other than sigmoid / tanh, which a state dict cannot hold`);
+      }
+      const stateDict = Object.assign({}, ...stacks.map((s, k) => stackToTorchStateDict(s.layers, { prefix: prefixes[k] })));
+      const batchFirst = new Map(stacks.map((s, k) => [prefixes[k], s.form === 'batch-first'] as const));
+      return { ...stateDictSource('onnx', path, summary, stateDict), stored: new Map(prefixes.map((p) => [p, 'onnx'] as const)), storedTensors, details, batchFirst };
+    } finally {
+      disposeOnnxStacks(stacks);
+    }
+  },
+  async save(source, path, options, progress) {
+    const result = stateDictOf(source, options, progress);
+    try {
+      const prefix = chosenPrefix(result.tensors, options);
+      progress.step(`converting '${prefix}' to nn.LSTM`);
+      const batchFirst = source.model !== null || (source.batchFirst?.get(prefix) ?? false);
+      const lstm = TorchLSTM.fromStateDict(result.tensors, { prefix, batchFirst });
+      try {
+        progress.step(`writing ${path}`);
+        saveOnnx(lstm, path, { metadata: { [PREFIX_METADATA]: prefix } });
+      } finally {
+        lstm.dispose();
+      }
+      const others = lstmPrefixes(result.tensors).filter((p) => p !== prefix).map((p) => `${p}* (another LSTM; choose it with --prefix)`);
+      const lstmKey = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l\d+(_reverse)?$/;
+      const rest = source.stateDict ? Object.keys(result.tensors).filter((k) => !lstmPrefixes(result.tensors).some((p) => k.startsWith(p) && lstmKey.test(k.slice(p.length)))) : [];
+      return { notConverted: [...result.notConverted, ...others, ...rest] };
+    } finally {
+      result.dispose();
+    }
+  },
+  verifyFile: verifyOnnxFile,
+};

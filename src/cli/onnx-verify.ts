@@ -1,0 +1,154 @@
+/**
+ * `--verify` for ONNX files: runs the file in onnxruntime-node (when installed) and compares it
+ * with the `nn.LSTM` on the other side of the conversion, on random input.
+ *
+ * For each stack of LSTM nodes whose input and output are the model's own inputs and outputs
+ * (an LSTM inside a larger model cannot be run alone): input (2, 5, input_size) batch first or
+ * (5, 2, input_size) time-major as the file takes it ((5, input_size) unbatched), random
+ * `h0` / `c0` when the file has them as inputs; compared: `output`, and `h_n` / `c_n` when the
+ * file returns them. The reference is the engine (`lstmStack`) on the other side's weights:
+ * its state dict under the stack's prefix, or its Keras model's k-th LSTM group (activations
+ * included).
+ */
+import * as fs from 'node:fs';
+
+import * as tf from '@tensorflow/tfjs-core';
+
+import { loadOnnxRuntime, onnxRuntimeUnavailableReason } from '../engine/ort-runtime';
+import { disposeOnnxStacks, readOnnxLstmStacks } from '../io/node';
+import { lstmStack } from '../engine/lstm-stack';
+import { decodeModel } from '../onnx/decode';
+import { onnxPrefixes } from './formats/onnx';
+import { FormatOptions, Source } from './formats/types';
+import { LstmGroup, disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
+import { Comparison } from './verify';
+
+function uniform(shape: number[], seed: number): Float32Array {
+  let a = seed >>> 0;
+  return Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  });
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
+  return Number.isNaN(m) ? Infinity : m;
+}
+
+/** The LSTM group of `other` that the file's stack `k` (named `prefix`) corresponds to, or why there is none. */
+function counterpart(other: Source, prefix: string, k: number, count: number): LstmGroup[] | string {
+  if (other.stateDict) {
+    try {
+      return stateDictGroups(other.stateDict, prefix);
+    } catch {
+      return `the other side has no LSTM under '${prefix}'`;
+    }
+  }
+  const groups = kerasGroups(other.model!);
+  if (groups.length !== count) {
+    disposeGroups(groups);
+    return `the other side has ${groups.length} LSTM groups, the file ${count}`;
+  }
+  const [mine] = groups.splice(k, 1);
+  disposeGroups(groups);
+  return [mine];
+}
+
+/** Runs the ONNX file at `path` in onnxruntime and compares it with `other`'s LSTMs (see the module documentation). */
+export async function verifyOnnxFile(path: string, other: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }> {
+  const rt = loadOnnxRuntime();
+  if (!rt) return { comparisons: [], notes: [`${path} was not run in onnxruntime: ${onnxRuntimeUnavailableReason()}`] };
+  const buf = fs.readFileSync(path);
+  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  const model = decodeModel(bytes);
+  const stacks = readOnnxLstmStacks(model);
+  const prefixes = onnxPrefixes(model, stacks.length, options);
+  const comparisons: Comparison[] = [];
+  const notes: string[] = [];
+  const skip = (prefix: string, why: string) => notes.push(`LSTM '${prefix}' of ${path} was not run in onnxruntime: ${why}`);
+  try {
+    let session;
+    try {
+      session = await rt.InferenceSession.create(bytes);
+    } catch (e) {
+      // e.g. `layout = 1` LSTM nodes, which onnxruntime's CPU kernel refuses
+      const message = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+      const why = /[^.]*not supported[^.]*/.exec(message)?.[0].trim() ?? message.slice(0, 200);
+      return { comparisons: [], notes: [`${path} was not run: onnxruntime cannot load it (${why})`] };
+    }
+    try {
+      for (const [k, s] of stacks.entries()) {
+        const prefix = prefixes[k];
+        const inputs = new Set(model.graph.input.map((i) => i.name));
+        for (const t of model.graph.initializer) inputs.delete(t.name);
+        const own = [s.input, ...(s.initialState.kind === 'inputs' ? [s.initialState.h0, s.initialState.c0] : [])];
+        const extra = [...inputs].filter((i) => !own.includes(i));
+        if (!s.inputIsGraphInput || !s.output) {
+          skip(prefix, 'its input or output is not an input or output of the model (an LSTM inside a larger model)');
+          continue;
+        }
+        if (extra.length) {
+          skip(prefix, `the model needs other inputs (${extra.join(', ')})`);
+          continue;
+        }
+        const found = counterpart(other, prefix, k, stacks.length);
+        if (typeof found === 'string') {
+          skip(prefix, found);
+          continue;
+        }
+        const [g] = found;
+        try {
+          const { inputSize, hiddenSize, numLayers, bidirectional } = s.config;
+          const L = 5, N = 2, D = bidirectional ? 2 : 1;
+          const xShape = s.form === 'unbatched' ? [L, inputSize] : s.form === 'batch-first' ? [N, L, inputSize] : [L, N, inputSize];
+          const stateShape = s.form === 'unbatched' ? [D * numLayers, hiddenSize] : [D * numLayers, N, hiddenSize];
+          const what = `onnxruntime on ${path} vs the other side's LSTM '${g.name}'`;
+          const c = g.config;
+          if (c.inputSize !== inputSize || c.hiddenSize !== hiddenSize || c.numLayers !== numLayers || c.bidirectional !== bidirectional) {
+            comparisons.push({ what: `${what}: sizes differ (${JSON.stringify(c)} vs ${JSON.stringify(s.config)})`, maxDiff: Infinity });
+            continue;
+          }
+          const x = uniform(xShape, 17 + k);
+          const [h0, c0] = [uniform(stateShape, 31 + k), uniform(stateShape, 37 + k)];
+          const feeds: Record<string, InstanceType<typeof rt.Tensor>> = { [s.input]: new rt.Tensor('float32', x, xShape) };
+          const withStates = s.initialState.kind === 'inputs';
+          if (s.initialState.kind === 'inputs') {
+            feeds[s.initialState.h0] = new rt.Tensor('float32', h0, stateShape);
+            feeds[s.initialState.c0] = new rt.Tensor('float32', c0, stateShape);
+          }
+          const out = await session.run(feeds);
+          // The reference: the engine on the other side's weights, in the file's layout.
+          const ref = tf.tidy(() => {
+            let xt = tf.tensor(x, xShape);
+            xt = s.form === 'unbatched' ? tf.expandDims(xt, 1) : s.form === 'batch-first' ? tf.transpose(xt, [1, 0, 2]) : xt;
+            const states = (v: Float32Array) => tf.unstack(s.form === 'unbatched' ? tf.expandDims(tf.tensor(v, stateShape), 1) : tf.tensor(v, stateShape));
+            const r = lstmStack(xt, g.layers, { activation: g.activation, recurrentActivation: g.recurrentActivation, h0: withStates ? states(h0) : null, c0: withStates ? states(c0) : null });
+            const fix = (t: tf.Tensor) => (s.form === 'unbatched' ? tf.squeeze(t, [1]) : t);
+            const y = s.form === 'batch-first' ? tf.transpose(r.output, [1, 0, 2]) : fix(r.output);
+            return { output: y.dataSync(), h_n: fix(tf.stack(r.h)).dataSync(), c_n: fix(tf.stack(r.c)).dataSync() };
+          });
+          let m = maxDiff(out[s.output].data as Float32Array, ref.output);
+          const compared = ['output'];
+          for (const [name, key] of [[s.hN, 'h_n'], [s.cN, 'c_n']] as const) {
+            if (!name) continue;
+            m = Math.max(m, maxDiff(out[name].data as Float32Array, ref[key]));
+            compared.push(key);
+          }
+          comparisons.push({ what: `${what} (${compared.join(', ')}) on input [${xShape.join(', ')}]`, maxDiff: m });
+        } finally {
+          disposeGroups([g]);
+        }
+      }
+    } finally {
+      await session.release();
+    }
+  } finally {
+    disposeOnnxStacks(stacks);
+  }
+  return { comparisons, notes };
+}
