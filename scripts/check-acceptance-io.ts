@@ -30,6 +30,7 @@ import { DEFAULT_LIMITS } from '../src/io/limits';
 import { readKeras, readTfjs, readTorch } from '../src/io/node';
 import { TORCH_MODEL_TOLERANCE, checkTorchModels, torchFiles } from './acceptance/torch-models';
 import { MODEL_TOLERANCE, checkModels } from './acceptance/models';
+import { files } from './acceptance/files';
 
 const ROOT = process.env.LSTM_BRIDGE_ACCEPTANCE ?? path.resolve(__dirname, '..', '..', 'shared', 'acceptance');
 const PYTHON = '/usr/bin/python3';
@@ -93,17 +94,6 @@ function compare(ours: Named[], ref: [string, number[], number[]][]): { maxDiff:
     for (let i = 0; i < values.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ours[k].values[i] - values[i]));
   }
   return { maxDiff };
-}
-
-function files(dir: string, pattern: RegExp): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...files(p, pattern));
-    else if (pattern.test(e.name)) out.push(p);
-  }
-  return out.sort();
 }
 
 function rel(file: string): string {

@@ -24,6 +24,7 @@ import { DEFAULT_LIMITS } from '../../src/io/limits';
 import { KerasFile } from '../../src/io/keras-file';
 import { loadKeras, loadTfjs, readKeras, saveKeras, writeKeras } from '../../src/io/node';
 import { BIDIRECTIONAL_CASE, GOLDEN_TOLERANCE, GoldenCase, LSTM_CASES } from './keras-js-cases';
+import { files } from './files';
 
 /** One row of the table. */
 export interface ModelRow {
@@ -128,17 +129,6 @@ function describe(model: tfl.LayersModel, version: string | null): string {
   }
   const kind = model instanceof tfl.Sequential ? 'Sequential' : 'Functional';
   return `${version ? `Keras ${version} ` : ''}${kind}: ${grouped.join(', ')}`;
-}
-
-function files(dir: string, pattern: RegExp): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...files(p, pattern));
-    else if (pattern.test(e.name)) out.push(p);
-  }
-  return out.sort();
 }
 
 /** DL4J's `<name>_inputs_and_outputs.h5`: its first input and Keras' prediction. */

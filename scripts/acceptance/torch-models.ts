@@ -5,13 +5,13 @@
  * compares output, h_n and c_n (used by `scripts/check-acceptance-io.ts`).
  */
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LSTM } from '../../src/nn';
 import { loadTorch } from '../../src/io/node';
+import { files } from './files';
 
 /** Absolute tolerance of the comparison (float32; up to 32 stacked layers). */
 export const TORCH_MODEL_TOLERANCE = 1e-5;
@@ -72,12 +72,5 @@ export function checkTorchModels(root: string, python: string, files: string[]):
 }
 
 export function torchFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...torchFiles(p));
-    else if (/\.(pt|pth)$/.test(e.name)) out.push(p);
-  }
-  return out.sort();
+  return files(dir, /\.(pt|pth)$/);
 }
