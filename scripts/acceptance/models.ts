@@ -24,6 +24,7 @@ import { DEFAULT_LIMITS } from '../../src/io/limits';
 import { KerasFile } from '../../src/io/keras-file';
 import { loadKeras, loadTfjs, readKeras, saveKeras, writeKeras } from '../../src/io/node';
 import { BIDIRECTIONAL_CASE, GOLDEN_TOLERANCE, GoldenCase, LSTM_CASES } from './keras-js-cases';
+import { maxAbsDiff, seededRandom } from '../../src/cli/random';
 import { files } from './files';
 
 /** One row of the table. */
@@ -50,13 +51,6 @@ interface Arr {
   values: ArrayLike<number>;
 }
 
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let m = 0;
-  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
-  return Number.isNaN(m) ? Infinity : m;
-}
-
 function numpyReference(python: string, file: string, inputs: Arr[], config?: string): Arr[] {
   const args = [REFERENCE, file, ...(config ? ['--config', config] : [])];
   const input = JSON.stringify({ inputs: inputs.map((i) => ({ shape: i.shape, values: Array.from(i.values) })) });
@@ -65,23 +59,13 @@ function numpyReference(python: string, file: string, inputs: Arr[], config?: st
   return (JSON.parse(r.stdout) as { outputs: Arr[] }).outputs;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Inputs for a model: batch 3 (or the fixed batch), 7 steps where the length is free; token ids
  * with trailing zeros (padding) for an Embedding, whole steps at `mask_value` for Masking, else
  * uniform values in [-1, 1).
  */
 function inputsFor(model: tfl.LayersModel, seed: number): Arr[] {
-  const next = rng(seed);
+  const next = seededRandom(seed);
   const embedding = model.layers.find((l) => l.getClassName() === 'Embedding') as (tfl.layers.Layer & { inputDim: number }) | undefined;
   const masking = model.layers.find((l) => l.getClassName() === 'Masking') as (tfl.layers.Layer & { maskValue: number }) | undefined;
   return model.inputs.map((input) => {
@@ -157,7 +141,7 @@ async function resavedDiff(python: string, model: tfl.LayersModel, inputs: Arr[]
     const file = path.join(dir, 'model.h5');
     await saveKeras(model, file);
     const ref = numpyReference(python, file, inputs);
-    return Math.max(...ours.map((o, k) => maxDiff(o, ref[k].values)));
+    return Math.max(...ours.map((o, k) => maxAbsDiff(o, ref[k].values)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -177,8 +161,8 @@ async function checkModelFile(root: string, python: string, file: string, load: 
     }
     const ours = predict(model, inputs);
     const ref = numpyReference(python, file, inputs, config);
-    const vsNumpy = Math.max(...ours.map((o, k) => maxDiff(o, ref[k].values)));
-    const vsExpected = expected ? Math.max(...ours.map((o, k) => maxDiff(o, expected![k].values))) : null;
+    const vsNumpy = Math.max(...ours.map((o, k) => maxAbsDiff(o, ref[k].values)));
+    const vsExpected = expected ? Math.max(...ours.map((o, k) => maxAbsDiff(o, expected![k].values))) : null;
     const resaved = await resavedDiff(python, model, inputs, ours);
     const ok = [vsNumpy, vsExpected, resaved].every((d) => d === null || d <= MODEL_TOLERANCE);
     const shapes = inputs.map((i) => `[${i.shape.join(', ')}]`).join(' ');
@@ -235,7 +219,7 @@ async function checkGolden(root: string, tmp: string): Promise<ModelRow[]> {
       const x = { shape: batchShape, values: c.input.data };
       let y = predict(model, [x]);
       if (args.stateful) y = predict(model, [x]); // keras-js recorded the second predict of stateful cases
-      const d = maxDiff(y[0], c.expected.data);
+      const d = maxAbsDiff(y[0], c.expected.data);
       rows.push({ file: `keras-js-golden/${bi ? 'Bidirectional_LSTM' : 'LSTM'}.json ${name}`, what: `Keras 2.0 ${bi ? 'Bidirectional(' : ''}LSTM ${JSON.stringify(args).replace(/"/g, '')}${bi ? ')' : ''} as .h5`, vsExpected: d, vsNumpy: null, ok: d <= GOLDEN_TOLERANCE });
     } finally {
       model.dispose();

@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LSTM } from '../../src/nn';
+import { maxAbsDiff } from '../../src/cli/random';
 import { loadTorch } from '../../src/io/node';
 import { files } from './files';
 
@@ -22,13 +23,6 @@ export interface TorchModelRow {
   maxDiff: number;
   ok: boolean;
   note?: string;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let m = 0;
-  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
-  return m;
 }
 
 export function checkTorchModels(root: string, python: string, files: string[]): TorchModelRow[] {

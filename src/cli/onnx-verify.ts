@@ -21,24 +21,10 @@ import { decodeModel } from '../onnx/decode';
 import { onnxPrefixes } from './formats/onnx';
 import { FormatOptions, Source } from './formats/types';
 import { LstmGroup, disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
+import { maxAbsDiff, uniformValues } from './random';
 import { Comparison } from './verify';
 
-function uniform(shape: number[], seed: number): Float32Array {
-  let a = seed >>> 0;
-  return Float32Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  });
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) return Infinity;
-  let m = 0;
-  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
-  return Number.isNaN(m) ? Infinity : m;
-}
+const uniform = (shape: number[], seed: number): Float32Array => uniformValues(shape.reduce((p, d) => p * d, 1), seed);
 
 /** The LSTM group of `other` that the file's stack `k` (named `prefix`) corresponds to, or why there is none. */
 function counterpart(other: Source, prefix: string, k: number, count: number): LstmGroup[] | string {
@@ -132,11 +118,11 @@ export async function verifyOnnxFile(path: string, other: Source, options: Forma
             const y = s.form === 'batch-first' ? tf.transpose(r.output, [1, 0, 2]) : fix(r.output);
             return { output: y.dataSync(), h_n: fix(tf.stack(r.h)).dataSync(), c_n: fix(tf.stack(r.c)).dataSync() };
           });
-          let m = maxDiff(out[s.output].data as Float32Array, ref.output);
+          let m = maxAbsDiff(out[s.output].data as Float32Array, ref.output);
           const compared = ['output'];
           for (const [name, key] of [[s.hN, 'h_n'], [s.cN, 'c_n']] as const) {
             if (!name) continue;
-            m = Math.max(m, maxDiff(out[name].data as Float32Array, ref[key]));
+            m = Math.max(m, maxAbsDiff(out[name].data as Float32Array, ref[key]));
             compared.push(key);
           }
           comparisons.push({ what: `${what} (${compared.join(', ')}) on input [${xShape.join(', ')}]`, maxDiff: m });

@@ -18,6 +18,7 @@ import { LSTM as TorchLSTM } from '../nn';
 import { Source } from './formats';
 import { chosenPrefix, groupPrefix } from './formats/state-dict';
 import { disposeGroups, kerasGroups, runKerasGroup } from './lstm-groups';
+import { maxAbsDiff, seededRandom, uniformValues } from './random';
 
 /** One comparison. */
 export interface Comparison {
@@ -25,29 +26,12 @@ export interface Comparison {
   readonly maxDiff: number;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function uniform(shape: number[], seed: number): tf.Tensor {
-  const next = rng(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => next() * 2 - 1), shape);
+  return tf.tensor(uniformValues(shape.reduce((a, b) => a * b, 1), seed), shape);
 }
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
-  if (a.shape.join() !== b.shape.join()) return Infinity;
-  const x = a.dataSync();
-  const y = b.dataSync();
-  let m = 0;
-  for (let k = 0; k < x.length; k++) m = Math.max(m, Math.abs(x[k] - y[k]));
-  return Number.isNaN(m) ? Infinity : m;
+  return a.shape.join() !== b.shape.join() ? Infinity : maxAbsDiff(a.dataSync(), b.dataSync());
 }
 
 /** Random inputs for a model: free dims are batch 2 / length 5; token ids for an Embedding. */
@@ -56,7 +40,7 @@ export function randomInputs(model: tfl.LayersModel, seed: number): tf.Tensor[] 
   return model.inputs.map((input, k) => {
     const shape = input.shape.map((d, i) => d ?? (i === 0 ? 2 : 5));
     if (!embedding) return uniform(shape, seed + k);
-    const next = rng(seed + k);
+    const next = seededRandom(seed + k);
     return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.floor(next() * embedding.inputDim)), shape);
   });
 }

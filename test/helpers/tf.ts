@@ -6,6 +6,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
+import { seededRandom, uniformValues } from '../../src/cli/random';
 import { registerChainedOps } from '../../src/engine';
 
 registerChainedOps();
@@ -17,24 +18,11 @@ void tf.setBackend('cpu');
 export { tf };
 
 /** Deterministic pseudo-random numbers (mulberry32), for inputs and weights in tests. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** A tensor of uniform values in [-scale, scale) from a seeded generator. */
 export function randomTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
-  const next = rng(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(size);
-  for (let k = 0; k < size; k++) data[k] = (next() * 2 - 1) * scale;
-  return tf.tensor(data, shape);
+  return tf.tensor(uniformValues(shape.reduce((a, b) => a * b, 1), seed, scale), shape);
 }
 
 /** Largest absolute difference between two tensors or arrays of the same size. */
