@@ -3,24 +3,16 @@
  * `bin` in package.json is its build, `dist/src/cli/main.js`, which starts with the same
  * `#!/usr/bin/env node` line). Exit codes, stdout and one-line errors on stderr.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { REPO, runCli } from './helpers/cli';
 import { IO_FIXTURES } from './helpers/io-fixtures';
 import { tmpDirs } from './helpers/tmp';
 
-const REPO = path.join(__dirname, '..');
 const tmp = tmpDirs('lstm-bridge-cli-e2e-');
 
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'src', 'cli', 'main.ts'), ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = runCli;
 
 describe('lstm-bridge as a command', () => {
   it('package.json declares the bin, built from the file with the shebang', () => {

@@ -3,23 +3,15 @@
  * `src/cli/main.ts` (like `cli-e2e.test.ts`). `convert x.pt y.onnx --verify`, `inspect y.onnx`,
  * `convert y.onnx x.pt --verify`; each `--verify` runs the ONNX file in onnxruntime-node.
  */
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
+import { runCli } from './helpers/cli';
 import { IO_FIXTURES } from './helpers/io-fixtures';
 import { tmpDirs } from './helpers/tmp';
 
-const REPO = path.join(__dirname, '..');
 const tmp = tmpDirs('lstm-bridge-cli-onnx-e2e-');
 
-function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(REPO, 'src', 'cli', 'main.ts'), ...args], {
-    cwd: REPO,
-    encoding: 'utf8',
-    env: { ...process.env, TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = runCli;
 
 it('convert x.pt y.onnx --verify, inspect y.onnx, convert y.onnx x.pt --verify', () => {
   const dir = tmp();
