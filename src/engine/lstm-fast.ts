@@ -110,6 +110,27 @@ function lazyGradOp(inputs: tf.Tensor[], body: LazyBody): tf.Tensor {
 /** Fixed per-record tensor slots in the saved list (see `flatten`). */
 const SLOTS = 10;
 
+/** The optional input `name` in a list laid out as [x, kernel, recurrentKernel, ...present]. */
+function optionalOf(present: readonly Optional[], list: readonly tf.Tensor[], name: Optional): tf.Tensor | null {
+  const k = present.indexOf(name);
+  return k < 0 ? null : list[3 + k];
+}
+
+/** The layer inputs from such a list, with the (already summed) bias given. */
+function inputsOf(present: readonly Optional[], list: readonly tf.Tensor[], bias: tf.Tensor1D | null): FastLayerInputs {
+  const opt = (name: Optional) => optionalOf(present, list, name);
+  return {
+    x: list[0],
+    kernel: list[1] as tf.Tensor2D,
+    recurrentKernel: list[2] as tf.Tensor2D,
+    bias,
+    projection: opt('projection') as tf.Tensor2D | null,
+    h0: opt('h0') as tf.Tensor2D | null,
+    c0: opt('c0') as tf.Tensor2D | null,
+    recurrentInputMask: opt('recurrentInputMask') as tf.Tensor2D | null,
+  };
+}
+
 function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerResult {
   const { T, N, H, Hout } = cfg;
   const present = OPTIONAL.filter((name) => ts[name]);
@@ -122,20 +143,8 @@ function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerRes
   let recordMeta: { t: number; mask: StepRecord['mask']; projection: boolean }[] = [];
 
   const body: LazyBody = (got, save) => {
-    const opt = (name: Optional) => {
-      const k = present.indexOf(name);
-      return k < 0 ? null : got[3 + k];
-    };
-    const inp: FastLayerInputs = {
-      x: got[0],
-      kernel: got[1] as tf.Tensor2D,
-      recurrentKernel: got[2] as tf.Tensor2D,
-      bias: summedBias(opt('bias') as tf.Tensor1D | null, opt('recurrentBias') as tf.Tensor1D | null),
-      projection: opt('projection') as tf.Tensor2D | null,
-      h0: opt('h0') as tf.Tensor2D | null,
-      c0: opt('c0') as tf.Tensor2D | null,
-      recurrentInputMask: opt('recurrentInputMask') as tf.Tensor2D | null,
-    };
+    const opt = (name: Optional) => optionalOf(present, got, name);
+    const inp = inputsOf(present, got, summedBias(opt('bias') as tf.Tensor1D | null, opt('recurrentBias') as tf.Tensor1D | null));
     const r = fastForward(inp, cfg, true);
     const records = r.records as StepRecord[];
     recordMeta = records.map((rec) => ({ t: rec.t, mask: rec.mask, projection: rec.hc !== null }));
@@ -148,21 +157,7 @@ function recordedLayer(ts: FastLayerTensors, cfg: FastLayerConfig): FastLayerRes
     save(flat);
     const value = tf.concat([tf.reshape(r.output, [-1]), tf.reshape(r.h, [-1]), tf.reshape(r.c, [-1])]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const s = saved.slice(0, got.length);
-      const sopt = (name: Optional) => {
-        const k = present.indexOf(name);
-        return k < 0 ? null : s[3 + k];
-      };
-      const sinp: FastLayerInputs = {
-        x: s[0],
-        kernel: s[1] as tf.Tensor2D,
-        recurrentKernel: s[2] as tf.Tensor2D,
-        bias: null,
-        projection: sopt('projection') as tf.Tensor2D | null,
-        h0: sopt('h0') as tf.Tensor2D | null,
-        c0: sopt('c0') as tf.Tensor2D | null,
-        recurrentInputMask: sopt('recurrentInputMask') as tf.Tensor2D | null,
-      };
+      const sinp = inputsOf(present, saved.slice(0, got.length), null);
       const per = SLOTS + (keepPre ? 4 : 0);
       const recs: StepRecord[] = recordMeta.map((meta, k) => {
         const o = got.length + k * per;
