@@ -1,0 +1,18 @@
+// ESLint over the library's sources (`npm run lint`). The layering itself (cycles, upward and
+// deep imports) is checked by dependency-cruiser: `.dependency-cruiser.js`.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  {
+    files: ['src/**/*.ts', 'adapters/**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    rules: {
+      // One concern a file: a source file stays under 450 lines.
+      'max-lines': ['error', { max: 450 }],
+      // Named exports only.
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      '@typescript-eslint/consistent-type-imports': 'off',
+    },
+  },
+);
