@@ -25,30 +25,30 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError } from '../errors';
-import { fileSystem } from './fs-handler';
-import { KerasFile } from './keras-file';
-import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras-model';
-import { KerasModelFileOptions, kerasModelFile } from './keras-save';
-import { loadTfjsModel } from './tfjs-model';
-import { readKeras as readKerasBytes } from './keras-reader';
-import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras-writer';
-import { ReadOptions } from './limits';
-import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors';
-import { TensorLike } from './tensor-like';
-import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs-weights';
+import { fileSystem } from './tfjs/fs-handler';
+import { KerasFile } from '../keras-model';
+import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras/load';
+import { KerasModelFileOptions, kerasModelFile } from '../keras-model';
+import { loadTfjsModel } from './tfjs/load';
+import { readKeras as readKerasBytes } from './keras/reader';
+import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras/writer';
+import { ReadOptions } from './shared/limits';
+import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors/safetensors';
+import { TensorLike } from './shared/tensor-like';
+import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
 import { LSTM } from '../nn/lstm';
 import { ModelProto } from '../onnx/types';
 import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx-export';
 import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx-import';
-import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch-reader';
-import { TorchFile } from './torch-state';
-import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch-writer';
+import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
+import { TorchFile } from './torch/state';
+import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch/writer';
 
 export * from './index';
 export { fileSystem };
-export { writeHdf5 } from './hdf5-writer';
-export type { H5AttrSpec, H5DatasetSpec, H5GroupSpec } from './hdf5-writer';
-export type { WriteKerasOptions } from './keras-writer';
+export { writeHdf5 } from './hdf5/writer';
+export type { H5AttrSpec, H5DatasetSpec, H5GroupSpec } from './hdf5/writer';
+export type { WriteKerasOptions } from './keras/writer';
 
 /** A file path, or the file's bytes. */
 export type PathOrBytes = string | Uint8Array;
@@ -65,7 +65,7 @@ function pathOf(where: string, path: unknown): string {
   return path;
 }
 
-/** `.pt`/`.pth` file -> tf tensors, in file order. See `./torch-reader`. */
+/** `.pt`/`.pth` file -> tf tensors, in file order. See `./torch/reader`. */
 export function loadTorch(source: PathOrBytes, options?: ReadOptions): tf.NamedTensorMap {
   return loadTorchBytes(bytesOf('io.loadTorch', source), options);
 }
@@ -135,7 +135,7 @@ export type LoadKerasFileOptions = LoadKerasOptions;
 
 /**
  * A Keras `.h5` / `.keras` / `.weights.h5` file (path or bytes, or a {@link KerasFile}) -> a
- * `LayersModel` with the Keras facade's LSTM / Bidirectional layers (see `./keras-model`).
+ * `LayersModel` with the Keras facade's LSTM / Bidirectional layers (see `./keras/load`).
  * `config`: for weights-only files, the architecture as `model.to_json()` text, its parsed
  * object, or a path to a file holding it.
  *
@@ -156,7 +156,7 @@ export async function loadKeras(source: PathOrBytes | KerasFile, options: LoadKe
 
 /**
  * Writes `model` as a Keras 2 `.h5` model file (`model_config` + `model_weights`, see
- * `./keras-save`) and returns the bytes.
+ * `../keras-model/model-file`) and returns the bytes.
  *
  * ```ts
  * await saveKeras(model, 'model.h5');   // keras.models.load_model('model.h5')
@@ -172,7 +172,7 @@ export async function saveKeras(model: tfl.LayersModel, path: string, options?: 
 /**
  * A TF.js layers model on disk (`model.json` and its shards, or the directory holding
  * `model.json`) -> a `LayersModel` with the Keras facade's LSTM / Bidirectional layers, including
- * models converted from Keras 3 (see `./tfjs-model`).
+ * models converted from Keras 3 (see `./tfjs/load`).
  *
  * ```ts
  * const model = await loadTfjs('web_model/model.json');
