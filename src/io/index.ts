@@ -15,6 +15,20 @@
  * `saveKeras` (a Keras 2 `.h5`), `loadTfjs` / `saveTfjs` (directories) are in `./node`.
  *
  * Every parse failure is a `FileParseError`; the subclasses below say which.
+ *
+ * Where the code is (one folder per format family; the Keras config -> model conversion is not
+ * here but in `src/keras-model/`, which these loaders call):
+ *
+ * | folder | what |
+ * |---|---|
+ * | `./torch/` | the `.pt` reader (`reader`, `legacy` for pre-1.6 files, `state`, `globals`: the unpickler's allowlist) and writer; `./torch/pickle/`: the safe unpickler and the pickler |
+ * | `./safetensors/` | safetensors reader and writer |
+ * | `./hdf5/` | the HDF5 reader (jsfive) and writer (h5wasm, Node only) |
+ * | `./keras/` | the Keras file readers (`reader` picks by content: `h5` for `.h5` 1.2 to 3, `archive` for `.keras`, `keras3-layout` for Keras 3's weights layout), the writer, `load` (`loadKeras`) |
+ * | `./tfjs/` | `model.json` + shards (`weights`), `load` (`loadTfjsModel`), the Node `fs-handler` |
+ * | `./onnx-*` | the ONNX importer and exporter |
+ * | `./shared/` | limits, dtypes, zip reader, errors, `TensorLike` |
+ * | `./node.ts` | `lstm-bridge/node`: the path-taking variants |
  */
 export { loadTorch, readTorch } from './torch/reader';
 export type { TorchFile, TorchMetadataEntry, TorchTensorEntry } from './torch/state';

@@ -117,17 +117,25 @@ export async function writeKeras(file: KerasFile, path?: string, options?: Write
  * it; paths with `..` or absolute paths are refused) -> topology and named weights.
  */
 export function readTfjs(modelJsonPath: string, options?: ReadOptions): TfjsModelFile {
-  const file = pathOf('io.readTfjs', modelJsonPath);
+  const { json, shards } = tfjsOnDisk('io.readTfjs', pathOf('io.readTfjs', modelJsonPath));
+  return readTfjsWeights(json, shards, options);
+}
+
+/**
+ * `model.json` at `file` and the shards its manifest names: the parsed JSON and the shards'
+ * bytes, or the text and no shards when it does not parse (the reader reports the JSON error
+ * as a `TfjsFormatError`).
+ */
+function tfjsOnDisk(where: string, file: string): { json: unknown; shards: Uint8Array[] } {
   const text = fs.readFileSync(file, 'utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return readTfjsWeights(text, [], options); // reports the JSON error as a TfjsFormatError
+    return { json: text, shards: [] };
   }
   const dir = nodePath.dirname(file);
-  const shards = tfjsShardPaths(json).map((p) => bytesOf('io.readTfjs', nodePath.join(dir, p)));
-  return readTfjsWeights(json, shards, options);
+  return { json, shards: tfjsShardPaths(json).map((p) => bytesOf(where, nodePath.join(dir, p))) };
 }
 
 /** Options of the Node {@link loadKeras}: `config` may also be a path to a `model.to_json()` file. */
@@ -181,15 +189,7 @@ export async function saveKeras(model: tfl.LayersModel, path: string, options?: 
 export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {}): Promise<tfl.LayersModel> {
   let file = pathOf('io.loadTfjs', modelJsonPath);
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = nodePath.join(file, 'model.json');
-  const text = fs.readFileSync(file, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return loadTfjsModel(text, [], options); // reports the JSON error as a TfjsFormatError
-  }
-  const dir = nodePath.dirname(file);
-  const shards = tfjsShardPaths(json).map((p) => bytesOf('io.loadTfjs', nodePath.join(dir, p)));
+  const { json, shards } = tfjsOnDisk('io.loadTfjs', file);
   return loadTfjsModel(json, shards, options);
 }
 

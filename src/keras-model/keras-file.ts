@@ -1,8 +1,10 @@
 /**
  * The neutral description of a Keras file that the readers return and the writer takes: which
  * Keras wrote it, the model's configuration, and each layer's weight arrays in order. It says
- * nothing about how to build a model; that is the job of the layer above (the Keras facade's
- * loader), which maps `className`s and weight names to layers.
+ * nothing about how to build a model; that is the job of the model builder (`./build`), which
+ * maps `className`s and weight names to layers. The readers and the writer are in
+ * `src/io/keras/`; this contract (and {@link RawTensor}, the plain tensor every reader returns)
+ * is defined here, below io, because the builder takes it and `kerasModelFile` returns it.
  *
  * Weight naming by format (all observed in real files):
  *
@@ -13,7 +15,7 @@
  * | Keras 2 `.h5`, Theano backend | `layer_names` | the same without `:0` |
  * | Keras 3 `.h5` | `layer_names` | `sequential/lstm/lstm_cell/kernel`, `bidirectional/forward_lstm/lstm_cell/kernel` |
  * | `save_weights` `.h5` (Keras 1/2) | root `layer_names` | as the version above; no model config |
-| Keras 3 `.weights.h5` | groups under `layers/` | as `.keras` |
+ * | Keras 3 `.weights.h5` | groups under `layers/` | as `.keras` |
  * | Keras 3 `.keras` | config layers, groups named after their class (`lstm`, `lstm_1`) | `cell/vars/0` (kernel), `cell/vars/1` (recurrent kernel), `cell/vars/2` (bias); `forward_layer/cell/vars/0` ... |
  */
 /** Element types of tfjs tensors. */

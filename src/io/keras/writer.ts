@@ -1,7 +1,8 @@
 /**
  * Writing a neutral {@link KerasFile} back to disk formats, in the layouts Keras itself writes
- * (see `../../keras-model/keras-file`). The Keras facade's `saveKeras` builds a `KerasFile` from a model and
- * calls these; the tests use them to make fixtures that follow the real files' layouts.
+ * (see `../../keras-model/keras-file`). `saveKeras` (`../node.ts`) builds a `KerasFile` from a
+ * model (`kerasModelFile`, `src/keras-model/model-file.ts`) and calls these; the tests use them to
+ * make fixtures that follow the real files' layouts.
  *
  * - `format: 'h5'`: root attrs `keras_version`, `backend`, `model_config` (JSON), optional
  *   `training_config`; group `model_weights` with `layer_names`, `backend`, `keras_version`;
