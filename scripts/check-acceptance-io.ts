@@ -24,9 +24,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { registerChainedOps } from '../src/engine';
-import { KerasFormatError } from '../src/io/errors';
-import { H5Group, openHdf5 } from '../src/io/hdf5-reader';
-import { DEFAULT_LIMITS } from '../src/io/limits';
+import { KerasFormatError } from '../src/io/shared/errors';
+import { H5Group, openHdf5 } from '../src/io/hdf5/reader';
+import { DEFAULT_LIMITS } from '../src/io/shared/limits';
 import { readKeras, readTfjs, readTorch } from '../src/io/node';
 import { TORCH_MODEL_TOLERANCE, checkTorchModels, torchFiles } from './acceptance/torch-models';
 import { MODEL_TOLERANCE, checkModels } from './acceptance/models';

@@ -23,7 +23,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { KerasEmit, kerasOutputHead, kerasOutputsToTorch, kerasStatesToTorch, toKeras, toTorch, torchStatesToKerasInputs, torchToKerasOutput } from '../adapters';
 import { UnsupportedConversionError } from '../src/errors';
-import { fileSystem } from '../src/io/fs-handler';
+import { fileSystem } from '../src/io/tfjs/fs-handler';
 import { LSTM } from '../src/nn';
 import { KerasStackSpec, buildKerasStack, kerasStackSpec, makeBi, makeLstm } from './helpers/keras-stacks';
 import { asList, seededLstm } from './helpers/models';

@@ -12,14 +12,14 @@ import { expectedFor, fixtureBytes } from './helpers/io-fixtures';
 import { keras1Lstm, keras2Bidirectional, keras3Bidirectional, keras3H5 } from './helpers/keras-fixtures';
 import { rng } from './helpers/tf';
 import { FileParseError } from '../src/errors';
-import { PickleSecurityError, SizeLimitError, ZipArchiveError } from '../src/io/errors';
-import { readKeras } from '../src/io/keras-reader';
-import { ReadOptions } from '../src/io/limits';
-import { readSafetensors } from '../src/io/safetensors';
-import { readTfjsWeights } from '../src/io/tfjs-weights';
-import { readTorch } from '../src/io/torch-reader';
-import { saveTorch } from '../src/io/torch-writer';
-import { writeKeras } from '../src/io/keras-writer';
+import { PickleSecurityError, SizeLimitError, ZipArchiveError } from '../src/io/shared/errors';
+import { readKeras } from '../src/io/keras/reader';
+import { ReadOptions } from '../src/io/shared/limits';
+import { readSafetensors } from '../src/io/safetensors/safetensors';
+import { readTfjsWeights } from '../src/io/tfjs/weights';
+import { readTorch } from '../src/io/torch/reader';
+import { saveTorch } from '../src/io/torch/writer';
+import { writeKeras } from '../src/io/keras/writer';
 
 /** Mutants per file; raise with IO_FUZZ_COUNT for a longer local run. */
 const MUTANTS_PER_FILE = Number(process.env.IO_FUZZ_COUNT ?? 150);
@@ -183,7 +183,7 @@ describe('crafted hostile files', () => {
     const expected = expectedFor('dtypes_legacy.pt');
     expect(expected.tensors!.length).toBeGreaterThan(0);
     // The first storage record's int64 count follows the keys pickle; find it by its value.
-    const { PickleError } = require('../src/io/errors') as typeof import('../src/io/errors');
+    const { PickleError } = require('../src/io/shared/errors') as typeof import('../src/io/shared/errors');
     const dv = new DataView(bytes.buffer, bytes.byteOffset);
     let patched = false;
     for (let p = bytes.length - 16; p > 0 && !patched; p--) {

@@ -8,10 +8,10 @@
  * one by one.
  */
 import { LstmBridgeError } from '../src/errors';
-import { KerasFormatError, KerasLayerError, SizeLimitError } from '../src/io/errors';
-import { KerasFile } from '../src/io/keras-file';
-import { loadKeras } from '../src/io/keras-model';
-import { loadTfjsModel } from '../src/io/tfjs-model';
+import { KerasFormatError, KerasLayerError, SizeLimitError } from '../src/io/shared/errors';
+import { KerasFile } from '../src/keras-model/keras-file';
+import { loadKeras } from '../src/io/keras/load';
+import { loadTfjsModel } from '../src/io/tfjs/load';
 import { MODEL_FIXTURES, keras2WeightsOnly, tfKerasFunctionalGraph } from './helpers/keras-model-fixtures';
 import { rng, tf } from './helpers/tf';
 

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { KERAS_FIXTURES } from './helpers/keras-fixtures';
-import { writeKeras } from '../src/io/keras-writer';
+import { writeKeras } from '../src/io/keras/writer';
 
 const READ_LIKE_KERAS = `
 import io, json, sys, zipfile

@@ -7,9 +7,9 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { Bidirectional, LSTM } from '../src/layers';
-import { KerasFormatError, KerasLayerError } from '../src/io/errors';
-import { loadKeras } from '../src/io/keras-model';
-import { writeKeras } from '../src/io/keras-writer';
+import { KerasFormatError, KerasLayerError } from '../src/io/shared/errors';
+import { loadKeras } from '../src/io/keras/load';
+import { writeKeras } from '../src/io/keras/writer';
 import { MODEL_FIXTURES, keras1PerGate, keras2Cudnn, keras2WeightsOnly, keras3H5HardSigmoid, keras3MaskedBidirectional, tfKerasFunctionalGraph } from './helpers/keras-model-fixtures';
 import { expectClose, tf } from './helpers/tf';
 

@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { loadKeras } from '../src/io/keras-model';
+import { loadKeras } from '../src/io/keras/load';
 import { writeKeras } from '../src/io/node';
 import { MODEL_FIXTURES } from './helpers/keras-model-fixtures';
 import { PYTHON, REPO } from './helpers/python';

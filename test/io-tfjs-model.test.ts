@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { Bidirectional, LSTM, bidirectional, lstm } from '../src/layers';
-import { RawTensor } from '../src/io/dtypes';
-import { KerasLayerError, TfjsFormatError } from '../src/io/errors';
+import { RawTensor } from '../src/io/shared/dtypes';
+import { KerasLayerError, TfjsFormatError } from '../src/io/shared/errors';
 import { fileSystem, loadTfjs, loadTfjsModel, saveTfjs } from '../src/io/node';
 import { raw } from './helpers/keras-fixtures';
 import { tmpDirs } from './helpers/tmp';

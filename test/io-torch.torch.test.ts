@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { randomTensor, tf } from './helpers/tf';
-import { readTorch } from '../src/io/torch-reader';
-import { saveTorch } from '../src/io/torch-writer';
+import { readTorch } from '../src/io/torch/reader';
+import { saveTorch } from '../src/io/torch/writer';
 
 const PYTHON = '/usr/bin/python3';
 

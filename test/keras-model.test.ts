@@ -12,7 +12,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { randomLstmWeights } from './helpers/layers';
 import { expectClose, randomTensor, tf } from './helpers/tf';
 import { tmpDirs } from './helpers/tmp';
-import { fileSystem } from '../src/io/fs-handler';
+import { fileSystem } from '../src/io/tfjs/fs-handler';
 import { Bidirectional, LSTM, bidirectional, lstm } from '../src/layers';
 
 const tmpDir = tmpDirs('lstm-bridge-keras-');

@@ -19,9 +19,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { Bidirectional, LSTM } from '../../src/layers';
-import { H5Group, openHdf5 } from '../../src/io/hdf5-reader';
-import { DEFAULT_LIMITS } from '../../src/io/limits';
-import { KerasFile } from '../../src/io/keras-file';
+import { H5Group, openHdf5 } from '../../src/io/hdf5/reader';
+import { DEFAULT_LIMITS } from '../../src/io/shared/limits';
+import { KerasFile } from '../../src/keras-model/keras-file';
 import { loadKeras, loadTfjs, readKeras, saveKeras, writeKeras } from '../../src/io/node';
 import { BIDIRECTIONAL_CASE, GOLDEN_TOLERANCE, GoldenCase, LSTM_CASES } from './keras-js-cases';
 import { maxAbsDiff, seededRandom } from '../../src/cli/random';

@@ -15,31 +15,45 @@
  * `saveKeras` (a Keras 2 `.h5`), `loadTfjs` / `saveTfjs` (directories) are in `./node`.
  *
  * Every parse failure is a `FileParseError`; the subclasses below say which.
+ *
+ * Where the code is (one folder per format family; the Keras config -> model conversion is not
+ * here but in `src/keras-model/`, which these loaders call):
+ *
+ * | folder | what |
+ * |---|---|
+ * | `./torch/` | the `.pt` reader (`reader`, `legacy` for pre-1.6 files, `state`, `globals`: the unpickler's allowlist) and writer; `./torch/pickle/`: the safe unpickler and the pickler |
+ * | `./safetensors/` | safetensors reader and writer |
+ * | `./hdf5/` | the HDF5 reader (jsfive) and writer (h5wasm, Node only) |
+ * | `./keras/` | the Keras file readers (`reader` picks by content: `h5` for `.h5` 1.2 to 3, `archive` for `.keras`, `keras3-layout` for Keras 3's weights layout), the writer, `load` (`loadKeras`) |
+ * | `./tfjs/` | `model.json` + shards (`weights`), `load` (`loadTfjsModel`), the Node `fs-handler` |
+ * | `./onnx-*` | the ONNX importer and exporter |
+ * | `./shared/` | limits, dtypes, zip reader, errors, `TensorLike` |
+ * | `./node.ts` | `lstm-bridge/node`: the path-taking variants |
  */
-export { loadTorch, readTorch } from './torch-reader';
-export type { TorchFile, TorchMetadataEntry, TorchTensorEntry } from './torch-state';
-export { saveTorch } from './torch-writer';
-export type { SaveTorchOptions } from './torch-writer';
-export type { TensorLike } from './tensor-like';
-export { loadSafetensors, readSafetensors, saveSafetensors } from './safetensors';
-export type { SafetensorsEntry, SafetensorsFile } from './safetensors';
-export { readKeras } from './keras-reader';
-export type { KerasFile, KerasFileFormat, KerasLayerWeights, KerasWeight } from './keras-file';
-export { readTfjsWeights, tfjsShardPaths } from './tfjs-weights';
-export { loadKeras } from './keras-model';
-export type { LoadKerasOptions } from './keras-model';
-export { loadTfjsModel } from './tfjs-model';
-export { kerasModelFile } from './keras-save';
-export type { KerasModelFileOptions } from './keras-save';
-export type { TfjsModelFile, TfjsWeight } from './tfjs-weights';
-export type { FileDtype, RawTensor, TfDtype } from './dtypes';
+export { loadTorch, readTorch } from './torch/reader';
+export type { TorchFile, TorchMetadataEntry, TorchTensorEntry } from './torch/state';
+export { saveTorch } from './torch/writer';
+export type { SaveTorchOptions } from './torch/writer';
+export type { TensorLike } from './shared/tensor-like';
+export { loadSafetensors, readSafetensors, saveSafetensors } from './safetensors/safetensors';
+export type { SafetensorsEntry, SafetensorsFile } from './safetensors/safetensors';
+export { readKeras } from './keras/reader';
+export type { KerasFile, KerasFileFormat, KerasLayerWeights, KerasWeight } from '../keras-model';
+export { readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
+export { loadKeras } from './keras/load';
+export type { LoadKerasOptions } from './keras/load';
+export { loadTfjsModel } from './tfjs/load';
+export { kerasModelFile } from '../keras-model';
+export type { KerasModelFileOptions } from '../keras-model';
+export type { TfjsModelFile, TfjsWeight } from './tfjs/weights';
+export type { FileDtype, RawTensor, TfDtype } from './shared/dtypes';
 export { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks } from './onnx-import';
 export type { LoadOnnxOptions, OnnxInputValue, OnnxLstmStack, OnnxWeightInfo } from './onnx-import';
 export { saveOnnx, ONNX_EXPORT_OPSET } from './onnx-export';
 export type { SaveOnnxOptions } from './onnx-export';
 export type { SequenceForm } from './onnx-trace';
-export { DEFAULT_LIMITS } from './limits';
-export type { IoLimits, ReadOptions } from './limits';
+export { DEFAULT_LIMITS } from './shared/limits';
+export type { IoLimits, ReadOptions } from './shared/limits';
 export {
   DtypeError,
   Hdf5FormatError,
@@ -54,4 +68,4 @@ export {
   TorchFormatError,
   TorchScriptArchiveError,
   ZipArchiveError,
-} from './errors';
+} from './shared/errors';

@@ -25,30 +25,30 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError } from '../errors';
-import { fileSystem } from './fs-handler';
-import { KerasFile } from './keras-file';
-import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras-model';
-import { KerasModelFileOptions, kerasModelFile } from './keras-save';
-import { loadTfjsModel } from './tfjs-model';
-import { readKeras as readKerasBytes } from './keras-reader';
-import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras-writer';
-import { ReadOptions } from './limits';
-import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors';
-import { TensorLike } from './tensor-like';
-import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs-weights';
+import { fileSystem } from './tfjs/fs-handler';
+import { KerasFile } from '../keras-model';
+import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras/load';
+import { KerasModelFileOptions, kerasModelFile } from '../keras-model';
+import { loadTfjsModel } from './tfjs/load';
+import { readKeras as readKerasBytes } from './keras/reader';
+import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras/writer';
+import { ReadOptions } from './shared/limits';
+import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors/safetensors';
+import { TensorLike } from './shared/tensor-like';
+import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
 import { LSTM } from '../nn/lstm';
 import { ModelProto } from '../onnx/types';
 import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx-export';
 import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx-import';
-import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch-reader';
-import { TorchFile } from './torch-state';
-import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch-writer';
+import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
+import { TorchFile } from './torch/state';
+import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch/writer';
 
 export * from './index';
 export { fileSystem };
-export { writeHdf5 } from './hdf5-writer';
-export type { H5AttrSpec, H5DatasetSpec, H5GroupSpec } from './hdf5-writer';
-export type { WriteKerasOptions } from './keras-writer';
+export { writeHdf5 } from './hdf5/writer';
+export type { H5AttrSpec, H5DatasetSpec, H5GroupSpec } from './hdf5/writer';
+export type { WriteKerasOptions } from './keras/writer';
 
 /** A file path, or the file's bytes. */
 export type PathOrBytes = string | Uint8Array;
@@ -65,7 +65,7 @@ function pathOf(where: string, path: unknown): string {
   return path;
 }
 
-/** `.pt`/`.pth` file -> tf tensors, in file order. See `./torch-reader`. */
+/** `.pt`/`.pth` file -> tf tensors, in file order. See `./torch/reader`. */
 export function loadTorch(source: PathOrBytes, options?: ReadOptions): tf.NamedTensorMap {
   return loadTorchBytes(bytesOf('io.loadTorch', source), options);
 }
@@ -117,17 +117,25 @@ export async function writeKeras(file: KerasFile, path?: string, options?: Write
  * it; paths with `..` or absolute paths are refused) -> topology and named weights.
  */
 export function readTfjs(modelJsonPath: string, options?: ReadOptions): TfjsModelFile {
-  const file = pathOf('io.readTfjs', modelJsonPath);
+  const { json, shards } = tfjsOnDisk('io.readTfjs', pathOf('io.readTfjs', modelJsonPath));
+  return readTfjsWeights(json, shards, options);
+}
+
+/**
+ * `model.json` at `file` and the shards its manifest names: the parsed JSON and the shards'
+ * bytes, or the text and no shards when it does not parse (the reader reports the JSON error
+ * as a `TfjsFormatError`).
+ */
+function tfjsOnDisk(where: string, file: string): { json: unknown; shards: Uint8Array[] } {
   const text = fs.readFileSync(file, 'utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return readTfjsWeights(text, [], options); // reports the JSON error as a TfjsFormatError
+    return { json: text, shards: [] };
   }
   const dir = nodePath.dirname(file);
-  const shards = tfjsShardPaths(json).map((p) => bytesOf('io.readTfjs', nodePath.join(dir, p)));
-  return readTfjsWeights(json, shards, options);
+  return { json, shards: tfjsShardPaths(json).map((p) => bytesOf(where, nodePath.join(dir, p))) };
 }
 
 /** Options of the Node {@link loadKeras}: `config` may also be a path to a `model.to_json()` file. */
@@ -135,7 +143,7 @@ export type LoadKerasFileOptions = LoadKerasOptions;
 
 /**
  * A Keras `.h5` / `.keras` / `.weights.h5` file (path or bytes, or a {@link KerasFile}) -> a
- * `LayersModel` with the Keras facade's LSTM / Bidirectional layers (see `./keras-model`).
+ * `LayersModel` with the Keras facade's LSTM / Bidirectional layers (see `./keras/load`).
  * `config`: for weights-only files, the architecture as `model.to_json()` text, its parsed
  * object, or a path to a file holding it.
  *
@@ -156,7 +164,7 @@ export async function loadKeras(source: PathOrBytes | KerasFile, options: LoadKe
 
 /**
  * Writes `model` as a Keras 2 `.h5` model file (`model_config` + `model_weights`, see
- * `./keras-save`) and returns the bytes.
+ * `../keras-model/model-file`) and returns the bytes.
  *
  * ```ts
  * await saveKeras(model, 'model.h5');   // keras.models.load_model('model.h5')
@@ -172,7 +180,7 @@ export async function saveKeras(model: tfl.LayersModel, path: string, options?: 
 /**
  * A TF.js layers model on disk (`model.json` and its shards, or the directory holding
  * `model.json`) -> a `LayersModel` with the Keras facade's LSTM / Bidirectional layers, including
- * models converted from Keras 3 (see `./tfjs-model`).
+ * models converted from Keras 3 (see `./tfjs/load`).
  *
  * ```ts
  * const model = await loadTfjs('web_model/model.json');
@@ -181,15 +189,7 @@ export async function saveKeras(model: tfl.LayersModel, path: string, options?: 
 export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {}): Promise<tfl.LayersModel> {
   let file = pathOf('io.loadTfjs', modelJsonPath);
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = nodePath.join(file, 'model.json');
-  const text = fs.readFileSync(file, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return loadTfjsModel(text, [], options); // reports the JSON error as a TfjsFormatError
-  }
-  const dir = nodePath.dirname(file);
-  const shards = tfjsShardPaths(json).map((p) => bytesOf('io.loadTfjs', nodePath.join(dir, p)));
+  const { json, shards } = tfjsOnDisk('io.loadTfjs', file);
   return loadTfjsModel(json, shards, options);
 }
 

@@ -5,8 +5,8 @@
  */
 import { float32Tensor, int64Tensor } from '../onnx/tensor-data';
 import { Attribute, AttributeType, DataType, ModelProto, NodeProto, TensorProto } from '../onnx/types';
-import { OnnxFormatError, SizeLimitError } from './errors';
-import { DEFAULT_LIMITS, IoLimits } from './limits';
+import { OnnxFormatError, SizeLimitError } from './shared/errors';
+import { DEFAULT_LIMITS, IoLimits } from './shared/limits';
 import { MAX_DEPTH, OnnxGraph } from './onnx-graph';
 
 const ints = (name: string, v: number[]): Attribute => ({ name, type: AttributeType.INTS, ints: v });

@@ -33,8 +33,8 @@
 import { FileParseError } from '../errors';
 import { AttributeType, DataType, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfo } from '../onnx/types';
 import { tensorToFloat32, tensorToNumbers } from '../onnx/tensor-data';
-import { OnnxFormatError } from './errors';
-import { IoLimits, checkLimit } from './limits';
+import { OnnxFormatError } from './shared/errors';
+import { IoLimits, checkLimit } from './shared/limits';
 import {
   ConstValue, FLOAT_TYPES, INT_TYPES, attrInt, attrInts, attribute, concatInto, gatherInto, int64Values, nodeLabel, numel,
   onnxOpset, stridedCopy, stridesOf,

@@ -24,7 +24,7 @@
  * activations (an `nn.LSTM`'s layers cannot).
  */
 import { NodeProto } from '../onnx/types';
-import { OnnxFormatError } from './errors';
+import { OnnxFormatError } from './shared/errors';
 import { OnnxGraph } from './onnx-graph';
 import { attrInt, attrInts, attrString, attribute, nodeLabel } from './onnx-values';
 

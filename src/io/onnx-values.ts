@@ -5,7 +5,7 @@
  * cap the outputs (see `./onnx-graph`).
  */
 import { DataType, ModelProto, NodeProto, TensorProto } from '../onnx/types';
-import { OnnxFormatError } from './errors';
+import { OnnxFormatError } from './shared/errors';
 
 /** A constant tensor: row-major data, float32 or exact integers. */
 export interface ConstValue {

@@ -5,8 +5,8 @@
  * groups. Written with `writeKeras` (h5wasm), they give the readers files without copying any
  * user's file into the project.
  */
-import { RawTensor } from '../../src/io/dtypes';
-import { KerasFile, KerasLayerWeights } from '../../src/io/keras-file';
+import { RawTensor } from '../../src/io/shared/dtypes';
+import { KerasFile, KerasLayerWeights } from '../../src/keras-model/keras-file';
 import { rng } from './tf';
 
 /** A float32 array of the given shape with seeded values in [-1, 1). */

@@ -9,9 +9,9 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { RawTensor } from '../../src/io/dtypes';
+import { RawTensor } from '../../src/io/shared/dtypes';
 import * as layers from '../../src/layers';
-import { KerasFile, KerasLayerWeights } from '../../src/io/keras-file';
+import { KerasFile, KerasLayerWeights } from '../../src/keras-model/keras-file';
 import { raw } from './keras-fixtures';
 import { randomTensor, tf } from './tf';
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError } from '../../errors';
-import { KerasFile } from '../../io/keras-file';
+import type { KerasFile } from '../../io';
 import { loadKeras, readKeras, saveKeras } from '../../io/node';
 import { StoredConvention } from '../describe';
 import { modelOf } from './state-dict';

@@ -1,0 +1,205 @@
+/**
+ * Putting a file's weights into a built model, layer by layer, by name.
+ *
+ * Recurrent layers: each weight's role comes from its name, whatever the version —
+ *
+ * | file | kernel | recurrent kernel | bias |
+ * |---|---|---|---|
+ * | Keras 2/3 `.h5`, TF.js | `.../kernel[:0]` | `.../recurrent_kernel[:0]` | `.../bias[:0]` |
+ * | Keras 3 `.keras` | `cell/vars/0` | `cell/vars/1` | `cell/vars/2` |
+ * | Keras 1 per gate (i, c, f, o) | `..._W_i:0` ... | `..._U_i:0` ... | `..._b_i:0` ... |
+ * | Keras 1 fused (`consume_less='gpu'`) | `..._W:0` | `..._U:0` | `..._b:0` |
+ *
+ * and is converted to the Keras layout with the adapters (`keras1ToCanonical`,
+ * `cudnnToCanonical` for `CuDNNLSTM`, whose bias is 8U). A Bidirectional layer's weights are
+ * split into halves by the path segment that names the half (`forward_lstm_1`,
+ * `forward_layer`, `backward_...`, or Keras 1's `forward_lstm_1_W_i`), never by position alone.
+ * Other layers take their weights in file order, which is Keras' `layer.weights` order and
+ * tfjs-layers' (Dense: kernel, bias; BatchNormalization: gamma, beta, moving mean, variance).
+ * Values are stored as the file has them: tfjs-layers' `setWeights()` would pass them through
+ * the layer's constraints (`MaxNorm`, ...), which Keras never does when loading.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+import {
+  Keras1LstmWeights,
+  canonicalToKeras,
+  cudnnToCanonical,
+  disposeWeights,
+  keras1ToCanonical,
+  keras1WeightsFromList,
+  kerasToCanonical,
+  kerasWeightList,
+} from '../../adapters';
+import { LstmWeights } from '../engine';
+import { Bidirectional, LSTM } from '../layers';
+import { LstmBridgeError, formatShape } from '../errors';
+import { RawTensor } from './keras-file';
+import { KerasLayerError } from './errors';
+import { RecurrentInfo } from './layer-build';
+import { LstmWeightConvention } from './lstm-config';
+
+/** A named weight array of one layer, as a file holds it. */
+export interface FileWeight {
+  readonly name: string;
+  readonly tensor: RawTensor;
+}
+
+/** The weights of one layer in a file. */
+export interface FileLayerWeights {
+  readonly name: string;
+  readonly weights: readonly FileWeight[];
+}
+
+type Role = 'kernel' | 'recurrent_kernel' | 'bias';
+
+function fail(where: string, layer: tfl.layers.Layer, message: string): never {
+  throw new KerasLayerError(`${where}: layer '${layer.name}' (${layer.getClassName()}): ${message}`, layer.name, layer.getClassName());
+}
+
+function segments(name: string): string[] {
+  return name.replace(/:\d+$/, '').split('/');
+}
+
+/** The role of a Keras 2/3 or `.keras` LSTM weight from its name, or null. */
+function roleOf(name: string): Role | null {
+  const s = segments(name);
+  const last = s[s.length - 1];
+  if (last === 'kernel' || last === 'recurrent_kernel' || last === 'bias') return last;
+  if (s.length >= 2 && s[s.length - 2] === 'vars') return (['kernel', 'recurrent_kernel', 'bias'] as const)[Number(last)] ?? null;
+  return null;
+}
+
+function toTensor(t: RawTensor): tf.Tensor {
+  return tf.tensor(t.values, [...t.shape], t.dtype);
+}
+
+/** One direction's file weights -> Keras layout (kernel, recurrent_kernel, bias?). New tensors. */
+function lstmWeights(where: string, layer: tfl.layers.Layer, weights: readonly FileWeight[], convention: LstmWeightConvention): tf.Tensor[] {
+  const tensors = weights.map((w) => toTensor(w.tensor));
+  let canonical: LstmWeights | null = null;
+  try {
+    if (convention === 'keras1') {
+      const byName: Record<string, tf.Tensor> = {};
+      weights.forEach((w, k) => {
+        const m = /(?:^|_)([WUb])(?:_([icfo]))?$/.exec(segments(w.name).join('/'));
+        if (m) byName[m[2] ? `${m[1]}_${m[2]}` : m[1]] = tensors[k];
+      });
+      const named = Object.keys(byName).length === weights.length ? (byName as unknown as Keras1LstmWeights) : null;
+      canonical = keras1ToCanonical(named ?? keras1WeightsFromList(tensors, where), where);
+    } else {
+      const byRole: Partial<Record<Role, tf.Tensor>> = {};
+      weights.forEach((w, k) => {
+        const role = roleOf(w.name);
+        if (role) byRole[role] = tensors[k];
+      });
+      const complete = Object.keys(byRole).length === weights.length && byRole.kernel && byRole.recurrent_kernel;
+      const [kernel, recurrent, bias] = complete ? [byRole.kernel!, byRole.recurrent_kernel!, byRole.bias] : tensors;
+      if (!complete && (tensors.length < 2 || tensors.length > 3)) fail(where, layer, `expected 2 or 3 LSTM weights, got ${weights.map((w) => w.name).join(', ')}`);
+      canonical =
+        convention === 'cudnn'
+          ? bias
+            ? cudnnToCanonical({ kernel, recurrent_kernel: recurrent, bias }, where)
+            : fail(where, layer, 'a CuDNNLSTM has a bias')
+          : kerasToCanonical({ kernel, recurrent_kernel: recurrent, bias: bias ?? null }, where);
+    }
+    return kerasWeightList(canonicalToKeras(canonical, where));
+  } catch (e) {
+    if (e instanceof KerasLayerError) throw e;
+    if (e instanceof LstmBridgeError) fail(where, layer, e.message);
+    throw e;
+  } finally {
+    tf.dispose(tensors);
+    if (canonical) disposeWeights(canonical);
+  }
+}
+
+/** Which half of a Bidirectional a weight belongs to, from its name. */
+function direction(name: string, info: RecurrentInfo): 'forward' | 'backward' | null {
+  const segs = segments(name);
+  for (const s of segs) {
+    if (s === 'forward_layer' || info.forwardNames.includes(s)) return 'forward';
+    if (s === 'backward_layer' || info.backwardNames.includes(s)) return 'backward';
+  }
+  for (const s of segs) {
+    if (s.startsWith('forward')) return 'forward';
+    if (s.startsWith('backward')) return 'backward';
+  }
+  return null;
+}
+
+/** The Keras-layout weights a recurrent layer's `setWeights` takes, from the file's. */
+function recurrentWeights(where: string, layer: tfl.layers.Layer, weights: readonly FileWeight[], info: RecurrentInfo): tf.Tensor[] {
+  if (info.kind === 'lstm') return lstmWeights(where, layer, weights, info.convention);
+  const halves: Record<'forward' | 'backward', FileWeight[]> = { forward: [], backward: [] };
+  const dirs = weights.map((w) => direction(w.name, info));
+  if (dirs.every((d) => d !== null)) {
+    weights.forEach((w, k) => halves[dirs[k]!].push(w));
+  } else {
+    if (weights.length % 2 !== 0) fail(where, layer, `cannot tell the forward and backward weights apart: ${weights.map((w) => w.name).join(', ')}`);
+    halves.forward = weights.slice(0, weights.length / 2);
+    halves.backward = weights.slice(weights.length / 2);
+  }
+  const forward = lstmWeights(where, layer, halves.forward, info.convention);
+  try {
+    return [...forward, ...lstmWeights(where, layer, halves.backward, info.convention)];
+  } catch (e) {
+    tf.dispose(forward);
+    throw e;
+  }
+}
+
+/** Sets the weights of one layer, checking count and shapes. */
+function setLayerWeights(where: string, layer: tfl.layers.Layer, values: tf.Tensor[]): void {
+  const expected = layer.weights;
+  try {
+    if (values.length !== expected.length) {
+      fail(where, layer, `expected ${expected.length} weight arrays (${expected.map((w) => `${w.originalName} ${formatShape(w.shape)}`).join(', ')}), the file has ${values.length}`);
+    }
+    values.forEach((v, k) => {
+      if (v.shape.join() !== expected[k].shape.join()) {
+        fail(where, layer, `weight ${expected[k].originalName} expected ${formatShape(expected[k].shape)}, the file has ${formatShape(v.shape)}`);
+      }
+    });
+    if (layer instanceof LSTM || layer instanceof Bidirectional) {
+      layer.setWeights(values); // the facade stores set values as given (constraints apply to updates only)
+    } else {
+      // tfjs-layers' setWeights() passes values through the layer's constraints (MaxNorm, ...),
+      // which Keras never does when loading: write the variables themselves.
+      expected.forEach((w, k) => (w.read() as tf.Variable).assign(values[k].dtype === w.dtype ? values[k] : tf.cast(values[k], w.dtype)));
+    }
+  } finally {
+    tf.dispose(values);
+  }
+}
+
+/**
+ * Puts `fileLayers`' weights into `model`. Every layer of the model with weights must get them,
+ * and every file layer with weights must name a layer of the model.
+ * @throws KerasLayerError naming the layer.
+ */
+export function assignWeights(
+  where: string,
+  model: tfl.LayersModel,
+  recurrent: ReadonlyMap<string, RecurrentInfo>,
+  fileLayers: readonly FileLayerWeights[],
+): void {
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
+  const done = new Set<string>();
+  for (const fl of fileLayers) {
+    if (fl.weights.length === 0) continue;
+    const layer = byName.get(fl.name);
+    if (!layer) {
+      throw new KerasLayerError(`${where}: the file has weights for layer '${fl.name}', which the model does not have`, fl.name, null);
+    }
+    if (done.has(fl.name)) fail(where, layer, 'the file has its weights twice');
+    const info = recurrent.get(fl.name);
+    const values = info ? recurrentWeights(where, layer, fl.weights, info) : fl.weights.map((w) => toTensor(w.tensor));
+    setLayerWeights(where, layer, values);
+    done.add(fl.name);
+  }
+  for (const layer of model.layers) {
+    if (layer.weights.length > 0 && !done.has(layer.name)) fail(where, layer, 'the file has no weights for it');
+  }
+}
