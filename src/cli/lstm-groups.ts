@@ -22,8 +22,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { kerasToCanonical } from '../../adapters/conventions/keras';
-import { LstmStackConfig, disposeStack, stackConfig, stackToKerasWeights, stackToTorchStateDict, torchStateDictToStack } from '../../adapters/stacks';
+import {
+  LstmStackConfig, disposeStack, kerasToCanonical, stackConfig, stackToKerasWeights, stackToTorchStateDict, torchStateDictToStack,
+} from '../../adapters';
 import { ActivationName, LstmStackLayer, LstmWeights } from '../engine';
 import { StateDictError, UnsupportedConversionError } from '../errors';
 import { Bidirectional, LSTM } from '../layers';
