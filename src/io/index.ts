@@ -33,11 +33,11 @@ export { kerasModelFile } from './keras-save';
 export type { KerasModelFileOptions } from './keras-save';
 export type { TfjsModelFile, TfjsWeight } from './tfjs-weights';
 export type { FileDtype, RawTensor, TfDtype } from './dtypes';
-export { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks } from './onnx-import';
-export type { LoadOnnxOptions, OnnxInputValue, OnnxLstmStack, OnnxWeightInfo } from './onnx-import';
-export { saveOnnx, ONNX_EXPORT_OPSET } from './onnx-export';
-export type { SaveOnnxOptions } from './onnx-export';
-export type { SequenceForm } from './onnx-trace';
+export { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks } from './onnx/load-onnx';
+export type { LoadOnnxOptions, OnnxInputValue, OnnxLstmStack, OnnxWeightInfo } from './onnx/load-onnx';
+export { saveOnnx, ONNX_EXPORT_OPSET } from './onnx/save-onnx';
+export type { SaveOnnxOptions } from './onnx/save-onnx';
+export type { SequenceForm } from '../onnx/internal';
 export { DEFAULT_LIMITS } from './limits';
 export type { IoLimits, ReadOptions } from './limits';
 export {
