@@ -17,7 +17,7 @@
  */
 import * as fs from 'node:fs';
 
-import { stackToTorchStateDict } from '../../../adapters/stacks';
+import { stackToTorchStateDict } from '../../../adapters';
 import { UnsupportedConversionError } from '../../errors';
 import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnx } from '../../io/node';
 import { OnnxLstmStack } from '../../io';

@@ -39,10 +39,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { LstmStackLayer } from '../../engine';
 import { ConfigError, UnsupportedConversionError } from '../../errors';
 import { LSTM } from '../../nn';
 import { checkBool, checkKnownKeys } from '../../nn/options';
-import { LstmStackLayer } from '../../engine';
 import { LSTM_GRAPH_OPSET, ModelProto, buildLstmStackModel, encodeModel } from '../../onnx';
 
 /** Options of {@link saveOnnx}. */
