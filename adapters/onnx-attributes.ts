@@ -11,10 +11,13 @@
  * | `input_forget` | 0 | 1 (coupled input and forget gates) not supported |
  * | `layout` | 0 | see `./onnx-layout` |
  *
+ * Activation names and parameters: the table in `src/onnx/activations.ts` (both directions).
+ *
  * Unsupported values throw {@link UnsupportedConversionError} naming the attribute and why.
  */
 import { ActivationName } from '../src/engine';
 import { ConfigError, UnsupportedConversionError } from '../src/errors';
+import { ONNX_ACTIVATION_PARAMS, READABLE_ONNX_ACTIVATIONS, engineActivation } from '../src/onnx';
 import { OnnxLayout } from './onnx-layout';
 
 /** An `LSTM` node's attributes as decoded from the model (strings, numbers, lists). */
@@ -47,30 +50,12 @@ export interface OnnxLstmNodeOptions {
 
 const WHERE = 'adapters.onnxLstmAttributes';
 
-/** How many alphas / betas each ONNX activation consumes, and its defaults. */
-const PARAMS: Record<string, { alpha?: number; beta?: number }> = {
-  Relu: {}, Tanh: {}, Sigmoid: {}, Softsign: {}, Softplus: {},
-  HardSigmoid: { alpha: 0.2, beta: 0.5 },
-  Elu: { alpha: 1.0 },
-  LeakyRelu: { alpha: 0.01 },
-  ThresholdedRelu: { alpha: 1.0 },
-  ScaledTanh: { alpha: 1.0, beta: 1.0 },
-  Affine: { alpha: 1.0, beta: 0.0 },
-};
-
-const f32 = Math.fround;
-
 function toEngine(name: string, alpha: number | undefined, beta: number | undefined, index: number): ActivationName {
-  const simple: Record<string, ActivationName> = { Relu: 'relu', Tanh: 'tanh', Sigmoid: 'sigmoid', Softsign: 'softsign', Softplus: 'softplus' };
-  if (name in simple) return simple[name];
-  if (name === 'HardSigmoid' && f32(beta as number) === f32(0.5)) {
-    if (f32(alpha as number) === f32(0.2)) return 'hardSigmoid';
-    if (f32(alpha as number) === f32(1 / 6)) return 'hardSigmoidKeras3';
-  }
-  if (name === 'Elu' && alpha === 1) return 'elu';
+  const engine = engineActivation(name, alpha, beta);
+  if (engine) return engine;
   throw new UnsupportedConversionError(
     `${WHERE}: activations[${index}] ${name}(alpha=${alpha}, beta=${beta}) has no engine equivalent ` +
-      '(supported: Sigmoid, Tanh, Relu, Softsign, Softplus, HardSigmoid(0.2, 0.5) or (1/6, 0.5), Elu(1))',
+      `(supported: ${READABLE_ONNX_ACTIVATIONS})`,
   );
 }
 
@@ -108,7 +93,7 @@ export function onnxLstmAttributes(attributes: OnnxLstmAttributes): OnnxLstmNode
   const alphas = [...(attributes.activation_alpha ?? [])];
   const betas = [...(attributes.activation_beta ?? [])];
   const resolved = names.map((name, k) => {
-    const params = PARAMS[name];
+    const params = ONNX_ACTIVATION_PARAMS[name];
     if (!params) throw new UnsupportedConversionError(`${WHERE}: activations[${k}] ${JSON.stringify(name)} is not an ONNX activation the engine knows`);
     const alpha = params.alpha === undefined ? undefined : (alphas.length ? alphas.shift() : params.alpha);
     const beta = params.beta === undefined ? undefined : (betas.length ? betas.shift() : params.beta);

@@ -12,10 +12,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { LstmStackLayer, LstmStepper, lstmStack, lstmStackAsync, registerChainedOps } from '../src/engine';
+import { LstmStackLayer, LstmStepper, lstmStack, registerChainedOps } from '../src/engine';
+import { lstmStackAsync } from '../src/runtime';
 import * as bridgeLayersApi from '../src/layers';
 import * as nn from '../src/nn';
-import { OrtModule, OrtSession, OrtTensor, loadOnnxRuntime } from '../src/engine/ort-runtime';
+import { OrtModule, OrtSession, OrtTensor, loadOnnxRuntime } from '../src/runtime/ort-runtime';
 import { buildLstmStackModel, encodeModel } from '../src/onnx';
 import { STREAM, Shape } from './shapes';
 
@@ -324,7 +325,7 @@ export async function makeOrtStream(): Promise<StreamRunner> {
   let c: OrtTensor = new ort.Tensor('float32', new Float32Array(STREAM.B * STREAM.H), [1, STREAM.B, STREAM.H]);
   return {
     async step() {
-      const out = await session.run({ X: new ort.Tensor('float32', x, [1, STREAM.B, STREAM.I]), initial_h_l0: h, initial_c_l0: c });
+      const out = await session.run({ X: new ort.Tensor('float32', x, [1, STREAM.B, STREAM.I]), h0: h, c0: c });
       h = out.h_n;
       c = out.c_n;
     },

@@ -1,10 +1,12 @@
 /**
  * lstm-bridge: one LSTM engine for PyTorch and Keras conventions on TensorFlow.js.
  *
- * Re-exports only. Layering, bottom to top: `engine` <- facades (`nn`, `layers`) <- `adapters`,
- * `io`.
+ * Re-exports only. Layering, bottom to top: `engine` <- `onnx` <- `runtime` <- facades (`nn`,
+ * `layers`) <- `adapters` <- `io`. The `engine` namespace also carries `runtime`'s names
+ * (`./public-engine`).
  */
-export * as engine from './engine';
+export * as engine from './public-engine';
+export * as runtime from './runtime';
 export * as nn from './nn';
 export * as layers from './layers';
 export * as io from './io';

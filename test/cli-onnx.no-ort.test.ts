@@ -11,7 +11,7 @@ import { IO_FIXTURES } from './helpers/io-fixtures';
 import { tmpDirs } from './helpers/tmp';
 import './helpers/tf';
 
-jest.mock('../src/engine/ort-runtime', () => ({
+jest.mock('../src/runtime/ort-runtime', () => ({
   loadOnnxRuntime: () => null,
   onnxRuntimeAvailable: () => false,
   onnxRuntimeUnavailableReason: () => 'onnxruntime-node could not be loaded: Cannot find module',

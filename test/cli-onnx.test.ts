@@ -19,7 +19,7 @@ import { detectFormat } from '../src/cli/formats';
 import { LSTM } from '../src/nn/lstm';
 import { buildLstmStackModel, decodeModel, encodeModel, int64Tensor } from '../src/onnx';
 import { AttributeType } from '../src/onnx/types';
-import { onnxModelOf } from '../src/io/onnx-export';
+import { onnxModelOf } from '../src/io/onnx/save-onnx';
 import { IO_FIXTURES } from './helpers/io-fixtures';
 import { tmpDirs } from './helpers/tmp';
 import { tf } from './helpers/tf';

@@ -15,7 +15,7 @@ import * as fc from 'fast-check';
 import { rng, tf } from './helpers/tf';
 import { FileParseError, LstmBridgeError, UnsupportedConversionError } from '../src/errors';
 import { LoadOnnxOptions, OnnxFormatError, SizeLimitError, loadOnnx } from '../src/io';
-import { onnxModelOf } from '../src/io/onnx-export';
+import { onnxModelOf } from '../src/io/onnx/save-onnx';
 import { LSTM } from '../src/nn/lstm';
 import { decodeModel, encodeModel, float32Tensor, int64Tensor } from '../src/onnx';
 import { AttributeType, ModelProto, NodeProto } from '../src/onnx/types';

@@ -8,7 +8,7 @@
 import { randomTensor, tf } from './helpers/tf';
 import { ConfigError, FileParseError, UnsupportedConversionError } from '../src/errors';
 import { OnnxFormatError, disposeOnnxStacks, loadOnnx, readOnnxLstmStacks } from '../src/io';
-import { onnxModelOf } from '../src/io/onnx-export';
+import { onnxModelOf } from '../src/io/onnx/save-onnx';
 import { LSTM } from '../src/nn/lstm';
 import { buildLstmStackModel, decodeModel, encodeModel, float32Tensor, int64Tensor } from '../src/onnx';
 import { Attribute, AttributeType, DataType, ModelProto, NodeProto } from '../src/onnx/types';

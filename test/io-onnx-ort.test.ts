@@ -9,7 +9,7 @@
  * bit) and the same `batchFirst`. No tensor leaks.
  */
 import { expectClose, randomTensor, tf } from './helpers/tf';
-import { OrtModule, OrtTensor, loadOnnxRuntime } from '../src/engine/ort-runtime';
+import { OrtModule, OrtTensor, loadOnnxRuntime } from '../src/runtime/ort-runtime';
 import { LSTM } from '../src/nn/lstm';
 import { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks, saveOnnx } from '../src/io';
 

@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { expectClose, tf } from './helpers/tf';
-import { OrtModule, OrtTensor, loadOnnxRuntime } from '../src/engine/ort-runtime';
+import { OrtModule, OrtTensor, loadOnnxRuntime } from '../src/runtime/ort-runtime';
 import { UnsupportedConversionError } from '../src/errors';
 import { disposeOnnxStacks, loadOnnx, readOnnxLstmStacks, saveOnnx } from '../src/io';
 import { LSTM } from '../src/nn/lstm';

@@ -21,7 +21,7 @@ import * as path from 'path';
 import { expectClose, randomTensor, tf } from './helpers/tf';
 import { PYTHON, REPO, runPythonJson } from './helpers/python';
 import { tmpDirs } from './helpers/tmp';
-import { OrtTensor, loadOnnxRuntime } from '../src/engine/ort-runtime';
+import { OrtTensor, loadOnnxRuntime } from '../src/runtime/ort-runtime';
 import { loadOnnx, saveOnnx, saveTorch } from '../src/io/node';
 import { LSTM } from '../src/nn/lstm';
 

@@ -17,8 +17,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { expectClose, tf } from './helpers/tf';
-import { iofcToIfgo, lstmStackAsync, LstmStackLayer } from '../src/engine';
-import { OrtModule, loadOnnxRuntime } from '../src/engine/ort-runtime';
+import { iofcToIfgo, LstmStackLayer } from '../src/engine';
+import { lstmStackAsync } from '../src/runtime';
+import { OrtModule, loadOnnxRuntime } from '../src/runtime/ort-runtime';
 import { UnsupportedConversionError } from '../src/errors';
 import { disposeOnnxStacks, loadOnnx, readOnnxLstmStacks } from '../src/io';
 import { buildLstmStackModel, decodeModel, encodeModel, float32Tensor, tensorToFloat32 } from '../src/onnx';

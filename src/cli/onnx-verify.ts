@@ -14,15 +14,15 @@ import * as fs from 'node:fs';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import { loadOnnxRuntime, onnxRuntimeUnavailableReason } from '../engine/ort-runtime';
+import { lstmStack } from '../engine';
 import { disposeOnnxStacks, readOnnxLstmStacks } from '../io/node';
-import { lstmStack } from '../engine/lstm-stack';
-import { decodeModel } from '../onnx/decode';
-import { onnxPrefixes } from './formats/onnx';
+import { decodeModel } from '../onnx';
+import { loadOnnxRuntime, onnxRuntimeUnavailableReason } from '../runtime/internal';
+import { Comparison } from './comparison';
+import { onnxPrefixes } from './formats/onnx-prefixes';
 import { FormatOptions, Source } from './formats/types';
 import { LstmGroup, disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
 import { maxAbsDiff, uniformValues } from './random';
-import { Comparison } from './verify';
 
 const uniform = (shape: number[], seed: number): Float32Array => uniformValues(shape.reduce((p, d) => p * d, 1), seed);
 

@@ -15,16 +15,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError } from '../errors';
 import { Bidirectional } from '../layers';
 import { LSTM as TorchLSTM } from '../nn';
-import { Source } from './formats';
+import { Comparison } from './comparison';
+import { Source } from './formats/types';
 import { chosenPrefix, groupPrefix } from './formats/state-dict';
 import { disposeGroups, kerasGroups, runKerasGroup } from './lstm-groups';
 import { maxAbsDiff, seededRandom, uniformValues } from './random';
 
-/** One comparison. */
-export interface Comparison {
-  readonly what: string;
-  readonly maxDiff: number;
-}
+export type { Comparison };
 
 function uniform(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(uniformValues(shape.reduce((a, b) => a * b, 1), seed), shape);

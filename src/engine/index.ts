@@ -11,7 +11,7 @@
  * - the fast tfjs-ops executor (default for `lstmLayer` / `lstmStack`; synchronous,
  *   differentiable, on whatever tfjs backend the user chose — `./lstm-fast`);
  * - the reference step loop (`implementation: 'reference'`, the test oracle);
- * - onnxruntime-node, optional, inference only, through `lstmStackAsync` (`./lstm-async`),
+ * - onnxruntime-node, optional, inference only, through `lstmStackAsync` (in `src/runtime`, above),
  *   picked automatically (`executor: 'auto'`) when installed and the configuration is
  *   expressible in ONNX, forced with `executor: 'onnxruntime'` (typed error when impossible) or
  *   avoided with `executor: 'tfjs'`;
@@ -37,10 +37,7 @@ export * from './layout';
 export * from './lstm-layer';
 export * from './lstm-stack';
 export * from './stepper-cache';
-export * from './lstm-async';
 export * from './lstm-stepper';
-export { clearOnnxSessionCache, onnxSessionCacheSize, SESSION_CACHE_SIZE } from './ort-executor';
-export { onnxRuntimeAvailable, onnxRuntimeUnavailableReason } from './ort-runtime';
 export * from './weights';
 export { unstack0 } from './unstack';
 export { registerChainedOps } from './register-chained-ops';

@@ -47,11 +47,11 @@ export { kerasModelFile } from '../keras-model';
 export type { KerasModelFileOptions } from '../keras-model';
 export type { TfjsModelFile, TfjsWeight } from './tfjs/weights';
 export type { FileDtype, RawTensor, TfDtype } from './shared/dtypes';
-export { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks } from './onnx-import';
-export type { LoadOnnxOptions, OnnxInputValue, OnnxLstmStack, OnnxWeightInfo } from './onnx-import';
-export { saveOnnx, ONNX_EXPORT_OPSET } from './onnx-export';
-export type { SaveOnnxOptions } from './onnx-export';
-export type { SequenceForm } from './onnx-trace';
+export { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks } from './onnx/load-onnx';
+export type { LoadOnnxOptions, OnnxInputValue, OnnxLstmStack, OnnxWeightInfo } from './onnx/load-onnx';
+export { saveOnnx, ONNX_EXPORT_OPSET } from './onnx/save-onnx';
+export type { SaveOnnxOptions } from './onnx/save-onnx';
+export type { SequenceForm } from '../onnx/internal';
 export { DEFAULT_LIMITS } from './shared/limits';
 export type { IoLimits, ReadOptions } from './shared/limits';
 export {

@@ -37,9 +37,9 @@ import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafeten
 import { TensorLike } from './shared/tensor-like';
 import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
 import { LSTM } from '../nn/lstm';
-import { ModelProto } from '../onnx/types';
-import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx-export';
-import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx-import';
+import { ModelProto } from '../onnx';
+import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx/save-onnx';
+import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';
 import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
 import { TorchFile } from './torch/state';
 import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch/writer';
@@ -203,7 +203,7 @@ export async function saveTfjs(model: tfl.LayersModel, dir: string): Promise<tf.
 
 /**
  * Writes `lstm` as an ONNX model file (opset 14, laid out as `torch.onnx.export` does; see
- * `./onnx-export`) and returns its bytes.
+ * `./onnx/save-onnx`) and returns its bytes.
  *
  * ```ts
  * saveOnnx(lstm, 'lstm.onnx', { initialState: true });  // inputs input, h0, c0
@@ -216,7 +216,7 @@ export function saveOnnx(lstm: LSTM, path: string, options?: SaveOnnxOptions): U
   return bytes;
 }
 
-/** An `.onnx` file (path or bytes, or a decoded model) -> the `nn.LSTM` of its LSTM nodes. See `./onnx-import`. */
+/** An `.onnx` file (path or bytes, or a decoded model) -> the `nn.LSTM` of its LSTM nodes. See `./onnx/load-onnx`. */
 export function loadOnnx(source: PathOrBytes | ModelProto, options?: LoadOnnxOptions): LSTM {
   return loadOnnxBytes(typeof source === 'string' ? bytesOf('io.loadOnnx', source) : source, options);
 }

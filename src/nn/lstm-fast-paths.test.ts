@@ -8,7 +8,7 @@
  */
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
 import { UnsupportedConversionError } from '../errors';
-import { onnxRuntimeAvailable } from '../engine/ort-runtime';
+import { onnxRuntimeAvailable } from '../runtime';
 import { LSTM, LSTMOptions } from './lstm';
 import { packPaddedSequence, padPackedSequence } from './utils/rnn';
 

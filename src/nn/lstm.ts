@@ -55,7 +55,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
-import { LstmExecutor, LstmStackLayer, LstmWeights, isRecordingGradient, lstmStack, lstmStackAsync } from '../engine';
+import { LstmStackLayer, LstmWeights, isRecordingGradient, lstmStack } from '../engine';
+import { LstmExecutor, lstmStackAsync } from '../runtime';
 import { uniformInit } from './init';
 import { CallOutput, EngineCall, planLstmCall } from './lstm-call';
 import { Module } from './module';

@@ -1,23 +1,30 @@
 /**
- * `onnx`: a hand-written codec for ONNX models (protobuf wire format, no dependencies) and a
- * builder of ONNX `LSTM` graphs from the engine's canonical weights.
+ * `onnx`: ONNX in one place — a hand-written codec for ONNX models (protobuf wire format, no
+ * dependencies), the canonical <-> W/R/B weight mapping, the activation-name table, the one LSTM
+ * graph builder (torch.onnx.export's layout), graph reading and tracing, and
+ * {@link OnnxFormatError}.
  *
- * Layering: a bottom-layer module like `engine` (it uses the engine's gate permutations and
- * weight types; nothing above it). `io.saveOnnx`/`io.loadOnnx` and the engine's onnxruntime
- * executor build on it.
+ * Layering: above the engine (it uses the engine's gate permutations and weight types), below
+ * the onnxruntime layer (`src/runtime`), the adapters and `io`. `io.saveOnnx`/`io.loadOnnx` and
+ * the onnxruntime executor build on it. Not exported by the package itself.
  *
  * - {@link decodeModel} / {@link encodeModel}: `Uint8Array` <-> {@link ModelProto} (graphs,
  *   nodes, attributes, tensors, value infos, opsets, metadata). Lossless round trip (unknown
- *   fields are kept); malformed input throws `FileParseError` with the message path and byte
- *   offset; caps on size, nesting and tensor elements ({@link DecodeLimits}).
+ *   fields are kept); malformed bytes throw a plain `FileParseError` with the message path and
+ *   byte offset (a malformed file), a well-formed model that is not a valid graph an
+ *   {@link OnnxFormatError} (from the graph reader); caps on size, nesting and tensor elements
+ *   ({@link DecodeLimits}).
  * - {@link decodeTensor} / {@link encodeTensor}: single `TensorProto`s (ONNX test data `.pb`).
  * - {@link tensorToFloat32}, {@link tensorToNumbers}, {@link float32Tensor},
  *   {@link int32Tensor}, {@link int64Tensor}: values in and out of tensors.
- * - {@link buildLstmStackModel}: the ONNX model of an LSTM stack; {@link onnxActivation} says
- *   which activations ONNX can express.
+ * - {@link canonicalToOnnx} / {@link onnxWeightsToCanonical}: an `LSTM` node's W, R, B and the
+ *   canonical weights (`./lstm-weights`).
+ * - {@link onnxActivation} / {@link engineActivation}: the activation table (`./activations`).
+ * - {@link buildLstmStackModel}: the ONNX model of an LSTM stack (`./lstm-graph`).
+ * - graph reading (`OnnxGraph`) and tracing of LSTM stacks: `./internal`.
  *
- * Reading LSTM nodes back into canonical weights is `io.readOnnxLstmStacks` / `io.loadOnnx`
- * (through the adapters' ONNX convention), above this layer.
+ * Reading LSTM nodes back into canonical weights is `io.readOnnxLstmStacks` / `io.loadOnnx`,
+ * above this layer.
  *
  * Example (read an LSTM's weights):
  *
@@ -28,10 +35,15 @@
  *     const values = tensorToFloat32(W); // [D, 4H, I], gates i, o, f, c
  */
 export * from './types';
+export { OnnxFormatError } from './errors';
 export { decodeModel, decodeTensor, dataTypeSize } from './decode';
 export type { DecodeLimits } from './decode';
 export { encodeModel, encodeTensor } from './encode';
 export { float32Tensor, int32Tensor, int64Tensor, tensorToFloat32, tensorToNumbers } from './tensor-data';
-export { buildLstmStackModel, onnxActivation } from './lstm-graph';
-export type { LstmModelOptions, OnnxActivation } from './lstm-graph';
+export { ONNX_ACTIVATION_PARAMS, READABLE_ONNX_ACTIVATIONS, engineActivation, onnxActivation } from './activations';
+export type { OnnxActivation } from './activations';
+export { canonicalToOnnx, onnxWeightsToCanonical } from './lstm-weights';
+export type { OnnxLstmWeights } from './lstm-weights';
+export { LSTM_GRAPH_OPSET, buildLstmStackModel } from './lstm-graph';
+export type { LstmModelOptions } from './lstm-graph';
 export { ProtoReader, ProtoWriter } from './wire';

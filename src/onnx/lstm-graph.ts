@@ -1,66 +1,47 @@
 /**
- * Builds an ONNX model that computes an LSTM stack from the engine's canonical weights: one
- * ONNX `LSTM` node (opset 14) per layer, with the glue that feeds `[forward ‖ backward]` to the
- * next layer and gathers the final states in PyTorch's order.
+ * The one builder of ONNX models of an LSTM stack (opset 14), laid out as `torch.onnx.export`
+ * lays out an `nn.LSTM`: `io.saveOnnx` and the onnxruntime executor (`src/runtime`) both build
+ * their models here, from the engine's canonical weights.
  *
- * Conversion, per layer and direction (gate blocks reordered i,f,g,o -> i,o,f,c with the
- * engine's {@link ifgoToIofc}):
+ * Legend: L = sequence length, N = batch, D = 2 if bidirectional else 1, I = input size of the
+ * first layer, H = hidden size, K = number of layers.
  *
- * | ONNX input | shape | from the canonical form |
+ * | graph input / output | shape | when |
  * |---|---|---|
- * | `W` | [D, 4H, I] | `ifgoToIofc(kernelᵀ)` |
- * | `R` | [D, 4H, H] | `ifgoToIofc(recurrentKernelᵀ)` |
- * | `B` | [D, 8H] | `ifgoToIofc(bias) ‖ ifgoToIofc(recurrentBias)` (zeros when absent) |
+ * | input `X` (`inputName`; `io.saveOnnx` names it `input`) | (L, N, I); (N, L, I) with `batchFirst`; (L, I) with `unbatched` | always |
+ * | input `sequence_lens` | (N) int32, right-padded lengths | `sequenceLens` (not in torch's exports) |
+ * | inputs `h0`, `c0` | (D·K, N, H); (D·K, H) unbatched, row `layer·D + direction` | `initialState` (zeros without them) |
+ * | output `output` | (L, N, D·H); (N, L, D·H) with `batchFirst`; (L, D·H) unbatched | always |
+ * | outputs `h_n`, `c_n` | (D·K, N, H); (D·K, H) unbatched, row `layer·D + direction` | always |
  *
- * The model's interface (T, N symbolic; L layers, D directions):
- *
- * | name | shape | when |
- * |---|---|---|
- * | input `X` | [T, N, I] float32, time-major | always |
- * | input `sequence_lens` | [N] int32 | `sequenceLens` |
- * | inputs `initial_h_l{k}`, `initial_c_l{k}` | [D, N, H] | `initialState` (layer k's states, direction-major) |
- * | output `output` | [T, N, D·H] | always |
- * | outputs `h_n`, `c_n` | [L·D, N, H], index `layer·D + direction` | always |
+ * The graph (every name below is a value in it):
+ * - one `LSTM` node per layer (`lstm_l{k}`), `direction="bidirectional"` when D = 2, with
+ *   initializers `W_l{k}` (D, 4H, I), `R_l{k}` (D, 4H, H), `B_l{k}` (D, 8H) (absent when the layer
+ *   has no bias) in ONNX's gate order i, o, f, c, converted by {@link canonicalToOnnx}; the
+ *   `activations` attribute (with `activation_alpha` / `activation_beta`) only when they are not
+ *   ONNX's default Sigmoid, Tanh, Tanh (table in `./activations`);
+ * - between layers, the layer's `Y` (L, D, N, H) becomes the next layer's input (L, N, D·H) by
+ *   `Squeeze(axis 1)` (D = 1) or `Transpose(perm 0, 2, 1, 3)` + `Reshape(0, 0, -1)` (D = 2);
+ * - `batchFirst` is done with `Transpose(perm 1, 0, 2)` nodes on the input and the output, as
+ *   torch does, not with the LSTM's opset-14 `layout = 1` attribute: onnxruntime's CPU LSTM
+ *   refuses `layout = 1` ("Batchwise recurrent operations (layout == 1) are not supported");
+ * - unbatched input is `Unsqueeze`d to N = 1 and the outputs `Squeeze`d back;
+ * - layer k's initial states are `Slice`s of `h0` / `c0`, rows [k·D, (k+1)·D);
+ * - `h_n` / `c_n` are the layers' `Y_h` / `Y_c` concatenated on axis 0 (a single layer's LSTM node
+ *   writes them itself).
  *
  * ONNX's `LSTM` has no projection (LSTMP), no masks other than right-padded `sequence_lens`
- * (padded outputs are zeros) and a fixed set of activations: {@link onnxActivation} says which
- * of the engine's map to it. Anything else is an {@link UnsupportedConversionError}.
+ * (padded outputs are zeros) and a fixed set of activations ({@link onnxActivation}): anything
+ * else is an {@link UnsupportedConversionError}.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { ActivationName, LstmStackLayer, lstmSizes } from '../engine';
 import { UnsupportedConversionError } from '../errors';
-import { ActivationName } from '../engine/activations';
-import { ifgoToIofc } from '../engine/gates';
-import { LstmStackLayer } from '../engine/lstm-stack';
-import { LstmWeights, lstmSizes } from '../engine/weights';
+import { onnxActivation } from './activations';
+import { canonicalToOnnx } from './lstm-weights';
 import { float32Tensor, int64Tensor } from './tensor-data';
 import { Attribute, AttributeType, DataType, Dimension, ModelProto, NodeProto, TensorProto, ValueInfo } from './types';
-
-/** An ONNX RNN activation with its alpha/beta, when it takes them. */
-export interface OnnxActivation {
-  readonly name: 'Sigmoid' | 'Tanh' | 'Relu' | 'HardSigmoid' | 'Elu' | 'Softsign' | 'Softplus' | 'Affine';
-  readonly alpha?: number;
-  readonly beta?: number;
-}
-
-/**
- * The ONNX form of an engine activation, or null when ONNX's LSTM cannot express it
- * (relu6, selu, swish).
- */
-export function onnxActivation(name: ActivationName): OnnxActivation | null {
-  switch (name) {
-    case 'sigmoid': return { name: 'Sigmoid' };
-    case 'tanh': return { name: 'Tanh' };
-    case 'relu': return { name: 'Relu' };
-    case 'hardSigmoid': return { name: 'HardSigmoid', alpha: 0.2, beta: 0.5 };
-    case 'hardSigmoidKeras3': return { name: 'HardSigmoid', alpha: 1 / 6, beta: 0.5 };
-    case 'elu': return { name: 'Elu', alpha: 1 };
-    case 'softsign': return { name: 'Softsign' };
-    case 'softplus': return { name: 'Softplus' };
-    case 'linear': return { name: 'Affine', alpha: 1, beta: 0 };
-    default: return null;
-  }
-}
 
 /** Options of {@link buildLstmStackModel}. */
 export interface LstmModelOptions {
@@ -70,157 +51,177 @@ export interface LstmModelOptions {
   readonly recurrentActivation?: ActivationName;
   /** Add the `sequence_lens` input. */
   readonly sequenceLens?: boolean;
-  /** Add the `initial_h_l{k}` / `initial_c_l{k}` inputs. */
+  /** Add the `h0` / `c0` inputs. */
   readonly initialState?: boolean;
+  /** Batch-major input and output (N, L, ·). Default false. */
+  readonly batchFirst?: boolean;
+  /** Input (L, I) without a batch axis (PyTorch's 2-D input); overrides `batchFirst`. Default false. */
+  readonly unbatched?: boolean;
+  /** The name of the sequence input. Default `'X'`. */
+  readonly inputName?: string;
+  /** GraphProto.name. Default `'lstm'`. */
+  readonly graphName?: string;
+  /** GraphProto.doc_string. */
+  readonly docString?: string;
   /** ModelProto.producer_name. Default `'lstm-bridge'`. */
   readonly producerName?: string;
+  /** `metadata_props` of the model (key -> value). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Prefix of error messages. Default `'onnx.buildLstmStackModel'`. */
+  readonly where?: string;
 }
+
+/** The opset of the built models. */
+export const LSTM_GRAPH_OPSET = 14;
 
 const utf8 = new TextEncoder();
 
-function attrInt(name: string, i: number): Attribute {
-  return { name, type: AttributeType.INT, i };
-}
-function attrString(name: string, s: string): Attribute {
-  return { name, type: AttributeType.STRING, s: utf8.encode(s) };
-}
-function attrStrings(name: string, list: string[]): Attribute {
-  return { name, type: AttributeType.STRINGS, strings: list.map((s) => utf8.encode(s)) };
-}
-function attrFloats(name: string, floats: number[]): Attribute {
-  return { name, type: AttributeType.FLOATS, floats };
-}
 function node(opType: string, name: string, input: string[], output: string[], attribute: Attribute[] = []): NodeProto {
+  while (input.length && input[input.length - 1] === '') input.pop();
   return { opType, name, input, output, attribute, domain: '' };
 }
+
+function ints(name: string, values: number[]): Attribute {
+  return { name, type: AttributeType.INTS, ints: values };
+}
+
 function dims(...d: (number | string)[]): Dimension[] {
   return d.map((v) => (typeof v === 'number' ? { dimValue: v } : { dimParam: v }));
 }
-function valueInfo(name: string, elemType: number, shape: Dimension[]): ValueInfo {
+
+function valueInfo(name: string, shape: Dimension[], elemType: number = DataType.FLOAT): ValueInfo {
   return { name, type: { tensorType: { elemType, shape } } };
 }
 
-/** W, R, B data of one direction in ONNX layout (iofc, input-columns). */
-function directionArrays(w: LstmWeights, where: string): { W: Float32Array; R: Float32Array; B: Float32Array } {
-  const sizes = lstmSizes(w, where);
-  if (w.projection) {
-    throw new UnsupportedConversionError(`${where}: ONNX LSTM has no projection (LSTMP); got a projection ${JSON.stringify(w.projection.shape)}`);
-  }
-  const H = sizes.hiddenSize;
-  return tf.tidy(() => {
-    const read = (t: tf.Tensor) => t.dataSync() as Float32Array;
-    const W = read(ifgoToIofc(tf.transpose(w.kernel)));
-    const R = read(ifgoToIofc(tf.transpose(w.recurrentKernel)));
-    const B = new Float32Array(8 * H);
-    if (w.bias) B.set(read(ifgoToIofc(w.bias)), 0);
-    if (w.recurrentBias) B.set(read(ifgoToIofc(w.recurrentBias)), 4 * H);
-    return { W: W.slice(), R: R.slice(), B };
-  });
-}
-
-function concatArrays(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/**
- * The ONNX model of a stack (see the module docs for its inputs and outputs).
- * @throws UnsupportedConversionError for projections and activations ONNX cannot express.
- */
-export function buildLstmStackModel(layers: readonly LstmStackLayer[], options: LstmModelOptions = {}): ModelProto {
-  const where = 'onnx.buildLstmStackModel';
-  if (layers.length === 0) throw new UnsupportedConversionError(`${where}: expected at least one layer, got 0`);
-  const D = layers[0].backward ? 2 : 1;
-  const activation = options.activation ?? 'tanh';
-  const recurrentActivation = options.recurrentActivation ?? 'sigmoid';
+/** The `activations`, `activation_alpha`, `activation_beta` attributes, or none for ONNX's defaults. */
+function activationAttributes(activation: ActivationName, recurrentActivation: ActivationName, D: number, where: string): Attribute[] {
   const f = onnxActivation(recurrentActivation);
   const g = onnxActivation(activation);
   if (!f || !g) {
     const bad = !f ? `recurrentActivation '${recurrentActivation}'` : `activation '${activation}'`;
     throw new UnsupportedConversionError(`${where}: ONNX LSTM cannot express the ${bad}`);
   }
-  const perDirection = [f, g, g];
-  const acts = Array.from({ length: D }, () => perDirection).flat();
+  if (f.name === 'Sigmoid' && g.name === 'Tanh') return [];
+  const acts = Array.from({ length: D }, () => [f, g, g]).flat();
   const alphas = acts.filter((a) => a.alpha !== undefined).map((a) => a.alpha as number);
   const betas = acts.filter((a) => a.beta !== undefined).map((a) => a.beta as number);
+  const attrs: Attribute[] = [{ name: 'activations', type: AttributeType.STRINGS, strings: acts.map((a) => utf8.encode(a.name)) }];
+  if (alphas.length) attrs.push({ name: 'activation_alpha', type: AttributeType.FLOATS, floats: alphas });
+  if (betas.length) attrs.push({ name: 'activation_beta', type: AttributeType.FLOATS, floats: betas });
+  return attrs;
+}
 
-  const nodes: NodeProto[] = [];
-  const initializer: TensorProto[] = [];
-  const inputs: ValueInfo[] = [];
-  const I0 = lstmSizes(layers[0].forward, where).inputSize;
-  inputs.push(valueInfo('X', DataType.FLOAT, dims('T', 'N', I0)));
-  if (options.sequenceLens) inputs.push(valueInfo('sequence_lens', DataType.INT32, dims('N')));
-  let x = 'X';
-  let H = 0;
+/** The weights of a layer as ONNX W, R, B data (D directions). */
+function layerArrays(layer: LstmStackLayer, where: string): { W: Float32Array; R: Float32Array; B: Float32Array | null } {
+  const { W, R, B } = canonicalToOnnx(layer.backward ? [layer.forward, layer.backward] : [layer.forward], where);
+  const read = (t: tf.Tensor) => (t.dataSync() as Float32Array).slice();
+  try {
+    return { W: read(W), R: read(R), B: B ? read(B) : null };
+  } finally {
+    tf.dispose(B ? [W, R, B] : [W, R]);
+  }
+}
+
+/**
+ * The ONNX model of a stack (see the module documentation for its inputs, outputs and nodes).
+ * @throws UnsupportedConversionError for projections, activations ONNX cannot express, no
+ *   layer, or layers with different numbers of directions.
+ */
+export function buildLstmStackModel(layers: readonly LstmStackLayer[], options: LstmModelOptions = {}): ModelProto {
+  const where = options.where ?? 'onnx.buildLstmStackModel';
+  if (layers.length === 0) throw new UnsupportedConversionError(`${where}: expected at least one layer, got 0`);
+  const D = layers[0].backward ? 2 : 1;
   layers.forEach((layer, k) => {
     if ((layer.backward ? 2 : 1) !== D) {
       throw new UnsupportedConversionError(`${where}: every layer must have ${D} direction(s); layer ${k} differs`);
     }
-    const dirs = layer.backward ? [layer.forward, layer.backward] : [layer.forward];
-    const arrays = dirs.map((w, d) => directionArrays(w, `${where} (layer ${k}${d ? ', reverse' : ''})`));
-    const sizes = lstmSizes(layer.forward, where);
-    H = sizes.hiddenSize;
-    const I = sizes.inputSize;
-    initializer.push(
-      float32Tensor(`W_l${k}`, [D, 4 * H, I], concatArrays(arrays.map((a) => a.W))),
-      float32Tensor(`R_l${k}`, [D, 4 * H, H], concatArrays(arrays.map((a) => a.R))),
-      float32Tensor(`B_l${k}`, [D, 8 * H], concatArrays(arrays.map((a) => a.B))),
-    );
-    const lstmInputs = [x, `W_l${k}`, `R_l${k}`, `B_l${k}`, options.sequenceLens ? 'sequence_lens' : ''];
-    if (options.initialState) {
-      lstmInputs.push(`initial_h_l${k}`, `initial_c_l${k}`);
-      inputs.push(valueInfo(`initial_h_l${k}`, DataType.FLOAT, dims(D, 'N', H)));
-      inputs.push(valueInfo(`initial_c_l${k}`, DataType.FLOAT, dims(D, 'N', H)));
+  });
+  const actAttrs = activationAttributes(options.activation ?? 'tanh', options.recurrentActivation ?? 'sigmoid', D, where);
+  const { inputSize, hiddenSize: H } = lstmSizes(layers[0].forward, where);
+  const K = layers.length;
+  const unbatched = options.unbatched ?? false;
+  const batchFirst = (options.batchFirst ?? false) && !unbatched;
+  const initialState = options.initialState ?? false;
+  const X = options.inputName ?? 'X';
+  const nodes: NodeProto[] = [];
+  const initializer: TensorProto[] = [];
+  /** The name of an int64 constant, added on first use (onnxruntime warns about unused ones). */
+  const constant = (name: string, values: number[]): string => {
+    if (!initializer.some((t) => t.name === name)) initializer.push(int64Tensor(name, [values.length], values));
+    return name;
+  };
+  const inputs: ValueInfo[] = [valueInfo(X, unbatched ? dims('L', inputSize) : batchFirst ? dims('N', 'L', inputSize) : dims('L', 'N', inputSize))];
+  let x = X;
+  if (batchFirst) {
+    nodes.push(node('Transpose', 'input_to_time_major', [X], ['input_time_major'], [ints('perm', [1, 0, 2])]));
+    x = 'input_time_major';
+  } else if (unbatched) {
+    nodes.push(node('Unsqueeze', 'input_add_batch', [X, constant('axes_1', [1])], ['input_batched']));
+    x = 'input_batched';
+  }
+  if (options.sequenceLens) inputs.push(valueInfo('sequence_lens', dims('N'), DataType.INT32));
+  let h0 = '';
+  let c0 = '';
+  if (initialState) {
+    for (const s of ['h0', 'c0']) {
+      inputs.push(valueInfo(s, unbatched ? dims(D * K, H) : dims(D * K, 'N', H)));
+      if (unbatched) nodes.push(node('Unsqueeze', `${s}_add_batch`, [s, constant('axes_1', [1])], [`${s}_batched`]));
     }
-    while (lstmInputs[lstmInputs.length - 1] === '') lstmInputs.pop();
-    const attrs: Attribute[] = [
-      attrInt('hidden_size', H),
-      attrString('direction', D === 2 ? 'bidirectional' : 'forward'),
-      attrStrings('activations', acts.map((a) => a.name)),
-    ];
-    if (alphas.length) attrs.push(attrFloats('activation_alpha', alphas));
-    if (betas.length) attrs.push(attrFloats('activation_beta', betas));
-    nodes.push(node('LSTM', `lstm_l${k}`, lstmInputs, [`Y_l${k}`, `Y_h_l${k}`, `Y_c_l${k}`], attrs));
-    // Y [T, D, N, H] -> [T, N, D·H]
-    const next = k === layers.length - 1 ? 'output' : `X_l${k + 1}`;
+    [h0, c0] = unbatched ? ['h0_batched', 'c0_batched'] : ['h0', 'c0'];
+  }
+  const stateOut = (k: number, s: 'h' | 'c') => (K === 1 && !unbatched ? `${s}_n` : `Y_${s}_l${k}`);
+  layers.forEach((layer, k) => {
+    const { W, R, B } = layerArrays(layer, `${where} (layer ${k})`);
+    const I = W.length / (D * 4 * H);
+    initializer.push(float32Tensor(`W_l${k}`, [D, 4 * H, I], W), float32Tensor(`R_l${k}`, [D, 4 * H, H], R));
+    if (B) initializer.push(float32Tensor(`B_l${k}`, [D, 8 * H], B));
+    let [h, c] = [h0, c0];
+    if (initialState && K > 1) {
+      const rows = [constant(`rows_l${k}_start`, [k * D]), constant(`rows_l${k}_end`, [(k + 1) * D]), constant('axes_0', [0])];
+      for (const s of ['h', 'c'] as const) nodes.push(node('Slice', `${s}0_l${k}_slice`, [s === 'h' ? h0 : c0, ...rows], [`${s}0_l${k}`]));
+      [h, c] = [`h0_l${k}`, `c0_l${k}`];
+    }
+    const attrs: Attribute[] = [{ name: 'hidden_size', type: AttributeType.INT, i: H }, ...actAttrs];
+    if (D === 2) attrs.unshift({ name: 'direction', type: AttributeType.STRING, s: utf8.encode('bidirectional') });
+    const lstmInputs = [x, `W_l${k}`, `R_l${k}`, B ? `B_l${k}` : '', options.sequenceLens ? 'sequence_lens' : '', h, c];
+    nodes.push(node('LSTM', `lstm_l${k}`, lstmInputs, [`Y_l${k}`, stateOut(k, 'h'), stateOut(k, 'c')], attrs));
+    const last = k === K - 1;
+    const next = last ? (batchFirst || unbatched ? 'output_time_major' : 'output') : `input_l${k + 1}`;
     if (D === 1) {
-      initializer.push(int64Tensor(`shape_l${k}`, [3], [0, -1, H]));
-      nodes.push(node('Reshape', `reshape_l${k}`, [`Y_l${k}`, `shape_l${k}`], [next]));
+      nodes.push(node('Squeeze', `Y_l${k}_squeeze`, [`Y_l${k}`, constant('axes_1', [1])], [next]));
     } else {
-      initializer.push(int64Tensor(`shape_l${k}`, [3], [0, 0, -1]));
-      nodes.push(node('Transpose', `transpose_l${k}`, [`Y_l${k}`], [`Yt_l${k}`], [{ name: 'perm', type: AttributeType.INTS, ints: [0, 2, 1, 3] }]));
-      nodes.push(node('Reshape', `reshape_l${k}`, [`Yt_l${k}`, `shape_l${k}`], [next]));
+      nodes.push(node('Transpose', `Y_l${k}_transpose`, [`Y_l${k}`], [`Y_l${k}_t`], [ints('perm', [0, 2, 1, 3])]));
+      nodes.push(node('Reshape', `Y_l${k}_reshape`, [`Y_l${k}_t`, constant('shape_merge_directions', [0, 0, -1])], [next]));
     }
     x = next;
   });
-  for (const [out, part] of [['h_n', 'Y_h'], ['c_n', 'Y_c']] as const) {
-    const parts = layers.map((_, k) => `${part}_l${k}`);
-    nodes.push(parts.length === 1
-      ? node('Identity', `${out}_identity`, parts, [out])
-      : node('Concat', `${out}_concat`, parts, [out], [attrInt('axis', 0)]));
+  if (batchFirst) nodes.push(node('Transpose', 'output_to_batch_first', [x], ['output'], [ints('perm', [1, 0, 2])]));
+  if (unbatched) nodes.push(node('Squeeze', 'output_drop_batch', [x, constant('axes_1', [1])], ['output']));
+  for (const s of ['h', 'c'] as const) {
+    if (K === 1 && !unbatched) continue; // the LSTM node writes h_n / c_n itself
+    const parts = Array.from({ length: K }, (_, k) => stateOut(k, s));
+    let joined = parts[0];
+    if (K > 1) {
+      joined = unbatched ? `${s}_n_batched` : `${s}_n`;
+      nodes.push(node('Concat', `${s}_n_concat`, parts, [joined], [{ name: 'axis', type: AttributeType.INT, i: 0 }]));
+    }
+    if (unbatched) nodes.push(node('Squeeze', `${s}_n_drop_batch`, [joined, constant('axes_1', [1])], [`${s}_n`]));
   }
-  const L = layers.length;
+  const outShape = unbatched ? dims('L', D * H) : batchFirst ? dims('N', 'L', D * H) : dims('L', 'N', D * H);
+  const stateShape = unbatched ? dims(D * K, H) : dims(D * K, 'N', H);
   return {
     irVersion: 7,
-    opsetImport: [{ domain: '', version: 14 }],
+    opsetImport: [{ domain: '', version: LSTM_GRAPH_OPSET }],
     producerName: options.producerName ?? 'lstm-bridge',
     graph: {
-      name: 'lstm_stack',
+      name: options.graphName ?? 'lstm',
+      ...(options.docString !== undefined ? { docString: options.docString } : {}),
       node: nodes,
       initializer,
       input: inputs,
-      output: [
-        valueInfo('output', DataType.FLOAT, dims('T', 'N', D * H)),
-        valueInfo('h_n', DataType.FLOAT, dims(L * D, 'N', H)),
-        valueInfo('c_n', DataType.FLOAT, dims(L * D, 'N', H)),
-      ],
+      output: [valueInfo('output', outShape), valueInfo('h_n', stateShape), valueInfo('c_n', stateShape)],
       valueInfo: [],
     },
-    metadataProps: [],
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * ONNX models (`.onnx`), read with `io.readOnnxLstmStacks`, written with `io.saveOnnx`.
  *
- * Reading: every stack of LSTM nodes (what one `nn.LSTM` holds, see `io/onnx-trace`) becomes a
+ * Reading: every stack of LSTM nodes (what one `nn.LSTM` holds, see `onnx/trace`) becomes a
  * PyTorch state dict under a prefix: `--prefix`, else the one the file records (`metadata_props`
  * `lstm_bridge.state_dict_prefix`, written by this module), else `lstm.`; several stacks get
  * `lstm0.`, `lstm1.`, ... (the recorded prefix or `lstm` without its dot, then the index). A
@@ -17,32 +17,21 @@
  */
 import * as fs from 'node:fs';
 
-import { stackToTorchStateDict } from '../../../adapters/stacks';
+import { stackToTorchStateDict } from '../../../adapters';
 import { UnsupportedConversionError } from '../../errors';
 import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnx } from '../../io/node';
-import { OnnxLstmStack } from '../../io/onnx-import';
+import { OnnxLstmStack } from '../../io';
 import { LSTM as TorchLSTM } from '../../nn';
-import { decodeModel } from '../../onnx/decode';
-import { ModelProto } from '../../onnx/types';
+import { decodeModel } from '../../onnx';
 import { groupToKerasModel, lstmPrefixes } from '../lstm-groups';
 import { verifyOnnxFile } from '../onnx-verify';
 import { modelSource } from './keras';
-import { DEFAULT_PREFIX, chosenPrefix, stateDictOf } from './state-dict';
+import { PREFIX_METADATA, onnxPrefixes } from './onnx-prefixes';
+import { chosenPrefix, stateDictOf } from './state-dict';
 import { stateDictSource } from './torch';
-import { FormatModule, FormatOptions } from './types';
+import { FormatModule } from './types';
 
-/** The metadata key under which the written file records its state-dict prefix. */
-export const PREFIX_METADATA = 'lstm_bridge.state_dict_prefix';
-
-/** The state-dict prefixes of a model's stacks (see the module documentation). */
-export function onnxPrefixes(model: ModelProto, count: number, options: FormatOptions): string[] {
-  const recorded = model.metadataProps.find((e) => e.key === PREFIX_METADATA)?.value;
-  if (count === 1) return [options.prefix ?? recorded ?? DEFAULT_PREFIX];
-  // With several stacks, --prefix chooses among the names below (when writing), it does not rename them.
-  const base = recorded ?? DEFAULT_PREFIX;
-  const stem = base.endsWith('.') ? base.slice(0, -1) : base;
-  return Array.from({ length: count }, (_, k) => `${stem}${k}.`);
-}
+export { PREFIX_METADATA, onnxPrefixes };
 
 /** Does `head` look like a serialized ModelProto (field 1 `ir_version` first, as every exporter writes it)? */
 function looksLikeOnnx(head: Uint8Array): boolean {

@@ -8,7 +8,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 
 import type { StoredConvention } from '../describe';
 import type { Progress } from '../progress';
-import type { Comparison } from '../verify';
+import type { Comparison } from '../comparison';
 
 /** A loaded file: a PyTorch-style state dict, or a Keras-style model. */
 export interface Source {

@@ -16,6 +16,7 @@
  * storage), after checking that every element it reads lies inside the storage.
  */
 import { FileParseError } from '../../errors';
+import { halfToFloat } from '../../onnx/internal';
 import { DtypeError } from './errors';
 import { IoLimits, checkLimit } from './limits';
 import type { RawTensor, TfDtype } from '../../keras-model';
@@ -79,15 +80,8 @@ export function checkedNumel(
   return n;
 }
 
-/** float16 bits -> number. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac === 0 ? sign * Infinity : NaN;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
+/** float16 bits -> number (defined with the ONNX tensor data, `src/onnx`). */
+export { halfToFloat };
 
 const f32Scratch = new Float32Array(1);
 const u32Scratch = new Uint32Array(f32Scratch.buffer);

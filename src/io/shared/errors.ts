@@ -63,11 +63,8 @@ export class Hdf5FormatError extends FileParseError {}
 /** A TF.js `model.json` / weight shards are malformed or inconsistent. */
 export class TfjsFormatError extends FileParseError {}
 
-/**
- * An ONNX model is well-formed protobuf but not a valid graph: a value produced twice or never,
- * a cycle, nodes out of topological order, weights whose shapes do not fit their LSTM node.
- */
-export class OnnxFormatError extends FileParseError {}
+/** An ONNX model is not a valid graph (defined with the ONNX module, `src/onnx`). */
+export { OnnxFormatError } from '../../onnx/internal';
 
 /**
  * A tensor's element type cannot be represented in tfjs (e.g. complex64), or an int64 value does

@@ -23,10 +23,10 @@
  * when one layer feeds two LSTMs, or when the layers differ in directions, hidden size or
  * activations (an `nn.LSTM`'s layers cannot).
  */
-import { NodeProto } from '../onnx/types';
-import { OnnxFormatError } from './shared/errors';
-import { OnnxGraph } from './onnx-graph';
-import { attrInt, attrInts, attrString, attribute, nodeLabel } from './onnx-values';
+import { NodeProto } from './types';
+import { OnnxFormatError } from './errors';
+import { OnnxGraph } from './graph';
+import { attrInt, attrInts, attrString, attribute, nodeLabel } from './values';
 
 interface Atom {
   readonly id: string;

@@ -2,10 +2,10 @@
  * Plain values of ONNX graphs for the io readers: constant tensors ({@link ConstValue}), node
  * attributes read as numbers and text, and the copy kernels constant folding uses (strided copy
  * for Transpose and Slice, Concat, Gather). No tfjs, no allocation of its own: callers size and
- * cap the outputs (see `./onnx-graph`).
+ * cap the outputs (see `./graph`).
  */
-import { DataType, ModelProto, NodeProto, TensorProto } from '../onnx/types';
-import { OnnxFormatError } from './shared/errors';
+import { DataType, ModelProto, NodeProto, TensorProto } from './types';
+import { OnnxFormatError } from './errors';
 
 /** A constant tensor: row-major data, float32 or exact integers. */
 export interface ConstValue {

@@ -3,12 +3,12 @@
  * convention (checked against the state dict with the gate blocks moved by hand), its options,
  * typed errors, and no tensor leaks. onnxruntime parity is in `test/io-onnx-ort.test.ts`.
  */
-import { tf } from '../../test/helpers/tf';
-import { ConfigError, UnsupportedConversionError } from '../errors';
-import { LSTM } from '../nn/lstm';
-import { decodeModel } from '../onnx/decode';
-import { tensorToFloat32 } from '../onnx/tensor-data';
-import { onnxModelOf, saveOnnx } from './onnx-export';
+import { tf } from '../../../test/helpers/tf';
+import { ConfigError, UnsupportedConversionError } from '../../errors';
+import { LSTM } from '../../nn/lstm';
+import { decodeModel } from '../../onnx/decode';
+import { tensorToFloat32 } from '../../onnx/tensor-data';
+import { onnxModelOf, saveOnnx } from './save-onnx';
 
 const ops = (lstm: LSTM, options = {}) => onnxModelOf(lstm, options).graph.node.map((n) => n.opType);
 

@@ -31,14 +31,13 @@
  * copies above.
  */
 import { FileParseError } from '../errors';
-import { AttributeType, DataType, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfo } from '../onnx/types';
-import { tensorToFloat32, tensorToNumbers } from '../onnx/tensor-data';
-import { OnnxFormatError } from './shared/errors';
-import { IoLimits, checkLimit } from './shared/limits';
+import { OnnxFormatError } from './errors';
+import { tensorToFloat32, tensorToNumbers } from './tensor-data';
+import { AttributeType, DataType, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfo } from './types';
 import {
   ConstValue, FLOAT_TYPES, INT_TYPES, attrInt, attrInts, attribute, concatInto, gatherInto, int64Values, nodeLabel, numel,
   onnxOpset, stridedCopy, stridesOf,
-} from './onnx-values';
+} from './values';
 
 export type { ConstValue };
 
@@ -54,6 +53,15 @@ export interface Consumer {
   readonly nodeIndex: number;
   readonly input: number;
 }
+
+/** The caps the graph reader enforces (named as in `io`'s `IoLimits`). */
+export type GraphLimit = 'maxTensors' | 'maxTensorBytes' | 'maxTotalBytes';
+
+/**
+ * Throws when `requested` exceeds the cap named `limit` (`io` passes one that throws its
+ * `SizeLimitError`).
+ */
+export type LimitCheck = (where: string, what: string, requested: number, limit: GraphLimit) => void;
 
 /** Deepest chain of nodes evaluated for one constant. */
 export const MAX_DEPTH = 512;
@@ -72,18 +80,19 @@ export class OnnxGraph {
 
   /**
    * @param where prefix of messages (`io.loadOnnx`).
+   * @param checkLimit the size caps (see {@link LimitCheck}).
    * @param supplied values for graph inputs (or overriding initializers), by name.
    */
   constructor(
     model: ModelProto,
     private readonly where: string,
-    private readonly limits: IoLimits,
+    private readonly checkLimit: LimitCheck,
     private readonly supplied: ReadonlyMap<string, ConstValue> = new Map(),
   ) {
     this.graph = model.graph;
     this.opset = onnxOpset(model);
     const g = model.graph;
-    checkLimit(where, 'number of initializers', g.initializer.length, limits, 'maxTensors');
+    checkLimit(where, 'number of initializers', g.initializer.length, 'maxTensors');
     for (const info of g.input) {
       if (info.name) this.producers.set(info.name, { kind: 'input', info });
     }
@@ -212,9 +221,9 @@ export class OnnxGraph {
       if (!Number.isSafeInteger(d) || d < 0) throw new OnnxFormatError(`${this.where}: ${what} has a bad dimension ${d} in ${JSON.stringify(dims)}`);
     }
     const n = numel(dims);
-    checkLimit(this.where, `${what} size in bytes`, n * 4, this.limits, 'maxTensorBytes');
+    this.checkLimit(this.where, `${what} size in bytes`, n * 4, 'maxTensorBytes');
     this.totalElements += n;
-    checkLimit(this.where, 'total size of the constants read, in bytes', this.totalElements * 4, this.limits, 'maxTotalBytes');
+    this.checkLimit(this.where, 'total size of the constants read, in bytes', this.totalElements * 4, 'maxTotalBytes');
     return n;
   }
 

@@ -3,11 +3,12 @@
  * ONNX operator definitions), zero detection without building tensors, and the structural
  * errors (values produced twice or never, cycles, size caps, nesting depth).
  */
-import { float32Tensor, int64Tensor } from '../onnx/tensor-data';
-import { Attribute, AttributeType, DataType, ModelProto, NodeProto, TensorProto } from '../onnx/types';
-import { OnnxFormatError, SizeLimitError } from './shared/errors';
-import { DEFAULT_LIMITS, IoLimits } from './shared/limits';
-import { MAX_DEPTH, OnnxGraph } from './onnx-graph';
+import { graphLimitCheck } from '../io/onnx/graph-limits';
+import { OnnxFormatError, SizeLimitError } from '../io/shared/errors';
+import { DEFAULT_LIMITS, IoLimits } from '../io/shared/limits';
+import { MAX_DEPTH, OnnxGraph } from './graph';
+import { float32Tensor, int64Tensor } from './tensor-data';
+import { Attribute, AttributeType, DataType, ModelProto, NodeProto, TensorProto } from './types';
 
 const ints = (name: string, v: number[]): Attribute => ({ name, type: AttributeType.INTS, ints: v });
 const int = (name: string, v: number): Attribute => ({ name, type: AttributeType.INT, i: v });
@@ -24,7 +25,7 @@ function graphOf(nodes: NodeProto[], initializer: TensorProto[], options: { inpu
     },
     metadataProps: [],
   };
-  return new OnnxGraph(model, 'test', { ...DEFAULT_LIMITS, ...options.limits });
+  return new OnnxGraph(model, 'test', graphLimitCheck({ ...DEFAULT_LIMITS, ...options.limits }));
 }
 
 const range = (k: number) => Array.from({ length: k }, (_, i) => i);

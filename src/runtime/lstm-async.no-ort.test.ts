@@ -5,7 +5,7 @@
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
 import { ConfigError } from '../errors';
 import { chooseExecutor, lstmStackAsync } from './lstm-async';
-import { lstmStack } from './lstm-stack';
+import { lstmStack } from '../engine';
 
 jest.mock('./ort-runtime', () => ({
   loadOnnxRuntime: () => null,

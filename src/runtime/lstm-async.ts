@@ -1,6 +1,7 @@
 /**
- * `lstmStackAsync`: the asynchronous entry point of the engine, for inference on the fastest
- * executor. The facades' `forwardAsync` methods call it.
+ * `lstmStackAsync`: the asynchronous entry point for inference on the fastest executor, and the
+ * one place where tfjs or onnxruntime is chosen. The facades' `forwardAsync` methods call it.
+ * (Also reachable as `engine.lstmStackAsync` in the package, for compatibility.)
  *
  * ## Contract (for `nn.LSTM.forwardAsync`, `layers.LSTM` and other callers)
  *
@@ -15,7 +16,8 @@
  *     expressible in ONNX (see below), else the tfjs executor.
  *   - `'tfjs'`: always the tfjs-ops executor (`lstmStack`), on the current tfjs backend.
  *   - `'onnxruntime'`: always onnxruntime; rejects with `ConfigError` when `onnxruntime-node` is
- *     not installed, and with `UnsupportedConversionError` when the call is not expressible.
+ *     not installed, and with `UnsupportedConversionError` when the call is not expressible
+ *     (picked from the typed fallback reason's `kind`, `./ort-plan`).
  * - **Expressible in ONNX**: no projection, activations among sigmoid, tanh, relu,
  *   hardSigmoid(Keras3), elu, softsign, softplus, linear, no inter-layer dropout, masks that
  *   are right paddings (`lengths`, or a `mask` of that form; a length of 0 only without initial
@@ -36,9 +38,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { LstmStackLayer, LstmStackOptions, LstmStackResult, checkStackCall, lstmStack } from '../engine';
 import { ConfigError, UnsupportedConversionError } from '../errors';
-import { LstmStackLayer, LstmStackOptions, LstmStackResult, checkStackCall, lstmStack } from './lstm-stack';
-import { OrtPlan, planOnnxRuntime, runOnnxRuntime } from './ort-executor';
+import { runOnnxRuntime } from './ort-executor';
+import { OrtFallbackReason, OrtPlan, fallbackMessage, planOnnxRuntime } from './ort-plan';
 
 /** Which executor runs a call. */
 export type LstmExecutor = 'auto' | 'tfjs' | 'onnxruntime';
@@ -64,26 +67,27 @@ export function chooseExecutor(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
 ): { executor: 'tfjs' | 'onnxruntime'; reason: string | null } {
   const { executor, reason } = choose(x, layers, options);
-  return { executor, reason };
+  return { executor, reason: reason ? fallbackMessage(reason) : null };
 }
 
 function choose(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions,
-): { executor: 'tfjs' | 'onnxruntime'; reason: string | null; plan: OrtPlan | null } {
+): { executor: 'tfjs' | 'onnxruntime'; reason: OrtFallbackReason | null; plan: OrtPlan | null } {
   const where = options.where ?? 'engine.lstmStackAsync';
   const executor = options.executor ?? 'auto';
   if (!EXECUTORS.includes(executor)) {
     throw new ConfigError(`${where}: executor must be one of ${EXECUTORS.join(', ')}, got ${JSON.stringify(executor)}`);
   }
   checkStackCall(x.shape, layers, { ...options, where });
-  if (executor === 'tfjs') return { executor: 'tfjs', reason: "executor 'tfjs' requested", plan: null };
+  if (executor === 'tfjs') return { executor: 'tfjs', reason: { kind: 'tfjs-requested' }, plan: null };
   const plan = planOnnxRuntime(x, layers, options);
   if (plan.ok) return { executor: 'onnxruntime', reason: null, plan };
   if (executor === 'onnxruntime') {
-    if (plan.reason.includes('onnxruntime-node')) {
-      throw new ConfigError(`${where}: executor 'onnxruntime' needs the optional package onnxruntime-node: ${plan.reason}`);
+    const message = fallbackMessage(plan.reason);
+    if (plan.reason.kind === 'not-installed') {
+      throw new ConfigError(`${where}: executor 'onnxruntime' needs the optional package onnxruntime-node: ${message}`);
     }
-    throw new UnsupportedConversionError(`${where}: executor 'onnxruntime' cannot run this configuration: ${plan.reason}`);
+    throw new UnsupportedConversionError(`${where}: executor 'onnxruntime' cannot run this configuration: ${message}`);
   }
   return { executor: 'tfjs', reason: plan.reason, plan };
 }

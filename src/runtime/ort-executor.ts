@@ -1,13 +1,9 @@
 /**
- * The onnxruntime executor of a stack: builds the ONNX model of the stack's configuration
- * (`../onnx/lstm-graph`), caches one inference session per weight set and configuration, and
- * runs inference through it. Inference only (no gradients); asynchronous.
- *
- * {@link planOnnxRuntime} decides whether a call can run here. ONNX's `LSTM` cannot express a
- * projection (LSTMP), relu6/selu/swish activations, inter-layer dropout, masks that are not a
- * right padding, or `maskedOutput: 'carry'` once a step is masked; and for a sequence of length
- * 0 onnxruntime's final state is zeros where the engine's is the initial state. Those calls stay
- * on tfjs.
+ * The onnxruntime executor of a stack: builds the ONNX model of the stack's configuration with
+ * the ONNX module's one graph builder (`buildLstmStackModel`, torch.onnx.export's layout: input
+ * `X` time-major, `sequence_lens`, `h0` / `c0` (L·D, N, H)), caches one inference session per
+ * weight set and configuration, and runs inference through it. Inference only (no gradients);
+ * asynchronous. Whether a call can run here is decided by `planOnnxRuntime` (`./ort-plan`).
  *
  * Sessions are cached by the identity of the weight tensors' data (a tfjs Variable that is
  * assigned gets new data, hence a new session) and the configuration; at most
@@ -16,60 +12,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { buildLstmStackModel, onnxActivation } from '../onnx/lstm-graph';
-import { encodeModel } from '../onnx/encode';
-import { LstmStackLayer, LstmStackOptions, LstmStackResult } from './lstm-stack';
-import { OrtModule, OrtSession, OrtTensor, loadOnnxRuntime, onnxRuntimeUnavailableReason } from './ort-runtime';
-
-/** Whether and how a stack call can run on onnxruntime. */
-export type OrtPlan =
-  | { readonly ok: true; readonly ort: OrtModule; readonly lengths: number[] | null }
-  | { readonly ok: false; readonly reason: string };
-
-/** Right-padding lengths of a (T, N) mask, or null when the mask is not a right padding. */
-function maskLengths(mask: tf.Tensor): number[] | null {
-  const [T, N] = mask.shape;
-  const data = mask.dataSync();
-  const lengths: number[] = [];
-  for (let n = 0; n < N; n++) {
-    let len = 0;
-    while (len < T && data[len * N + n]) len++;
-    for (let t = len; t < T; t++) if (data[t * N + n]) return null;
-    lengths.push(len);
-  }
-  return lengths;
-}
-
-/**
- * Whether onnxruntime can compute this (already validated) stack call exactly as the tfjs
- * executor does, and with which sequence lengths.
- */
-export function planOnnxRuntime(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions): OrtPlan {
-  const ort = loadOnnxRuntime();
-  if (!ort) return { ok: false, reason: onnxRuntimeUnavailableReason() ?? 'onnxruntime-node is not installed' };
-  if (x.dtype !== 'float32') return { ok: false, reason: `input dtype ${x.dtype} (ONNX LSTM takes float32)` };
-  for (const name of [options.activation ?? 'tanh', options.recurrentActivation ?? 'sigmoid']) {
-    if (!onnxActivation(name)) return { ok: false, reason: `activation '${name}' has no ONNX LSTM form` };
-  }
-  if (layers.some((l) => l.forward.projection || l.backward?.projection)) {
-    return { ok: false, reason: 'a projection (LSTMP), which ONNX LSTM does not have' };
-  }
-  if ((options.interLayerDropout ?? 0) > 0) return { ok: false, reason: 'inter-layer dropout (training)' };
-  const [T] = x.shape;
-  let lengths: number[] | null = options.lengths ? Array.from(options.lengths) : null;
-  if (options.mask) {
-    lengths = maskLengths(options.mask);
-    if (!lengths) return { ok: false, reason: 'a mask that is not a right padding (ONNX has only sequence_lens)' };
-  }
-  if (lengths && lengths.every((l) => l === T)) lengths = null;
-  if (lengths && options.maskedOutput === 'carry') {
-    return { ok: false, reason: "maskedOutput 'carry' with masked steps (ONNX LSTM outputs zeros there)" };
-  }
-  if (lengths && lengths.some((l) => l === 0) && options.h0 && options.c0) {
-    return { ok: false, reason: 'a sequence length of 0 with an initial state (onnxruntime returns zeros as its final state, the engine the initial state)' };
-  }
-  return { ok: true, ort, lengths };
-}
+import { LstmStackLayer, LstmStackOptions, LstmStackResult } from '../engine';
+import { buildLstmStackModel, encodeModel } from '../onnx';
+import { OrtPlan } from './ort-plan';
+import { OrtModule, OrtSession, OrtTensor } from './ort-runtime';
 
 /** Default number of cached sessions. */
 export const SESSION_CACHE_SIZE = 8;
@@ -194,13 +140,11 @@ export async function runOnnxRuntime(
   const feeds: Record<string, OrtTensor> = { X: new ort.Tensor('float32', pooled ?? (await float32Data(x)), [T, N, I]) };
   if (plan.lengths) feeds.sequence_lens = new ort.Tensor('int32', Int32Array.from(plan.lengths), [N]);
   if (init) {
-    for (let k = 0; k < L; k++) {
-      for (const [name, list] of [['h', options.h0], ['c', options.c0]] as const) {
-        const state = new Float32Array(D * N * H);
-        // States are small: read them synchronously (no promise round trip per state).
-        for (let d = 0; d < D; d++) state.set((list as readonly tf.Tensor[])[k * D + d].dataSync() as Float32Array, d * N * H);
-        feeds[`initial_${name}_l${k}`] = new ort.Tensor('float32', state, [D, N, H]);
-      }
+    // States are small: read them synchronously (no promise round trip per state).
+    for (const [name, list] of [['h0', options.h0], ['c0', options.c0]] as const) {
+      const state = new Float32Array(L * D * N * H);
+      (list as readonly tf.Tensor[]).forEach((s, j) => state.set(s.dataSync() as Float32Array, j * N * H));
+      feeds[name] = new ort.Tensor('float32', state, [L * D, N, H]);
     }
   }
   let out: Record<string, OrtTensor>;

@@ -11,12 +11,12 @@
  */
 import { randomTensor, expectClose, tf } from '../../test/helpers/tf';
 import { ConfigError, ShapeError, UnsupportedConversionError } from '../errors';
-import { ActivationName } from './activations';
+import { ActivationName } from '../engine';
 import { LstmStackAsyncOptions, chooseExecutor, lstmStackAsync } from './lstm-async';
-import { LstmStackLayer, lstmStack } from './lstm-stack';
+import { LstmStackLayer, lstmStack } from '../engine';
 import { clearOnnxSessionCache, onnxSessionCacheSize } from './ort-executor';
 import { onnxRuntimeAvailable } from './ort-runtime';
-import { LstmWeights } from './weights';
+import { LstmWeights } from '../engine';
 
 const TOL = 1e-5;
 

@@ -2,12 +2,12 @@
  * `io.loadOnnx`: the `LSTM` nodes of an ONNX model back into `nn.LSTM`s — models written by
  * `io.saveOnnx`, by `torch.onnx.export` (with or without constant folding, batch first,
  * bidirectional, initial states as inputs, unbatched), and other models whose LSTM layers are
- * joined by pure layout changes (see `./onnx-trace`).
+ * joined by pure layout changes (see `src/onnx/trace.ts`).
  *
  * Per node, the attributes go through `adapters.onnxLstmAttributes` and the weights `W`, `R`,
  * `B`, `P` through `adapters.onnxToCanonical` (gate order i, o, f, c -> the engine's i, f, g, o).
  * The weights must be constants: initializers, `Constant` nodes, or what `Slice` / `Concat` /
- * `Unsqueeze` / ... compute from them (see `./onnx-graph`); weights given as graph inputs (as in
+ * `Unsqueeze` / ... compute from them (see `src/onnx/graph.ts`); weights given as graph inputs (as in
  * ONNX's own node tests) are read from `options.inputValues`.
  *
  * Refused with {@link UnsupportedConversionError} (naming the node): nonzero peepholes, `clip`,
@@ -26,22 +26,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { OnnxLstmAttributes, onnxLstmAttributes } from '../../adapters/onnx-attributes';
-import { onnxToCanonical } from '../../adapters/conventions/onnx';
-import { LstmStackConfig, disposeStack, stackConfig, stackToTorchStateDict } from '../../adapters/stacks';
-import { ActivationName } from '../engine/activations';
-import { LstmStackLayer } from '../engine';
-import { ConfigError, LstmBridgeError, ShapeError, StateDictError, UnsupportedConversionError } from '../errors';
-import { LSTM } from '../nn/lstm';
-import { decodeModel } from '../onnx/decode';
-import { tensorToFloat32 } from '../onnx/tensor-data';
-import { DataType, ModelProto, NodeProto, TensorProto } from '../onnx/types';
-import { RawTensor } from './shared/dtypes';
-import { OnnxFormatError } from './shared/errors';
-import { ReadOptions, checkLimit, resolveLimits } from './shared/limits';
-import { OnnxGraph } from './onnx-graph';
-import { ConstValue, attrInt, attrString, attribute, nodeLabel } from './onnx-values';
-import { SequenceForm, StackPlan, StateSource, planStacks, stackOutputs, stateSource } from './onnx-trace';
+import { LstmStackConfig, OnnxLstmAttributes, disposeStack, onnxLstmAttributes, onnxToCanonical, stackConfig, stackToTorchStateDict } from '../../../adapters';
+import { ActivationName, LstmStackLayer } from '../../engine';
+import { ConfigError, LstmBridgeError, ShapeError, StateDictError, UnsupportedConversionError } from '../../errors';
+import { LSTM } from '../../nn';
+import {
+  ConstValue, DataType, ModelProto, NodeProto, OnnxFormatError, OnnxGraph, SequenceForm, StackPlan, StateSource, TensorProto,
+  attrInt, attrString, attribute, decodeModel, nodeLabel, planStacks, stackOutputs, stateSource, tensorToFloat32,
+} from '../../onnx/internal';
+import { RawTensor } from '../shared/dtypes';
+import { ReadOptions, checkLimit, resolveLimits } from '../shared/limits';
+import { graphLimitCheck } from './graph-limits';
 
 /** A value for a graph input: a tfjs tensor, plain data, or a decoded ONNX `TensorProto`. */
 export type OnnxInputValue = tf.Tensor | RawTensor | TensorProto;
@@ -281,7 +276,7 @@ function modelOf(where: string, source: Uint8Array | ModelProto, options: LoadOn
   } else {
     throw new ConfigError(`${where}: source expected the bytes of an .onnx file (Uint8Array) or a decoded ModelProto, got ${typeof source}`);
   }
-  const graph = new OnnxGraph(model, where, limits, supplied(where, options.inputValues));
+  const graph = new OnnxGraph(model, where, graphLimitCheck(limits), supplied(where, options.inputValues));
   return { graph, plans: planStacks(graph, where) };
 }
 

@@ -1,0 +1,115 @@
+/**
+ * `io.saveOnnx`: an `nn.LSTM` as an ONNX model (opset 14) that computes what
+ * `lstm.eval().forward(input, [h0, c0])` computes, laid out as `torch.onnx.export` lays out the
+ * same module, so that tools written for PyTorch's exports (and `io.loadOnnx`) read it.
+ *
+ * Legend: L = sequence length, N = batch, D = 2 if bidirectional else 1, H_in = inputSize,
+ * H = hiddenSize, K = numLayers.
+ *
+ * | graph input / output | shape | | torch |
+ * |---|---|---|---|
+ * | input `input` | (L, N, H_in); (N, L, H_in) with `batchFirst`; (L, H_in) with `unbatched` | | `input` |
+ * | inputs `h0`, `c0` (with `initialState`) | (D·K, N, H); (D·K, H) unbatched | optional: without them the states start at zero | `h_0`, `c_0` |
+ * | output `output` | (L, N, D·H); (N, L, D·H) with `batchFirst`; (L, D·H) unbatched | | `output` |
+ * | outputs `h_n`, `c_n` | (D·K, N, H); (D·K, H) unbatched, index `layer·D + direction` | | `h_n`, `c_n` |
+ *
+ * The graph is built by the ONNX module's one LSTM graph builder (`src/onnx/lstm-graph.ts`,
+ * also used by the onnxruntime executor); every name below is a value in it:
+ * - one `LSTM` node per layer (`lstm_l{k}`), `direction="bidirectional"` when D = 2, with
+ *   initializers `W_l{k}` (D, 4H, I), `R_l{k}` (D, 4H, H), `B_l{k}` (D, 8H) (absent with
+ *   `bias: false`) in ONNX's gate order i, o, f, c, converted by `canonicalToOnnx`;
+ * - between layers, the layer's `Y` (L, D, N, H) becomes the next layer's input (L, N, D·H) by
+ *   `Squeeze(axis 1)` (D = 1) or `Transpose(perm 0, 2, 1, 3)` + `Reshape(0, 0, -1)` (D = 2);
+ * - `batchFirst` is done with `Transpose(perm 1, 0, 2)` nodes on the input and the output, as
+ *   torch does, not with the LSTM's opset-14 `layout = 1` attribute: onnxruntime's CPU LSTM
+ *   refuses `layout = 1` ("Batchwise recurrent operations (layout == 1) are not supported");
+ * - unbatched input is `Unsqueeze`d to N = 1 and the outputs `Squeeze`d back;
+ * - layer k's initial states are `Slice`s of `h0` / `c0`, rows [k·D, (k+1)·D);
+ * - `h_n` / `c_n` are the layers' `Y_h` / `Y_c` concatenated on axis 0.
+ *
+ * Not expressible: a projection (`projSize > 0`; ONNX's LSTM has no LSTMP) is an
+ * {@link UnsupportedConversionError}. Inter-layer `dropout` applies in training only; the graph is
+ * the inference computation, as `torch.onnx.export` exports in eval mode by default.
+ *
+ * Example:
+ * ```ts
+ * const lstm = new nn.LSTM(10, 20, { numLayers: 2, batchFirst: true });
+ * const bytes = io.saveOnnx(lstm, { initialState: true }); // Uint8Array, a .onnx file
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { LstmStackLayer } from '../../engine';
+import { ConfigError, UnsupportedConversionError } from '../../errors';
+import { LSTM } from '../../nn';
+import { checkBool, checkKnownKeys } from '../../nn/options';
+import { LSTM_GRAPH_OPSET, ModelProto, buildLstmStackModel, encodeModel } from '../../onnx';
+
+/** Options of {@link saveOnnx}. */
+export interface SaveOnnxOptions {
+  /** Add graph inputs `h0`, `c0` for the initial states (zeros without them). Default false. */
+  readonly initialState?: boolean;
+  /** Export for unbatched input (L, H_in) (PyTorch's 2-D input). Default false. */
+  readonly unbatched?: boolean;
+  /** `metadata_props` of the model (key -> value). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** `producer_name`. Default `'lstm-bridge'`. */
+  readonly producerName?: string;
+}
+
+const OPTION_KEYS = ['initialState', 'unbatched', 'metadata', 'producerName'] as const;
+
+/** The opset of the exported models. */
+export const ONNX_EXPORT_OPSET = LSTM_GRAPH_OPSET;
+
+/**
+ * The ONNX model of `lstm` (see the module documentation).
+ * @throws UnsupportedConversionError for `projSize > 0`; ConfigError for bad options.
+ */
+export function onnxModelOf(lstm: LSTM, options: SaveOnnxOptions = {}): ModelProto {
+  const where = 'io.saveOnnx';
+  if (!(lstm instanceof LSTM)) throw new ConfigError(`${where}: lstm expected an nn.LSTM, got ${lstm === null ? 'null' : typeof lstm}`);
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: options expected an object, got ${typeof options}`);
+  checkKnownKeys(options, OPTION_KEYS, where);
+  const initialState = checkBool(options.initialState, 'initialState', where, false);
+  const unbatched = checkBool(options.unbatched, 'unbatched', where, false);
+  const metadata = options.metadata ?? {};
+  if (typeof metadata !== 'object' || Object.values(metadata).some((v) => typeof v !== 'string')) {
+    throw new ConfigError(`${where}: metadata expected an object of strings, got ${JSON.stringify(metadata)}`);
+  }
+  if (lstm.projSize > 0) {
+    throw new UnsupportedConversionError(
+      `${where}: ${lstm.toString()} has projSize ${lstm.projSize}: the ONNX LSTM operator has no projection (LSTMP), so it cannot be exported exactly`,
+    );
+  }
+  // canonicalWeights makes new (transposed) kernels: the scope releases them.
+  tf.engine().startScope();
+  try {
+    const layers: LstmStackLayer[] = Array.from({ length: lstm.numLayers }, (_, k) => ({
+      forward: lstm.canonicalWeights(k, false),
+      backward: lstm.bidirectional ? lstm.canonicalWeights(k, true) : null,
+    }));
+    return buildLstmStackModel(layers, {
+      inputName: 'input',
+      batchFirst: lstm.batchFirst,
+      unbatched,
+      initialState,
+      graphName: 'lstm',
+      docString: `${lstm.toString()}, exported by lstm-bridge io.saveOnnx`,
+      producerName: options.producerName,
+      metadata,
+      where,
+    });
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
+/**
+ * `lstm` as the bytes of an ONNX model file (see the module documentation; the Node variant in
+ * `lstm-bridge/node` writes them to a path).
+ * @throws UnsupportedConversionError for `projSize > 0`; ConfigError for bad options.
+ */
+export function saveOnnx(lstm: LSTM, options: SaveOnnxOptions = {}): Uint8Array {
+  return encodeModel(onnxModelOf(lstm, options));
+}

@@ -1,0 +1,10 @@
+/**
+ * The package's `engine` namespace: the engine (`./engine`) plus, for compatibility (users and
+ * the README call `engine.lstmStackAsync`), the onnxruntime layer's public names (`./runtime`),
+ * which the engine itself does not import.
+ */
+export * from './engine';
+export {
+  chooseExecutor, clearOnnxSessionCache, lstmStackAsync, onnxRuntimeAvailable, onnxRuntimeUnavailableReason, onnxSessionCacheSize,
+} from './runtime';
+export type { LstmExecutor, LstmStackAsyncOptions, LstmStackAsyncResult } from './runtime';

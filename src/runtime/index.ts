@@ -1,0 +1,15 @@
+/**
+ * `runtime`: onnxruntime-node as an executor of LSTM stacks, and the one choice between tfjs and
+ * onnxruntime ({@link lstmStackAsync}). Above the engine and the ONNX module, below the facades.
+ *
+ * - `./ort-runtime`: lazy loading of the optional `onnxruntime-node` package.
+ * - `./ort-plan`: whether a call is expressible in ONNX, with a typed fallback reason.
+ * - `./ort-executor`: the model of a stack (the ONNX module's builder), cached sessions, runs.
+ * - `./lstm-async`: `lstmStackAsync` / `chooseExecutor`, the contract (see there).
+ *
+ * The package exports these names in `runtime` and, for compatibility, in `engine`.
+ */
+export { chooseExecutor, lstmStackAsync } from './lstm-async';
+export type { LstmExecutor, LstmStackAsyncOptions, LstmStackAsyncResult } from './lstm-async';
+export { clearOnnxSessionCache, onnxSessionCacheSize } from './ort-executor';
+export { onnxRuntimeAvailable, onnxRuntimeUnavailableReason } from './ort-runtime';

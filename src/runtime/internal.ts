@@ -1,0 +1,7 @@
+/** What the layers above use of `runtime` besides `./index` (not exported by the package). */
+export * from './index';
+export { SESSION_CACHE_SIZE } from './ort-executor';
+export { loadOnnxRuntime } from './ort-runtime';
+export type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './ort-runtime';
+export { fallbackMessage, planOnnxRuntime } from './ort-plan';
+export type { Inexpressible, OrtFallbackReason, OrtPlan } from './ort-plan';

@@ -1,0 +1,96 @@
+/**
+ * Whether a stack call can run on onnxruntime ({@link planOnnxRuntime}), and when not, why — as
+ * a typed {@link OrtFallbackReason}, so that callers pick their error class from its `kind`
+ * (never from its message text); {@link fallbackMessage} words it.
+ *
+ * ONNX's `LSTM` cannot express a projection (LSTMP), relu6/selu/swish activations, inter-layer
+ * dropout, masks that are not a right padding, or `maskedOutput: 'carry'` once a step is masked;
+ * and for a sequence of length 0 onnxruntime's final state is zeros where the engine's is the
+ * initial state. Those calls stay on tfjs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { ActivationName, LstmStackLayer, LstmStackOptions } from '../engine';
+import { onnxActivation } from '../onnx';
+import { OrtModule, loadOnnxRuntime, onnxRuntimeUnavailableReason } from './ort-runtime';
+
+/** What of a call ONNX's `LSTM` (or onnxruntime's result) cannot express. */
+export type Inexpressible =
+  | { readonly what: 'dtype'; readonly dtype: string }
+  | { readonly what: 'activation'; readonly name: ActivationName }
+  | { readonly what: 'projection' }
+  | { readonly what: 'inter-layer-dropout' }
+  | { readonly what: 'mask' }
+  | { readonly what: 'carry' }
+  | { readonly what: 'empty-sequence-with-state' };
+
+/** Why a call does not run on onnxruntime. */
+export type OrtFallbackReason =
+  | { readonly kind: 'not-installed'; readonly detail: string }
+  | { readonly kind: 'tfjs-requested' }
+  | ({ readonly kind: 'inexpressible' } & Inexpressible);
+
+/** Whether and how a stack call can run on onnxruntime. */
+export type OrtPlan =
+  | { readonly ok: true; readonly ort: OrtModule; readonly lengths: number[] | null }
+  | { readonly ok: false; readonly reason: OrtFallbackReason };
+
+/** The reason in words (what `chooseExecutor` reports and the errors quote). */
+export function fallbackMessage(reason: OrtFallbackReason): string {
+  switch (reason.kind) {
+    case 'not-installed': return reason.detail;
+    case 'tfjs-requested': return "executor 'tfjs' requested";
+    case 'inexpressible':
+      switch (reason.what) {
+        case 'dtype': return `input dtype ${reason.dtype} (ONNX LSTM takes float32)`;
+        case 'activation': return `activation '${reason.name}' has no ONNX LSTM form`;
+        case 'projection': return 'a projection (LSTMP), which ONNX LSTM does not have';
+        case 'inter-layer-dropout': return 'inter-layer dropout (training)';
+        case 'mask': return 'a mask that is not a right padding (ONNX has only sequence_lens)';
+        case 'carry': return "maskedOutput 'carry' with masked steps (ONNX LSTM outputs zeros there)";
+        case 'empty-sequence-with-state':
+          return 'a sequence length of 0 with an initial state (onnxruntime returns zeros as its final state, the engine the initial state)';
+      }
+  }
+}
+
+/** Right-padding lengths of a (T, N) mask, or null when the mask is not a right padding. */
+function maskLengths(mask: tf.Tensor): number[] | null {
+  const [T, N] = mask.shape;
+  const data = mask.dataSync();
+  const lengths: number[] = [];
+  for (let n = 0; n < N; n++) {
+    let len = 0;
+    while (len < T && data[len * N + n]) len++;
+    for (let t = len; t < T; t++) if (data[t * N + n]) return null;
+    lengths.push(len);
+  }
+  return lengths;
+}
+
+const inexpressible = (what: Inexpressible): OrtPlan => ({ ok: false, reason: { kind: 'inexpressible', ...what } });
+
+/**
+ * Whether onnxruntime can compute this (already validated) stack call exactly as the tfjs
+ * executor does, and with which sequence lengths.
+ */
+export function planOnnxRuntime(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions): OrtPlan {
+  const ort = loadOnnxRuntime();
+  if (!ort) return { ok: false, reason: { kind: 'not-installed', detail: onnxRuntimeUnavailableReason() ?? 'onnxruntime-node is not installed' } };
+  if (x.dtype !== 'float32') return inexpressible({ what: 'dtype', dtype: x.dtype });
+  for (const name of [options.activation ?? 'tanh', options.recurrentActivation ?? 'sigmoid']) {
+    if (!onnxActivation(name)) return inexpressible({ what: 'activation', name });
+  }
+  if (layers.some((l) => l.forward.projection || l.backward?.projection)) return inexpressible({ what: 'projection' });
+  if ((options.interLayerDropout ?? 0) > 0) return inexpressible({ what: 'inter-layer-dropout' });
+  const [T] = x.shape;
+  let lengths: number[] | null = options.lengths ? Array.from(options.lengths) : null;
+  if (options.mask) {
+    lengths = maskLengths(options.mask);
+    if (!lengths) return inexpressible({ what: 'mask' });
+  }
+  if (lengths && lengths.every((l) => l === T)) lengths = null;
+  if (lengths && options.maskedOutput === 'carry') return inexpressible({ what: 'carry' });
+  if (lengths && lengths.some((l) => l === 0) && options.h0 && options.c0) return inexpressible({ what: 'empty-sequence-with-state' });
+  return { ok: true, ort, lengths };
+}
