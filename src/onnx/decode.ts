@@ -1,7 +1,7 @@
 /**
  * Decoding ONNX protobuf bytes (`.onnx` files) into the plain objects of `./types`.
  *
- * Hostile or malformed input gets a {@link FileParseError} naming the message path and byte
+ * Hostile or malformed input gets a {@link OnnxFormatError} naming the message path and byte
  * offset, never a crash or an unbounded allocation: every length is checked against the bytes
  * that remain, nesting depth and tensor sizes are capped ({@link DecodeLimits}), strings must
  * be valid UTF-8, and a raw tensor's byte length must match its dims and data type. Nothing in
@@ -12,7 +12,7 @@
  *     const model = decodeModel(fs.readFileSync('lstm.onnx'));
  *     const lstm = model.graph.node.find((n) => n.opType === 'LSTM');
  */
-import { FileParseError } from '../errors';
+import { OnnxFormatError } from './errors';
 import {
   Attribute, DataType, Dimension, GraphProto, HasUnknownFields, ModelProto, NodeProto, OperatorSetId,
   StringStringEntry, TensorProto, TypeProto, ValueInfo,
@@ -263,12 +263,12 @@ function readGraph(r: ProtoReader, depth: number, ctx: Ctx): GraphProto {
 
 /**
  * Decodes a serialized `ModelProto`.
- * @throws FileParseError for malformed, truncated or over-limit input, or a model without a graph.
+ * @throws OnnxFormatError for malformed, truncated or over-limit input, or a model without a graph.
  */
 export function decodeModel(bytes: Uint8Array, limits: DecodeLimits = {}): ModelProto {
   const maxBytes = limits.maxBytes ?? 2 ** 31 - 1;
   if (bytes.length > maxBytes) {
-    throw new FileParseError(`onnx: the model has ${bytes.length} bytes, more than the cap ${maxBytes}`);
+    throw new OnnxFormatError(`onnx: the model has ${bytes.length} bytes, more than the cap ${maxBytes}`);
   }
   const ctx: Ctx = { maxDepth: limits.maxDepth ?? 64, maxTensorElements: limits.maxTensorElements ?? 2 ** 31 };
   const r = new ProtoReader(bytes, 'ModelProto');
@@ -298,7 +298,7 @@ export function decodeModel(bytes: Uint8Array, limits: DecodeLimits = {}): Model
       default: return false;
     }
   });
-  if (!m.graph) throw new FileParseError('onnx: ModelProto has no graph (not an ONNX model?)');
+  if (!m.graph) throw new OnnxFormatError('onnx: ModelProto has no graph (not an ONNX model?)');
   return m as ModelProto;
 }
 
@@ -306,6 +306,6 @@ export function decodeModel(bytes: Uint8Array, limits: DecodeLimits = {}): Model
 export function decodeTensor(bytes: Uint8Array, limits: DecodeLimits = {}): TensorProto {
   const ctx: Ctx = { maxDepth: limits.maxDepth ?? 64, maxTensorElements: limits.maxTensorElements ?? 2 ** 31 };
   const maxBytes = limits.maxBytes ?? 2 ** 31 - 1;
-  if (bytes.length > maxBytes) throw new FileParseError(`onnx: the tensor has ${bytes.length} bytes, more than the cap ${maxBytes}`);
+  if (bytes.length > maxBytes) throw new OnnxFormatError(`onnx: the tensor has ${bytes.length} bytes, more than the cap ${maxBytes}`);
   return readTensor(new ProtoReader(bytes, 'TensorProto'), 0, ctx);
 }

@@ -7,7 +7,9 @@
 import { FileParseError } from '../errors';
 
 /**
- * An ONNX model is well-formed protobuf but not a valid graph: a value produced twice or never,
+ * A malformed ONNX file: protobuf that does not decode (truncated, bad wire types, over the
+ * caps; the message names the field path and byte offset), or a well-formed model that is not
+ * a valid graph: a value produced twice or never,
  * a cycle, nodes out of topological order, weights whose shapes do not fit their LSTM node.
  */
 export class OnnxFormatError extends FileParseError {}

@@ -10,9 +10,9 @@
  *
  * - {@link decodeModel} / {@link encodeModel}: `Uint8Array` <-> {@link ModelProto} (graphs,
  *   nodes, attributes, tensors, value infos, opsets, metadata). Lossless round trip (unknown
- *   fields are kept); malformed bytes throw a plain `FileParseError` with the message path and
- *   byte offset (a malformed file), a well-formed model that is not a valid graph an
- *   {@link OnnxFormatError} (from the graph reader); caps on size, nesting and tensor elements
+ *   fields are kept); malformed bytes, and a well-formed model that is not a valid graph (from
+ *   the graph reader), throw an {@link OnnxFormatError} (a `FileParseError`) naming the message
+ *   path and byte offset; caps on size, nesting and tensor elements
  *   ({@link DecodeLimits}).
  * - {@link decodeTensor} / {@link encodeTensor}: single `TensorProto`s (ONNX test data `.pb`).
  * - {@link tensorToFloat32}, {@link tensorToNumbers}, {@link float32Tensor},

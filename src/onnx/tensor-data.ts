@@ -4,9 +4,9 @@
  * float32/int32/int64 tensors for writers.
  *
  * Readers check that the element count matches the dims and refuse external data (a file
- * outside the model) with a {@link FileParseError}.
+ * outside the model) with a {@link OnnxFormatError}.
  */
-import { FileParseError } from '../errors';
+import { OnnxFormatError } from './errors';
 import { DataType, Int64, TensorProto } from './types';
 
 function elementCount(t: TensorProto): number {
@@ -16,14 +16,14 @@ function elementCount(t: TensorProto): number {
 function checkCount(t: TensorProto, got: number, field: string): void {
   const want = elementCount(t);
   if (got !== want) {
-    throw new FileParseError(`onnx: tensor '${t.name}' ${field} holds ${got} values, dims ${JSON.stringify(t.dims)} need ${want}`);
+    throw new OnnxFormatError(`onnx: tensor '${t.name}' ${field} holds ${got} values, dims ${JSON.stringify(t.dims)} need ${want}`);
   }
 }
 
 function checkInline(t: TensorProto): void {
   if (t.dataLocation === 1 || (t.externalData && t.externalData.length)) {
     const loc = t.externalData?.find((e) => e.key === 'location')?.value ?? '?';
-    throw new FileParseError(`onnx: tensor '${t.name}' keeps its data in an external file ('${loc}'), which is not supported`);
+    throw new OnnxFormatError(`onnx: tensor '${t.name}' keeps its data in an external file ('${loc}'), which is not supported`);
   }
 }
 
@@ -44,7 +44,7 @@ export function halfToFloat(h: number): number {
 /**
  * The values of a numeric tensor as float32 (FLOAT exactly; DOUBLE, FLOAT16, BFLOAT16 and the
  * integer types converted).
- * @throws FileParseError for string, complex or external tensors and count mismatches.
+ * @throws OnnxFormatError for string, complex or external tensors and count mismatches.
  */
 export function tensorToFloat32(t: TensorProto): Float32Array {
   checkInline(t);
@@ -93,7 +93,7 @@ export function tensorToFloat32(t: TensorProto): Float32Array {
 
 /**
  * The values of an integer or bool tensor as numbers (int64 values beyond 2^53 are refused).
- * @throws FileParseError for other data types, external data and count mismatches.
+ * @throws OnnxFormatError for other data types, external data and count mismatches.
  */
 export function tensorToNumbers(t: TensorProto): number[] {
   checkInline(t);
@@ -113,14 +113,14 @@ export function tensorToNumbers(t: TensorProto): number[] {
     case DataType.INT8: return raw ? fromRaw(1, (d, o) => d.getInt8(o)) : ints32(t);
     case DataType.UINT8: case DataType.BOOL: return raw ? fromRaw(1, (d, o) => d.getUint8(o)) : ints32(t);
     default:
-      throw new FileParseError(`onnx: tensor '${t.name}' has data type ${t.dataType}, expected a numeric type`);
+      throw new OnnxFormatError(`onnx: tensor '${t.name}' has data type ${t.dataType}, expected a numeric type`);
   }
 }
 
 function toSafe(t: TensorProto, v: number | bigint): number {
   if (typeof v === 'number') return v;
   if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new FileParseError(`onnx: tensor '${t.name}' holds ${v}, beyond 2^53`);
+    throw new OnnxFormatError(`onnx: tensor '${t.name}' holds ${v}, beyond 2^53`);
   }
   return Number(v);
 }

@@ -9,10 +9,10 @@
  * otherwise (ONNX graphs use INT64_MAX as "to the end" in `Slice`, for instance), so nothing
  * is ever rounded.
  *
- * Every read checks its bounds and throws {@link FileParseError} naming the message path and
+ * Every read checks its bounds and throws {@link OnnxFormatError} naming the message path and
  * the byte offset: a truncated or hostile buffer can never read past its end or loop.
  */
-import { FileParseError } from '../errors';
+import { OnnxFormatError } from './errors';
 
 /** A 64-bit integer: a safe-integer `number`, else a `bigint`. */
 export type Int64 = number | bigint;
@@ -62,7 +62,7 @@ export class ProtoReader {
   }
 
   fail(what: string): never {
-    throw new FileParseError(`onnx: ${this.path}: ${what} at byte ${this.pos}`);
+    throw new OnnxFormatError(`onnx: ${this.path}: ${what} at byte ${this.pos}`);
   }
 
   /** Reads an unsigned varint of up to 64 bits as a bigint. */
