@@ -57,7 +57,7 @@ describe('other glue between layers is followed', () => {
     lstm.dispose();
   });
 
-  test("the engine's buildLstmStackModel (Reshape(0, -1, H) joins, Identity states)", () => {
+  test("the onnxruntime executor's graph (buildLstmStackModel), one direction and two", () => {
     for (const bidirectional of [false, true]) {
       const lstm = new LSTM(4, 3, { numLayers: 3, bidirectional });
       const layers = [0, 1, 2].map((k) => ({ forward: lstm.canonicalWeights(k), backward: bidirectional ? lstm.canonicalWeights(k, true) : null }));
@@ -70,6 +70,20 @@ describe('other glue between layers is followed', () => {
       disposeOnnxStacks([s]);
       lstm.dispose();
     }
+  });
+
+  test('Reshape(0, -1, H) joins between one-direction layers instead of Squeeze', () => {
+    const lstm = new LSTM(4, 3, { numLayers: 3 });
+    const m = clone(onnxModelOf(lstm));
+    m.graph.initializer.push(int64Tensor('to_time_batch_hidden', [3], [0, -1, 3]));
+    for (const k of [0, 1, 2]) {
+      const join = nodeNamed(m, `Y_l${k}_squeeze`);
+      join.opType = 'Reshape';
+      join.input = [join.input[0], 'to_time_batch_hidden'];
+    }
+    expect(m.graph.node.filter((n) => n.opType === 'Squeeze')).toEqual([]);
+    loadsAs(m, lstm);
+    lstm.dispose();
   });
 
   test('an explicit reshape size (0, 0, D·H) instead of -1', () => {
