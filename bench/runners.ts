@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { LstmStackLayer, LstmStepper, lstmStack, lstmStackAsync, registerChainedOps } from '../src/engine';
+import { LstmStackLayer, LstmStepper, lstmStack, lstmStackAsync, registerChainedOps } from '../src/engine/internal';
 import * as bridgeLayersApi from '../src/layers';
 import * as nn from '../src/nn';
 import { OrtModule, OrtSession, OrtTensor, loadOnnxRuntime } from '../src/engine/ort-runtime';

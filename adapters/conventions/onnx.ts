@@ -31,8 +31,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, ifgoToIofc, iofcToIfgo, lstmSizes } from '../../src/engine';
+import { tidy } from '../../src/engine/internal';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize, isAllZero, tidy } from '../checks';
+import { expectOptionalShape, expectShape, gateSize, isAllZero } from '../checks';
 
 /** The weight inputs of one ONNX `LSTM` node. */
 export interface OnnxLstmWeights {

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { loadOnnxRuntime, onnxRuntimeUnavailableReason } from '../engine/ort-runtime';
 import { disposeOnnxStacks, readOnnxLstmStacks } from '../io/node';
-import { lstmStack } from '../engine/lstm-stack';
+import { lstmStack } from '../engine';
 import { decodeModel } from '../onnx/decode';
 import { onnxPrefixes } from './formats/onnx';
 import { FormatOptions, Source } from './formats/types';

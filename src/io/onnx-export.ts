@@ -38,7 +38,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { tidy } from '../../adapters/checks';
+import { tidy } from '../engine/internal';
 import { canonicalToOnnx } from '../../adapters/conventions/onnx';
 import { ConfigError, UnsupportedConversionError } from '../errors';
 import { LSTM } from '../nn/lstm';

@@ -29,10 +29,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { UnsupportedConversionError } from '../errors';
-import { ActivationName } from '../engine/activations';
-import { ifgoToIofc } from '../engine/gates';
-import { LstmStackLayer } from '../engine/lstm-stack';
-import { LstmWeights, lstmSizes } from '../engine/weights';
+import { ActivationName, LstmStackLayer, LstmWeights, ifgoToIofc, lstmSizes } from '../engine';
 import { float32Tensor, int64Tensor } from './tensor-data';
 import { Attribute, AttributeType, DataType, Dimension, ModelProto, NodeProto, TensorProto, ValueInfo } from './types';
 

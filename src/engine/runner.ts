@@ -1,0 +1,116 @@
+/**
+ * The facades' one synchronous entry point: an {@link LstmRunner} runs a stack call
+ * (`nn.LSTM.forward`) or a layer call (`layers.LSTM`) on the tfjs executor
+ * `./executor-choice` picks — the prepared stepper for one-step inference (kept in a
+ * `StepperCache`, rebuilt when the weights change), else `lstmStack` / `lstmLayer` — so the
+ * facades choose nothing.
+ *
+ * Shapes are those of `lstmStack` (`./lstm-stack`) and `lstmLayer` (`./executor`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { LstmLayerOptions, LstmLayerResult } from './executor';
+import { TfjsChoice, chooseTfjsExecutor } from './executor-choice';
+import { lstmLayer } from './lstm-layer';
+import { LstmStackLayer, LstmStackOptions, LstmStackResult, lstmStack } from './lstm-stack';
+import { LstmStepperOptions } from './lstm-stepper';
+import { isRecordingGradient } from './recording';
+import { tidy } from './tidy';
+import { StepperCache } from './stepper-cache';
+
+/** Where a runner takes its weights from. */
+export interface LstmRunnerSource {
+  /**
+   * The weights of every layer. With `recording` true a gradient is being recorded and they
+   * must be on the tape (e.g. fresh views of the parameters); otherwise they may be cached.
+   */
+  readonly layers: (recording: boolean) => readonly LstmStackLayer[];
+  /** The tensors whose data ids identify the current weights (the stepper is rebuilt when one changes). */
+  readonly ids: () => readonly tf.Tensor[];
+  /** The stepper's activations and message prefix. */
+  readonly stepperOptions: () => LstmStepperOptions;
+}
+
+/** A layer call of {@link LstmRunner.layer}: `lstmLayer`'s options plus an input mask. */
+export interface LstmRunnerLayerOptions extends LstmLayerOptions {
+  /** (N, I): multiplies every step's input (Keras `dropout`). */
+  readonly inputMask?: tf.Tensor | null;
+}
+
+function maskedLengths(lengths: ArrayLike<number> | null | undefined, T: number): boolean {
+  if (!lengths) return false;
+  for (let n = 0; n < lengths.length; n++) if (lengths[n] < T) return true;
+  return false;
+}
+
+/** Runs the calls of one facade instance; holds its prepared stepper. */
+export class LstmRunner {
+  private readonly stepperCache: StepperCache;
+  private choice: TfjsChoice | null = null;
+
+  constructor(private readonly source: LstmRunnerSource) {
+    this.stepperCache = new StepperCache(() => ({
+      ids: source.ids(),
+      layers: source.layers(false).map((l) => l.forward),
+      options: source.stepperOptions(),
+    }));
+  }
+
+  /** The executor of the last call, and why not the stepper (null before any call). */
+  get lastChoice(): TfjsChoice | null {
+    return this.choice;
+  }
+
+  /** A stack call: `lstmStack(x, weights, options)`, or one stepper step. */
+  stack(x: tf.Tensor, options: LstmStackOptions = {}): LstmStackResult {
+    const recording = isRecordingGradient();
+    const T = x.shape[0];
+    this.choice = chooseTfjsExecutor({
+      implementation: options.implementation,
+      stepper: {
+        recording,
+        steps: T,
+        masked: !!options.mask || maskedLengths(options.lengths, T),
+        dropout: (options.interLayerDropout ?? 0) > 0,
+        directions: () => (this.source.layers(false)[0]?.backward ? 2 : 1),
+      },
+    });
+    if (this.choice.executor !== 'stepper') return lstmStack(x, this.source.layers(recording), options);
+    const stepper = this.stepperCache.get();
+    return tidy(() => {
+      const r = stepper.step(tf.squeeze(x, [0]), options.h0 && options.c0 ? { h: options.h0, c: options.c0 } : null);
+      return { output: tf.expandDims(r.output, 0) as tf.Tensor3D, h: r.h, c: r.c };
+    });
+  }
+
+  /** A layer call on the first layer's forward weights: `lstmLayer`, or one stepper step. */
+  layer(x: tf.Tensor, options: LstmRunnerLayerOptions = {}): LstmLayerResult {
+    const { inputMask, ...rest } = options;
+    const recording = isRecordingGradient();
+    const T = x.shape[0];
+    this.choice = chooseTfjsExecutor({
+      implementation: options.implementation,
+      stepper: {
+        recording,
+        steps: T,
+        masked: !!options.mask || maskedLengths(options.lengths, T),
+        dropout: !!inputMask || !!options.recurrentInputMask,
+        directions: () => 1,
+      },
+    });
+    if (this.choice.executor !== 'stepper') {
+      return tidy(() => lstmLayer(inputMask ? tf.mul(x, inputMask) : x, this.source.layers(recording)[0].forward, rest));
+    }
+    const stepper = this.stepperCache.get();
+    const init = options.initialState;
+    return tidy(() => {
+      const s = stepper.step(tf.reshape(x, [x.shape[1] as number, x.shape[2] as number]), init ? { h: [init[0]], c: [init[1]] } : null);
+      return { output: tf.expandDims(s.output, 0) as tf.Tensor3D, h: s.h[0], c: s.c[0] };
+    });
+  }
+
+  /** Releases the prepared stepper. */
+  dispose(): void {
+    this.stepperCache.dispose();
+  }
+}
