@@ -99,17 +99,20 @@ export interface CellStepResult {
   readonly saved: tf.Tensor[];
 }
 
-/** One processed (not fully masked) step as the backward pass sees it, tensors (N, ·). */
-export interface RecordedStep {
+/**
+ * One processed (not fully masked) step: the forward pass records it with rank-3 step tensors
+ * (1, N, ·); the backward pass sees it with (N, ·) tensors (the default `T`).
+ */
+export interface RecordedStep<T extends tf.Tensor = tf.Tensor2D> {
   /** Time index of the step. */
   readonly t: number;
   readonly mask: StepMask;
   /** h_{t-1} · recurrentInputMask, the left operand of the recurrent product (N, H_out). */
-  readonly hIn: tf.Tensor2D;
+  readonly hIn: T;
   /** The state before the step, as carried. */
-  readonly prev: readonly tf.Tensor2D[];
+  readonly prev: readonly T[];
   /** The cell's own slots (see {@link CellStepResult.saved}). */
-  readonly saved: readonly tf.Tensor2D[];
+  readonly saved: readonly T[];
 }
 
 /** The gradient of one step, from the gradients of the step's new state. */

@@ -17,19 +17,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { CellWeights, RecurrenceInputs, RecurrentCell, ResolvedCall } from './cell';
+import type { CellWeights, RecordedStep, RecurrenceInputs, RecurrentCell, ResolvedCall } from './cell';
 import { makeConstants } from './fused';
 import { unstackRows } from './fast-rows';
 import { StepMask, activeColumn } from './step-mask';
 
 /** What one processed step keeps for the backward pass, as rank-3 step tensors (1, N, ·). */
-export interface ForwardRecord {
-  readonly t: number;
-  readonly mask: StepMask;
-  readonly hIn: tf.Tensor;
-  readonly prev: readonly tf.Tensor[];
-  readonly saved: readonly tf.Tensor[];
-}
+export type ForwardRecord = RecordedStep<tf.Tensor>;
 
 /** The result of {@link recurrenceForward}. */
 export interface ForwardResult {

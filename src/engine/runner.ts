@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmLayerOptions, LstmLayerResult } from './executor';
-import { TfjsChoice, chooseTfjsExecutor } from './executor-choice';
+import { StepperFacts, TfjsChoice, chooseTfjsExecutor } from './executor-choice';
 import { lstmLayer } from './lstm-layer';
 import { LstmStackLayer, LstmStackOptions, LstmStackResult, lstmStack } from './lstm-stack';
 import { LstmStepperOptions } from './lstm-stepper';
@@ -43,6 +43,20 @@ function maskedLengths(lengths: ArrayLike<number> | null | undefined, T: number)
   return false;
 }
 
+/** The stepper facts of a call (`./executor-choice`). */
+function stepperFacts(
+  x: tf.Tensor, options: { mask?: tf.Tensor | null; lengths?: ArrayLike<number> | null }, dropout: boolean, directions: () => number,
+): StepperFacts {
+  const T = x.shape[0];
+  return {
+    recording: isRecordingGradient(),
+    steps: T,
+    masked: !!options.mask || maskedLengths(options.lengths, T),
+    dropout,
+    directions,
+  };
+}
+
 /** Runs the calls of one facade instance; holds its prepared stepper. */
 export class LstmRunner {
   private readonly stepperCache: StepperCache;
@@ -63,19 +77,9 @@ export class LstmRunner {
 
   /** A stack call: `lstmStack(x, weights, options)`, or one stepper step. */
   stack(x: tf.Tensor, options: LstmStackOptions = {}): LstmStackResult {
-    const recording = isRecordingGradient();
-    const T = x.shape[0];
-    this.choice = chooseTfjsExecutor({
-      implementation: options.implementation,
-      stepper: {
-        recording,
-        steps: T,
-        masked: !!options.mask || maskedLengths(options.lengths, T),
-        dropout: (options.interLayerDropout ?? 0) > 0,
-        directions: () => (this.source.layers(false)[0]?.backward ? 2 : 1),
-      },
-    });
-    if (this.choice.executor !== 'stepper') return lstmStack(x, this.source.layers(recording), options);
+    const facts = stepperFacts(x, options, (options.interLayerDropout ?? 0) > 0, () => (this.source.layers(false)[0]?.backward ? 2 : 1));
+    this.choice = chooseTfjsExecutor({ implementation: options.implementation, stepper: facts });
+    if (this.choice.executor !== 'stepper') return lstmStack(x, this.source.layers(facts.recording), options);
     const stepper = this.stepperCache.get();
     return tidy(() => {
       const r = stepper.step(tf.squeeze(x, [0]), options.h0 && options.c0 ? { h: options.h0, c: options.c0 } : null);
@@ -86,20 +90,10 @@ export class LstmRunner {
   /** A layer call on the first layer's forward weights: `lstmLayer`, or one stepper step. */
   layer(x: tf.Tensor, options: LstmRunnerLayerOptions = {}): LstmLayerResult {
     const { inputMask, ...rest } = options;
-    const recording = isRecordingGradient();
-    const T = x.shape[0];
-    this.choice = chooseTfjsExecutor({
-      implementation: options.implementation,
-      stepper: {
-        recording,
-        steps: T,
-        masked: !!options.mask || maskedLengths(options.lengths, T),
-        dropout: !!inputMask || !!options.recurrentInputMask,
-        directions: () => 1,
-      },
-    });
+    const facts = stepperFacts(x, options, !!inputMask || !!options.recurrentInputMask, () => 1);
+    this.choice = chooseTfjsExecutor({ implementation: options.implementation, stepper: facts });
     if (this.choice.executor !== 'stepper') {
-      return tidy(() => lstmLayer(inputMask ? tf.mul(x, inputMask) : x, this.source.layers(recording)[0].forward, rest));
+      return tidy(() => lstmLayer(inputMask ? tf.mul(x, inputMask) : x, this.source.layers(facts.recording)[0].forward, rest));
     }
     const stepper = this.stepperCache.get();
     const init = options.initialState;
