@@ -63,10 +63,15 @@ export class LstmRunner {
   private choice: TfjsChoice | null = null;
 
   constructor(private readonly source: LstmRunnerSource) {
+    // The weights and options are read only when the stepper is (re)built.
     this.stepperCache = new StepperCache(() => ({
       ids: source.ids(),
-      layers: source.layers(false).map((l) => l.forward),
-      options: source.stepperOptions(),
+      get layers() {
+        return source.layers(false).map((l) => l.forward);
+      },
+      get options() {
+        return source.stepperOptions();
+      },
     }));
   }
 
@@ -80,11 +85,16 @@ export class LstmRunner {
     const facts = stepperFacts(x, options, (options.interLayerDropout ?? 0) > 0, () => (this.source.layers(false)[0]?.backward ? 2 : 1));
     this.choice = chooseTfjsExecutor({ implementation: options.implementation, stepper: facts });
     if (this.choice.executor !== 'stepper') return lstmStack(x, this.source.layers(facts.recording), options);
-    const stepper = this.stepperCache.get();
-    return tidy(() => {
-      const r = stepper.step(tf.squeeze(x, [0]), options.h0 && options.c0 ? { h: options.h0, c: options.c0 } : null);
-      return { output: tf.expandDims(r.output, 0) as tf.Tensor3D, h: r.h, c: r.c };
-    });
+    // Intermediates are disposed by hand: a tidy scope costs more than this step at batch 1.
+    const x2 = tf.squeeze(x, [0]);
+    try {
+      const r = this.stepperCache.get().step(x2, options.h0 && options.c0 ? { h: options.h0, c: options.c0 } : null);
+      const output = tf.expandDims(r.output, 0) as tf.Tensor3D;
+      r.output.dispose();
+      return { output, h: r.h, c: r.c };
+    } finally {
+      x2.dispose();
+    }
   }
 
   /** A layer call on the first layer's forward weights: `lstmLayer`, or one stepper step. */
@@ -95,12 +105,16 @@ export class LstmRunner {
     if (this.choice.executor !== 'stepper') {
       return tidy(() => lstmLayer(inputMask ? tf.mul(x, inputMask) : x, this.source.layers(facts.recording)[0].forward, rest));
     }
-    const stepper = this.stepperCache.get();
     const init = options.initialState;
-    return tidy(() => {
-      const s = stepper.step(tf.reshape(x, [x.shape[1] as number, x.shape[2] as number]), init ? { h: [init[0]], c: [init[1]] } : null);
-      return { output: tf.expandDims(s.output, 0) as tf.Tensor3D, h: s.h[0], c: s.c[0] };
-    });
+    const x2 = tf.reshape(x, [x.shape[1] as number, x.shape[2] as number]);
+    try {
+      const s = this.stepperCache.get().step(x2, init ? { h: [init[0]], c: [init[1]] } : null);
+      const output = tf.expandDims(s.output, 0) as tf.Tensor3D;
+      s.output.dispose();
+      return { output, h: s.h[0], c: s.c[0] };
+    } finally {
+      x2.dispose();
+    }
   }
 
   /** Releases the prepared stepper. */
