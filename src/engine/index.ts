@@ -19,6 +19,9 @@
  *   avoided with `executor: 'tfjs'`;
  * - `LstmStepper` (`./lstm-stepper`) for streaming inference, one step per call.
  *
+ * The facades call one synchronous entry point, `LstmRunner` (`./runner`, in `./internal`),
+ * which picks the stepper for one-step inference and `lstmStack` / `lstmLayer` otherwise.
+ *
  * Choosing (measured with `npm run bench` on 2 cores, AVX-512; see `bench/README.md`):
  * - training, or any synchronous use: `lstmStack` on the wasm backend. There it runs ~30x
  *   faster than on the cpu backend for inference at S2 (T100 B32 I128 H256) and ~25x for a
