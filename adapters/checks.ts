@@ -77,15 +77,6 @@ export function isAllZero(t: tf.Tensor): boolean {
 }
 
 /**
- * `tf.tidy` for functions that return records of weights with `null` entries (which
- * `tf.TensorContainer`'s type does not admit, though tidy handles them): every tensor reachable
- * from the result is kept, every other intermediate is disposed.
- */
-export function tidy<T>(fn: () => T): T {
-  return tf.tidy(fn as () => tf.TensorContainer) as T;
-}
-
-/**
  * The one bias of a single-bias convention from the canonical two: their float32 sum. When one
  * of them is absent or exactly zero everywhere, the other is copied as is, so that a single bias
  * that went through a two-bias convention (where it sits beside zeros) comes back bit for bit,

@@ -15,7 +15,9 @@
  */
 export { disposeWeights } from './checks';
 export * from './gate-blocks';
-export * from './gate-orders';
+export {
+  ficoToIfgo, ifcoToIofc, ifgoToFico, ifgoToIfog, ifogToIfgo, ijfoToIofc, iofcToIfco, iofcToIjfo,
+} from '../src/engine';
 export * from './conventions/torch';
 export * from './conventions/keras';
 export * from './conventions/onnx';

@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { LstmStackLayer, LstmStepper, lstmStack, registerChainedOps } from '../src/engine';
+import { LstmStackLayer, LstmStepper, lstmStack } from '../src/engine';
+import { registerChainedOps } from '../src/engine/internal';
 import { lstmStackAsync } from '../src/runtime';
 import * as bridgeLayersApi from '../src/layers';
 import * as nn from '../src/nn';

@@ -23,7 +23,7 @@ import * as path from 'path';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { registerChainedOps } from '../src/engine';
+import { registerChainedOps } from '../src/engine/internal';
 import { KerasFormatError } from '../src/io/shared/errors';
 import { H5Group, openHdf5 } from '../src/io/hdf5/reader';
 import { DEFAULT_LIMITS } from '../src/io/shared/limits';

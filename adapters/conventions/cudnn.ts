@@ -40,8 +40,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, lstmSizes } from '../../src/engine';
+import { tidy } from '../../src/engine/internal';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectShape, gateSize, tidy } from '../checks';
+import { expectShape, gateSize } from '../checks';
 import { joinGates, mapGates, splitGates } from '../gate-blocks';
 
 /** The three weights of a Keras 2 `CuDNNLSTM` layer, as saved. */

@@ -29,8 +29,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, lstmSizes } from '../../src/engine';
+import { tidy } from '../../src/engine/internal';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize, mergeBiases, tidy } from '../checks';
+import { expectOptionalShape, expectShape, gateSize, mergeBiases } from '../checks';
 
 /** The weights of one Keras LSTM layer (or one direction of a `Bidirectional`). */
 export interface KerasLstmWeights {

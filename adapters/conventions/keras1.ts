@@ -34,8 +34,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, lstmSizes } from '../../src/engine';
+import { tidy } from '../../src/engine/internal';
 import { ConfigError, ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectShape, gateSize, mergeBiases, tidy } from '../checks';
+import { expectShape, gateSize, mergeBiases } from '../checks';
 import { GateBlocks, joinGates, splitGates } from '../gate-blocks';
 
 /** Keras 1 per-gate arrays (`consume_less='cpu'` or `'mem'`). */

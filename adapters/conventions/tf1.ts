@@ -33,8 +33,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, ifgoToIjfo, ijfoToIfgo, lstmSizes } from '../../src/engine';
+import { tidy } from '../../src/engine/internal';
 import { ConfigError, ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize, mergeBiases, tidy } from '../checks';
+import { expectOptionalShape, expectShape, gateSize, mergeBiases } from '../checks';
 
 /** The variables of one TF1 LSTM cell. */
 export interface Tf1LstmWeights {

@@ -26,8 +26,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, lstmSizes } from '../../src/engine';
+import { tidy } from '../../src/engine/internal';
 import { ShapeError } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize, tidy } from '../checks';
+import { expectOptionalShape, expectShape, gateSize } from '../checks';
 
 /** The weights of one PyTorch LSTM layer and direction (keys without the `_l{k}` suffix). */
 export interface TorchLstmWeights {

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 
-import { registerChainedOps } from '../engine';
+import { registerChainedOps } from '../engine/internal';
 import { LstmBridgeError } from '../errors';
 import { UsageError, parseArgs, usage } from './args';
 import { useFastestBackend } from './backend';

@@ -1,6 +1,6 @@
 /**
  * Derivatives of the engine's activations, for the hand-written backward pass of the fast
- * recurrence (`./fast-backward`).
+ * recurrence (`./recurrence-backward`, `./cells/*-backward`).
  *
  * `activationDerivative(name, pre, post)` returns dφ/dx evaluated element-wise, given the
  * pre-activation `pre` (x) and the activation `post` (φ(x)). Each formula matches the gradient

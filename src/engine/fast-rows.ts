@@ -10,7 +10,7 @@
  * slices are cheap there.
  *
  * Not differentiable: the fast recurrence calls it only inside its own forward pass and its
- * hand-written backward pass (`./fast-backward`), never on the autodiff tape.
+ * hand-written backward pass (`./recurrence-backward`), never on the autodiff tape.
  */
 import * as tf from '@tensorflow/tfjs-core';
 

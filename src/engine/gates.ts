@@ -15,6 +15,20 @@
  * | `fico` | OpenVINO `LSTMSequence` |
  *
  * The candidate is spelled `g`, `c` or `j`; all three mean the same gate.
+ *
+ * Named permutations (tf2onnx style), each reordering the four gate blocks of a stacked weight
+ * along `axis` (default 0, the rows of a PyTorch/ONNX weight; use 1 for the columns of a
+ * Keras/TF kernel). Exact copies of blocks.
+ *
+ * | function | from | to |
+ * |---|---|---|
+ * | `ifgoToIofc`, `iofcToIfgo` | PyTorch / canonical (i, f, g, o) | ONNX (i, o, f, c) |
+ * | `ifgoToIjfo`, `ijfoToIfgo` | PyTorch / canonical | TF1 (i, j, f, o) |
+ * | `ifgoToIcfo`, `icfoToIfgo` | PyTorch / canonical | Keras 1 per-gate arrays (i, c, f, o) |
+ * | `ifcoToIofc`, `iofcToIfco` | Keras / cuDNN (i, f, c, o) | ONNX — tf2onnx's `ifco -> iofc` |
+ * | `iofcToIjfo`, `ijfoToIofc` | ONNX | TF1 (i, j, f, o) |
+ * | `ifgoToIfog`, `ifogToIfgo` | PyTorch | Caffe (i, f, o, g) |
+ * | `ifgoToFico`, `ficoToIfgo` | PyTorch | OpenVINO `LSTMSequence` (f, i, c, o) |
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -64,10 +78,18 @@ export function permuteGates<T extends tf.Tensor>(x: T, from: GateOrder, to: Gat
   });
 }
 
-/** Named permutations, after their orders (tf2onnx style). */
+/** Named permutations, after their orders (see the table above). */
 export const ifgoToIofc = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifgo', 'iofc', axis);
 export const iofcToIfgo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'iofc', 'ifgo', axis);
 export const ifgoToIjfo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifgo', 'ijfo', axis);
 export const ijfoToIfgo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ijfo', 'ifgo', axis);
 export const ifgoToIcfo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifgo', 'icfo', axis);
 export const icfoToIfgo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'icfo', 'ifgo', axis);
+export const ifcoToIofc = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifco', 'iofc', axis);
+export const iofcToIfco = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'iofc', 'ifco', axis);
+export const iofcToIjfo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'iofc', 'ijfo', axis);
+export const ijfoToIofc = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ijfo', 'iofc', axis);
+export const ifgoToIfog = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifgo', 'ifog', axis);
+export const ifogToIfgo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifog', 'ifgo', axis);
+export const ifgoToFico = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'ifgo', 'fico', axis);
+export const ficoToIfgo = <T extends tf.Tensor>(x: T, axis = 0): T => permuteGates(x, 'fico', 'ifgo', axis);

@@ -7,15 +7,20 @@
  * `recurrentBias (4H)`, optional `projection (H, P)`; gate order i, f, g, o; sequences
  * time-major (T, N, I).
  *
- * Executors (one contract, several ways to run it):
+ * One recurrence machinery (`./recurrence-*`) runs any cell (`./cell`; the LSTM cell is
+ * `./cells/lstm-cell`). Executors (one contract, `./executor`, several ways to run it; the
+ * tfjs ones are chosen in `./executor-choice`):
  * - the fast tfjs-ops executor (default for `lstmLayer` / `lstmStack`; synchronous,
- *   differentiable, on whatever tfjs backend the user chose — `./lstm-fast`);
+ *   differentiable, on whatever tfjs backend the user chose — `./recurrence-fast`);
  * - the reference step loop (`implementation: 'reference'`, the test oracle);
  * - onnxruntime-node, optional, inference only, through `lstmStackAsync` (in `src/runtime`, above),
  *   picked automatically (`executor: 'auto'`) when installed and the configuration is
  *   expressible in ONNX, forced with `executor: 'onnxruntime'` (typed error when impossible) or
  *   avoided with `executor: 'tfjs'`;
  * - `LstmStepper` (`./lstm-stepper`) for streaming inference, one step per call.
+ *
+ * The facades call one synchronous entry point, `LstmRunner` (`./runner`, in `./internal`),
+ * which picks the stepper for one-step inference and `lstmStack` / `lstmLayer` otherwise.
  *
  * Choosing (measured with `npm run bench` on 2 cores, AVX-512; see `bench/README.md`):
  * - training, or any synchronous use: `lstmStack` on the wasm backend. There it runs ~30x
@@ -27,6 +32,9 @@
  * - streaming (B = 1, a step per event): `LstmStepper` (~2.5–3.5x a stateful `tf.layers.lstm`).
  *
  * The library never picks or changes the tfjs backend or flags: that stays the user's choice.
+ *
+ * This barrel is the public engine API; what the layers above need beyond it (the facades'
+ * entry point, the cell contract, test switches, ...) is in `./internal`.
  */
 import './register';
 
@@ -34,10 +42,12 @@ export * from './activations';
 export * from './gates';
 export { gatherRows } from './gather-rows';
 export * from './layout';
-export * from './lstm-layer';
+export type { LstmLayerOptions, LstmLayerResult } from './executor';
+export { combinedBias, lstmCellStep, lstmLayer, lstmStepFromProjection, resolveLayerCall } from './lstm-layer';
 export * from './lstm-stack';
-export * from './stepper-cache';
-export * from './lstm-stepper';
+export { isRecordingGradient } from './recording';
+export { StepperCache } from './stepper-cache';
+export type { StepperSource } from './stepper-cache';
+export { LstmStepper } from './lstm-stepper';
+export type { LstmStepperOptions, LstmStepperResult, LstmStepperState } from './lstm-stepper';
 export * from './weights';
-export { unstack0 } from './unstack';
-export { registerChainedOps } from './register-chained-ops';

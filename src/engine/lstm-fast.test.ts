@@ -7,7 +7,7 @@
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
 import { ActivationName } from './activations';
 import { LstmLayerOptions, lstmLayer } from './lstm-layer';
-import { LAZY_GRADIENTS } from './lstm-fast';
+import { setLazyGradients } from './lazy-grad';
 import { lstmStack } from './lstm-stack';
 import { LstmWeights } from './weights';
 
@@ -186,14 +186,14 @@ describe('engine fast executor without lazy gradients', () => {
     const loss = (xs: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
       tf.sum(lstmLayer(xs, { ...w, kernel: k as tf.Tensor2D, bias: b as tf.Tensor1D }, { lengths: [4, 2] }).output) as tf.Scalar;
     const lazy = tf.grads(loss)([x, w.kernel, w.bias as tf.Tensor]);
-    LAZY_GRADIENTS.enabled = false;
+    setLazyGradients(false);
     try {
       const before = tf.memory().numTensors;
       const eager = tf.grads(loss)([x, w.kernel, w.bias as tf.Tensor]);
       expect(tf.memory().numTensors).toBe(before + 3);
       lazy.forEach((g, j) => expectClose(eager[j], g, 1e-7, 0, `grad ${j}`));
     } finally {
-      LAZY_GRADIENTS.enabled = true;
+      setLazyGradients(true);
     }
   });
 });

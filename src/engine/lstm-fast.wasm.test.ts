@@ -9,7 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
 import { LstmLayerOptions, lstmLayer } from './lstm-layer';
-import { tanhViaSigmoid } from './fast-forward';
+import { tanhViaSigmoid } from './fused';
 import { lstmStack } from './lstm-stack';
 import { LstmStepper } from './lstm-stepper';
 import { LstmWeights } from './weights';

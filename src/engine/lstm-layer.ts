@@ -2,14 +2,8 @@
  * The LSTM recurrence: one layer, one direction, a whole sequence. Both facades (`nn`,
  * `layers`) and every adapter run through this function.
  *
- * Legend: T = time steps, N = batch, I = input features, H = cell size, H_out = output size
- * (P with a projection, else H). Weights are in the canonical form of `./weights`.
- *
- * Shapes:
- * - `x`: (T, N, I), time-major.
- * - `initialState`: `[h0 (N, H_out), c0 (N, H)]`, zeros when absent.
- * - result `output`: (T, N, H_out), the output of step t at index t (also when `reverse`);
- *   result `h`: (N, H_out), `c`: (N, H): the state after the last step processed.
+ * Legend and shapes: see `./executor` (the executor contract). Weights are in the canonical
+ * form of `./weights`; the cell is `./cells/lstm-cell`.
  *
  * Masking (`lengths` or `mask`): at an inactive step the state is carried over unchanged and
  * the output is zero (`maskedOutput: 'zero'`, PyTorch padding and Keras `zero_output_for_mask`)
@@ -22,116 +16,24 @@
  * with `tf.grad` / `tf.variableGrads` with respect to `x`, the weights, the initial state and
  * the recurrent-input mask.
  *
- * Executors: by default the fast tfjs-ops path (`./lstm-fast`), on every tfjs backend; the
- * `implementation: 'reference'` option runs the plain step loop (`./lstm-reference`). The
- * asynchronous onnxruntime executor is reached through `lstmStackAsync` (`./lstm-async`).
+ * Executors (chosen by `./executor-choice`): by default the fast tfjs-ops path
+ * (`./recurrence-fast`), on every tfjs backend; the `implementation: 'reference'` option runs
+ * the plain step loop (`./recurrence-reference`). The asynchronous onnxruntime executor is
+ * reached through `lstmStackAsync`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ShapeError, formatShape } from '../errors';
 import './register';
-import { ActivationName, applyActivation } from './activations';
-import { fastLayer } from './lstm-fast';
-import { ResolvedLayerCall, lstmLayerReference } from './lstm-reference';
-import { StepMask, stepMasksFromLengths, stepMasksFromTensor } from './step-mask';
-import { LstmWeights, lstmSizes } from './weights';
+import { recurrenceInputs } from './cell';
+import { LSTM_CELL } from './cells/lstm-cell';
+import { LstmLayerOptions, LstmLayerResult, RecurrenceResult, ResolvedLayerCall, resolveCall } from './executor';
+import { chooseTfjsExecutor } from './executor-choice';
+import { fastRecurrence } from './recurrence-fast';
+import { referenceRecurrence } from './recurrence-reference';
+import { LstmWeights } from './weights';
 
-/** Options of {@link lstmLayer}. */
-export interface LstmLayerOptions {
-  /** φ, applied to the candidate and to the cell before the output gate. Default `'tanh'`. */
-  readonly activation?: ActivationName;
-  /** σ, applied to the input, forget and output gates. Default `'sigmoid'`. */
-  readonly recurrentActivation?: ActivationName;
-  /** Process steps from T-1 down to 0. Outputs stay at their own time index. */
-  readonly reverse?: boolean;
-  /** `[h0 (N, H_out), c0 (N, H)]`. */
-  readonly initialState?: readonly [tf.Tensor, tf.Tensor] | null;
-  /** Valid steps per batch element (right padding): element n is active at t < lengths[n]. */
-  readonly lengths?: ArrayLike<number> | null;
-  /** (T, N): nonzero where a step is active. Exclusive with `lengths`. */
-  readonly mask?: tf.Tensor | null;
-  /** Output at inactive steps. Default `'zero'`. */
-  readonly maskedOutput?: 'zero' | 'carry';
-  /**
-   * (N, H_out): multiplies h_{t-1} in the recurrent product only, the same at every step
-   * (Keras `recurrent_dropout`). The carried state is not multiplied.
-   */
-  readonly recurrentInputMask?: tf.Tensor | null;
-  /** Prefix of error messages, e.g. `nn.LSTM`. */
-  readonly where?: string;
-  /**
-   * Which tfjs-ops executor runs the recurrence. Default `'fast'` (`./lstm-fast`: gate-split
-   * weights, no per-step slices, a hand-written gradient); `'reference'` is the plain step loop
-   * of `./lstm-reference`, kept as the oracle the fast path is tested against. Both give the same
-   * values and gradients to float32 rounding.
-   */
-  readonly implementation?: 'fast' | 'reference';
-}
-
-/** The result of {@link lstmLayer}. */
-export interface LstmLayerResult {
-  /** (T, N, H_out) */
-  readonly output: tf.Tensor3D;
-  /** (N, H_out) */
-  readonly h: tf.Tensor2D;
-  /** (N, H) */
-  readonly c: tf.Tensor2D;
-}
-
-function expectShape(t: tf.Tensor, shape: number[], name: string, where: string): void {
-  if (t.rank !== shape.length || t.shape.some((d, k) => d !== shape[k])) {
-    throw new ShapeError(`${where}: ${name} expected ${formatShape(shape)}, got ${formatShape(t.shape)}`);
-  }
-}
-
-/** Sum of the biases present, or null. */
-export function combinedBias(w: LstmWeights): tf.Tensor1D | null {
-  if (w.bias && w.recurrentBias) return tf.add(w.bias, w.recurrentBias) as tf.Tensor1D;
-  return w.bias ?? w.recurrentBias ?? null;
-}
-
-/**
- * One LSTM step from the pre-computed input projection `xz` (N, 4H) = x_t @ kernel + biases.
- * Returns the new `[h, c]`.
- */
-export function lstmStepFromProjection(
-  xz: tf.Tensor2D,
-  h: tf.Tensor2D,
-  c: tf.Tensor2D,
-  w: LstmWeights,
-  activation: ActivationName,
-  recurrentActivation: ActivationName,
-): [tf.Tensor2D, tf.Tensor2D] {
-  const z = tf.add(xz, tf.matMul(h, w.recurrentKernel));
-  const [zi, zf, zg, zo] = tf.split(z, 4, 1);
-  const i = applyActivation(recurrentActivation, zi);
-  const f = applyActivation(recurrentActivation, zf);
-  const g = applyActivation(activation, zg);
-  const o = applyActivation(recurrentActivation, zo);
-  const cNext = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
-  let hNext = tf.mul(o, applyActivation(activation, cNext)) as tf.Tensor2D;
-  if (w.projection) hNext = tf.matMul(hNext, w.projection);
-  return [hNext, cNext];
-}
-
-/**
- * One step of an LSTM cell on a single time step: x (N, I), h (N, H_out), c (N, H).
- * Returns `[h', c']`. Differentiable; disposes its intermediates.
- */
-export function lstmCellStep(
-  x: tf.Tensor2D,
-  state: readonly [tf.Tensor2D, tf.Tensor2D],
-  w: LstmWeights,
-  activation: ActivationName = 'tanh',
-  recurrentActivation: ActivationName = 'sigmoid',
-): [tf.Tensor2D, tf.Tensor2D] {
-  return tf.tidy(() => {
-    let xz: tf.Tensor2D = tf.matMul(x, w.kernel);
-    const b = combinedBias(w);
-    if (b) xz = tf.add(xz, b);
-    return lstmStepFromProjection(xz, state[0], state[1], w, activation, recurrentActivation);
-  });
-}
+export type { LstmLayerOptions, LstmLayerResult } from './executor';
+export { combinedBias, lstmCellStep, lstmStepFromProjection } from './cells/lstm-cell';
 
 /**
  * Validates a layer call from the input's shape alone and resolves its configuration (sizes,
@@ -140,35 +42,11 @@ export function lstmCellStep(
  * @throws ShapeError for inconsistent weights, input, states, lengths or mask.
  */
 export function resolveLayerCall(xShape: readonly number[], w: LstmWeights, options: LstmLayerOptions = {}): ResolvedLayerCall {
-  const where = options.where ?? 'engine.lstmLayer';
-  const { inputSize, hiddenSize, outputSize } = lstmSizes(w, where);
-  if (xShape.length !== 3) {
-    throw new ShapeError(`${where}: input expected rank 3 (T, N, ${inputSize}), got ${formatShape(xShape)}`);
-  }
-  const [T, N, I] = xShape as [number, number, number];
-  if (I !== inputSize) {
-    throw new ShapeError(`${where}: input expected [${T}, ${N}, ${inputSize}], got ${formatShape(xShape)}`);
-  }
-  if (T === 0) throw new ShapeError(`${where}: input expected at least one time step, got ${formatShape(xShape)}`);
-  if (options.initialState) {
-    expectShape(options.initialState[0], [N, outputSize], 'h0', where);
-    expectShape(options.initialState[1], [N, hiddenSize], 'c0', where);
-  }
-  if (options.recurrentInputMask) expectShape(options.recurrentInputMask, [N, outputSize], 'recurrentInputMask', where);
-  if (options.lengths && options.mask) throw new ShapeError(`${where}: pass lengths or mask, not both`);
-  const stepMasks: StepMask[] | null = options.lengths
-    ? stepMasksFromLengths(options.lengths, T, N, where)
-    : options.mask
-      ? stepMasksFromTensor(options.mask, T, N, where)
-      : null;
-  return {
-    T, N, I, H: hiddenSize, Hout: outputSize,
-    activation: options.activation ?? 'tanh',
-    recurrentActivation: options.recurrentActivation ?? 'sigmoid',
-    reverse: options.reverse ?? false,
-    stepMasks,
-    carry: options.maskedOutput === 'carry',
-  };
+  return resolveCall(LSTM_CELL, xShape, w, options);
+}
+
+function lstmResult(r: RecurrenceResult): LstmLayerResult {
+  return { output: r.output, h: r.state[0], c: r.state[1] };
 }
 
 /**
@@ -177,19 +55,7 @@ export function resolveLayerCall(xShape: readonly number[], w: LstmWeights, opti
  */
 export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOptions = {}): LstmLayerResult {
   const resolved = resolveLayerCall(x.shape, w, options);
-  if (options.implementation === 'reference') return lstmLayerReference(x, w, options, resolved);
-  return fastLayer(
-    {
-      x,
-      kernel: w.kernel,
-      recurrentKernel: w.recurrentKernel,
-      bias: w.bias ?? null,
-      recurrentBias: w.recurrentBias ?? null,
-      projection: w.projection ?? null,
-      h0: (options.initialState?.[0] as tf.Tensor2D | undefined) ?? null,
-      c0: (options.initialState?.[1] as tf.Tensor2D | undefined) ?? null,
-      recurrentInputMask: (options.recurrentInputMask as tf.Tensor2D | null | undefined) ?? null,
-    },
-    resolved,
-  );
+  const choice = chooseTfjsExecutor({ implementation: options.implementation, stepper: null });
+  if (choice.executor === 'reference') return lstmResult(referenceRecurrence(LSTM_CELL, x, w, options, resolved));
+  return lstmResult(fastRecurrence(LSTM_CELL, recurrenceInputs(LSTM_CELL, x, w, options.initialState, options.recurrentInputMask), resolved));
 }

@@ -17,17 +17,18 @@
  * each sequence's own last step. A `mask` does the same for any pattern of active steps, with
  * `maskedOutput: 'carry'` for Keras's repeat-the-last-output convention.
  *
- * `lstmStackAsync` (`./lstm-async`) computes the same on the fastest executor, asynchronously.
+ * The stacking itself is the cell-generic `./stack`. `lstmStackAsync` (`./lstm-async`) computes
+ * the same on the fastest executor, asynchronously.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ConfigError, ShapeError } from '../errors';
 import { ActivationName } from './activations';
 import { LstmLayerOptions, lstmLayer, resolveLayerCall } from './lstm-layer';
+import { StackCall, StackLayer, checkStackShape, directionsOf, runStack, stackLayerOptions } from './stack';
 import { LstmWeights } from './weights';
 
 /** The weights of one layer of a stack. */
-export interface LstmStackLayer {
+export interface LstmStackLayer extends StackLayer<LstmWeights> {
   readonly forward: LstmWeights;
   readonly backward?: LstmWeights | null;
 }
@@ -70,36 +71,9 @@ export interface LstmStackResult {
   readonly c: tf.Tensor2D[];
 }
 
-/** Checks the layer count, directions and state counts of a stack call; returns D. */
-function checkStackShape(layers: readonly LstmStackLayer[], options: LstmStackOptions, where: string): number {
-  if (layers.length === 0) throw new ConfigError(`${where}: expected at least one layer, got 0`);
-  const D = layers[0].backward ? 2 : 1;
-  if (layers.some((l) => (l.backward ? 2 : 1) !== D)) {
-    throw new ConfigError(`${where}: every layer must have the same number of directions`);
-  }
-  const count = layers.length * D;
-  for (const [name, list] of [['h0', options.h0], ['c0', options.c0]] as const) {
-    if (list && list.length !== count) {
-      throw new ShapeError(`${where}: ${name} expected ${count} states (layers * directions), got ${list.length}`);
-    }
-  }
-  return D;
-}
-
-/** The options of layer k, direction d of a stack call. */
-function layerOptions(options: LstmStackOptions, where: string, k: number, d: number, D: number): LstmLayerOptions {
-  const idx = k * D + d;
-  return {
-    activation: options.activation,
-    recurrentActivation: options.recurrentActivation,
-    reverse: d === 1,
-    lengths: options.lengths,
-    mask: options.mask,
-    maskedOutput: options.maskedOutput,
-    implementation: options.implementation,
-    initialState: options.h0 && options.c0 ? [options.h0[idx], options.c0[idx]] : null,
-    where: `${where} (layer ${k}${d === 1 ? ', reverse' : ''})`,
-  };
+/** The stack machinery's view of a call (`./stack`). */
+function stackCall(options: LstmStackOptions, where: string): StackCall {
+  return { ...options, initialStates: [['h0', options.h0], ['c0', options.c0]], where };
 }
 
 /**
@@ -108,36 +82,21 @@ function layerOptions(options: LstmStackOptions, where: string, k: number, d: nu
  * @throws ConfigError / ShapeError naming the layer, the argument and both shapes.
  */
 export function checkStackCall(xShape: readonly number[], layers: readonly LstmStackLayer[], options: LstmStackOptions = {}): void {
-  const where = options.where ?? 'engine.lstmStack';
-  const D = checkStackShape(layers, options, where);
+  const call = stackCall(options, options.where ?? 'engine.lstmStack');
+  const D = checkStackShape(layers, call);
   let shape = [...xShape];
   layers.forEach((layer, k) => {
-    const dirs = layer.backward ? [layer.forward, layer.backward] : [layer.forward];
-    const outs = dirs.map((w, d) => resolveLayerCall(shape, w, layerOptions(options, where, k, d, D)).Hout);
+    const outs = directionsOf(layer).map((w, d) => resolveLayerCall(shape, w, stackLayerOptions(call, k, d, D) as LstmLayerOptions).Hout);
     shape = [shape[0], shape[1], outs.reduce((a, b) => a + b, 0)];
   });
 }
 
 /** Runs a stack of (bi)directional LSTM layers; differentiable; disposes its intermediates. */
 export function lstmStack(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions = {}): LstmStackResult {
-  const where = options.where ?? 'engine.lstmStack';
-  const D = checkStackShape(layers, options, where);
-  const p = options.interLayerDropout ?? 0;
-  return tf.tidy(() => {
-    let input: tf.Tensor = x;
-    const h: tf.Tensor2D[] = [];
-    const c: tf.Tensor2D[] = [];
-    layers.forEach((layer, k) => {
-      const dirs = layer.backward ? [layer.forward, layer.backward] : [layer.forward];
-      const outs = dirs.map((w, d) => {
-        const r = lstmLayer(input, w, layerOptions(options, where, k, d, D));
-        h.push(r.h);
-        c.push(r.c);
-        return r.output;
-      });
-      input = outs.length === 1 ? outs[0] : tf.concat(outs, 2);
-      if (p > 0 && k < layers.length - 1) input = tf.dropout(input, p);
-    });
-    return { output: input as tf.Tensor3D, h, c };
+  const call = stackCall(options, options.where ?? 'engine.lstmStack');
+  const r = runStack(x, layers, call, (input, w, o) => {
+    const l = lstmLayer(input, w, o as LstmLayerOptions);
+    return { output: l.output, state: [l.h, l.c] };
   });
+  return { output: r.output, h: r.states[0], c: r.states[1] };
 }

@@ -1,6 +1,7 @@
 /**
- * A {@link LstmStepper} kept between calls and rebuilt when its weights change — for facades
- * that run one time step per call (streaming inference) on weights held in tfjs variables.
+ * A {@link LstmStepper} kept between calls and rebuilt when its weights change — for the
+ * facades' entry point (`./runner`), which runs one time step per call (streaming inference)
+ * on weights held in tfjs variables.
  *
  * A tfjs variable's data id changes on every `assign` (an optimizer step, `setWeights`,
  * `loadStateDict`), so comparing data ids tells when the prepared copies are stale.
@@ -9,11 +10,6 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmStepper, LstmStepperOptions } from './lstm-stepper';
 import { LstmWeights } from './weights';
-
-/** True while tfjs records operations for a gradient (`tf.grad`, `tf.variableGrads`, `fit`). */
-export function isRecordingGradient(): boolean {
-  return tf.engine().state.gradientDepth > 0;
-}
 
 /** The weights a stepper is made from, and the tensors whose data ids identify them. */
 export interface StepperSource {

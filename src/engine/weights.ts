@@ -28,30 +28,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
+import type { CellSizes, CellWeights } from './cell';
 
-/** The weights of one layer and one direction, in the engine's canonical form. */
-export interface LstmWeights {
-  /** (I, 4H), gates i, f, g, o along axis 1. */
-  readonly kernel: tf.Tensor2D;
-  /** (H_out, 4H), gates i, f, g, o along axis 1. */
-  readonly recurrentKernel: tf.Tensor2D;
-  /** (4H): input bias. */
-  readonly bias?: tf.Tensor1D | null;
-  /** (4H): second (recurrent) bias, added to `bias`. */
-  readonly recurrentBias?: tf.Tensor1D | null;
+/**
+ * The weights of one layer and one direction, in the engine's canonical form: the fields of
+ * every cell (`CellWeights`, with G = 4: `kernel (I, 4H)`, `recurrentKernel (H_out, 4H)`, gates
+ * i, f, g, o along axis 1, `bias` and `recurrentBias (4H)`, summed) plus the projection.
+ */
+export interface LstmWeights extends CellWeights {
   /** (H, P): output projection (LSTMP). */
   readonly projection?: tf.Tensor2D | null;
 }
 
-/** The sizes a set of canonical weights implies. */
-export interface LstmSizes {
-  /** I */
-  readonly inputSize: number;
-  /** H (cell size) */
-  readonly hiddenSize: number;
-  /** H_out: P with a projection, else H. */
-  readonly outputSize: number;
-}
+/** The sizes a set of canonical weights implies (H_out: P with a projection, else H). */
+export type LstmSizes = CellSizes;
 
 /**
  * Checks that the weights are consistent with each other and returns their sizes.

@@ -21,7 +21,7 @@ import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers';
 import type { Regularizer } from '@tensorflow/tfjs-layers/dist/regularizers';
 
 import { ConfigError } from '../errors';
-import '../engine/register';
+import '../engine';
 
 export type { Constraint, Initializer, Regularizer };
 

@@ -33,7 +33,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 
-import { StepperCache, isRecordingGradient, lstmLayer } from '../engine';
+import { LstmRunner, tidy } from '../engine/internal';
 import { ConfigError, ShapeError, formatShape } from '../errors';
 import {
   AnyTensor,
@@ -84,12 +84,20 @@ export class LSTM extends tfl.layers.Layer {
   /** Outputs of training calls since the activity loss was last computed. */
   private activityOutputs: tf.Tensor[] = [];
   private weightScope = '';
-  /** Prepared weights for one-step calls (streaming), rebuilt when the weights change. */
-  private readonly stepperCache = new StepperCache(() => {
-    const w = this.cell.weights();
-    const ids = [w.kernel, w.recurrentKernel, ...(w.bias ? [w.bias] : [])];
-    const { activation, recurrentActivation } = this.cell.config;
-    return { ids, layers: [w], options: { activation, recurrentActivation, where: this.where } };
+  /**
+   * The engine's entry point: it picks the executor, and holds the prepared weights for one-step
+   * calls (streaming), rebuilt when the weights change.
+   */
+  private readonly runner = new LstmRunner({
+    layers: () => [{ forward: this.cell.weights() }],
+    ids: () => {
+      const w = this.cell.weights();
+      return [w.kernel, w.recurrentKernel, ...(w.bias ? [w.bias] : [])];
+    },
+    stepperOptions: () => {
+      const { activation, recurrentActivation } = this.cell.config;
+      return { activation, recurrentActivation, where: this.where };
+    },
   });
 
   constructor(args: LSTMArgs) {
@@ -210,26 +218,20 @@ export class LSTM extends tfl.layers.Layer {
     const initial = states ?? (this.stateful ? this.stateTensors : null);
     const U = this.units;
 
-    const { outputs, newStates } = tf.tidy(() => {
+    const { outputs, newStates } = tidy(() => {
       const xTimeMajor = this.timeMajor ? x : tf.transpose(x, [1, 0, 2]);
       const dropout = this.cell.dropoutMasks(batch, training);
-      let r: { output: tf.Tensor; h: tf.Tensor; c: tf.Tensor };
-      if (time === 1 && !mask && !dropout.input && !dropout.recurrent && !isRecordingGradient()) {
-        // One time step, no gradient (streaming inference): the prepared stepper.
-        const s = this.stepperCache.get().step(tf.reshape(xTimeMajor, [batch, this.cell.inputDim]), initial ? { h: [initial[0]], c: [initial[1]] } : null);
-        r = { output: tf.expandDims(s.output, 0), h: s.h[0], c: s.c[0] };
-      } else {
-        r = lstmLayer(dropout.input ? tf.mul(xTimeMajor, dropout.input) : xTimeMajor, this.cell.weights(), {
-          activation: this.cell.config.activation,
-          recurrentActivation: this.cell.config.recurrentActivation,
-          reverse: this.goBackwards,
-          initialState: initial ? [initial[0], initial[1]] : null,
-          mask: mask ? (this.timeMajor ? mask : tf.transpose(mask)) : null,
-          maskedOutput: this.zeroOutputForMask ? 'zero' : 'carry',
-          recurrentInputMask: dropout.recurrent,
-          where: this.where,
-        });
-      }
+      const r = this.runner.layer(xTimeMajor, {
+        inputMask: dropout.input,
+        activation: this.cell.config.activation,
+        recurrentActivation: this.cell.config.recurrentActivation,
+        reverse: this.goBackwards,
+        initialState: initial ? [initial[0], initial[1]] : null,
+        mask: mask ? (this.timeMajor ? mask : tf.transpose(mask)) : null,
+        maskedOutput: this.zeroOutputForMask ? 'zero' : 'carry',
+        recurrentInputMask: dropout.recurrent,
+        where: this.where,
+      });
       let y: tf.Tensor;
       if (this.returnSequences) {
         const sequence = this.goBackwards ? tf.reverse(r.output, 0) : r.output;
@@ -311,7 +313,7 @@ export class LSTM extends tfl.layers.Layer {
    */
   disposeHeld(): void {
     this.disposeStates();
-    this.stepperCache.dispose();
+    this.runner.dispose();
   }
 
   protected override disposeWeights(): number {

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
-import { unstack0 } from '../engine';
+import { unstack0 } from '../engine/internal';
 import { checkShape } from './module';
 import { PackedLayout, PackedSequence, gatherPacked, packedLayout, scatterPacked } from './utils/rnn/packed-sequence';
 

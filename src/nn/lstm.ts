@@ -55,10 +55,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
-import { LstmStackLayer, LstmWeights, isRecordingGradient, lstmStack } from '../engine';
+import { LstmStackLayer, LstmWeights } from '../engine';
+import { LstmRunner, tidy } from '../engine/internal';
 import { LstmExecutor, lstmStackAsync } from '../runtime';
 import { uniformInit } from './init';
-import { CallOutput, EngineCall, planLstmCall } from './lstm-call';
+import { planLstmCall } from './lstm-call';
 import { Module } from './module';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
 import { PackedSequence } from './utils/rnn/packed-sequence';
@@ -117,8 +118,13 @@ export class LSTM extends Module {
   private readonly cache = new EngineWeightCache(
     () => this.parameters(),
     () => this.buildEngineLayers(),
-    'nn.LSTM',
   );
+  /** The engine's entry point: it picks the executor (the prepared stepper for one-step inference). */
+  private readonly runner = new LstmRunner({
+    layers: (recording) => (recording ? this.buildEngineLayers() : this.cache.layersFor()),
+    ids: () => this.parameters(),
+    stepperOptions: () => ({ where: 'nn.LSTM' }),
+  });
 
   protected get where(): string {
     return 'nn.LSTM';
@@ -206,21 +212,14 @@ export class LSTM extends Module {
   forward(input: tf.Tensor | PackedSequence, hx?: LSTMState | null): [tf.Tensor | PackedSequence, [tf.Tensor, tf.Tensor]] {
     this.throwIfDisposed();
     const call = planLstmCall(this, input, hx ?? null, this.where);
-    const recording = isRecordingGradient();
     const dropout = this.training && this.numLayers > 1 ? this.dropout : 0;
-    const out = tf.tidy(() => {
+    const out = tidy(() => {
       const e = call.toEngine();
-      if (!recording && call.steps === 1 && !this.bidirectional && dropout === 0) {
-        // One time step, no gradient: the prepared stepper (streaming inference).
-        const stepper = this.cache.stepper();
-        const r = stepper.step(tf.squeeze(e.x, [0]), e.h0 && e.c0 ? { h: e.h0, c: e.c0 } : null);
-        return call.fromEngine(tf.expandDims(r.output, 0), r.h, r.c) as unknown as tf.TensorContainer;
-      }
-      const r = lstmStack(e.x, recording ? this.buildEngineLayers() : this.cache.layersFor(), {
+      const r = this.runner.stack(e.x, {
         h0: e.h0, c0: e.c0, lengths: e.lengths, interLayerDropout: dropout, where: this.where,
       });
-      return call.fromEngine(r.output, r.h, r.c) as unknown as tf.TensorContainer;
-    }) as unknown as CallOutput;
+      return call.fromEngine(r.output, r.h, r.c);
+    });
     return call.wrap(out);
   }
 
@@ -245,7 +244,7 @@ export class LSTM extends Module {
   ): Promise<[tf.Tensor | PackedSequence, [tf.Tensor, tf.Tensor]]> {
     this.throwIfDisposed();
     const call = planLstmCall(this, input, hx ?? null, this.where);
-    const e = tf.tidy(() => call.toEngine() as unknown as tf.TensorContainer) as unknown as EngineCall;
+    const e = tidy(() => call.toEngine());
     const scratch: tf.Tensor[] = [...(e.x === input ? [] : [e.x]), ...(e.h0 ?? []), ...(e.c0 ?? [])];
     try {
       const r = await lstmStackAsync(e.x, this.cache.layersFor(), {
@@ -254,7 +253,7 @@ export class LSTM extends Module {
         executor: options.executor, where: `${this.where}.forwardAsync`,
       });
       scratch.push(r.output, ...r.h, ...r.c);
-      const out = tf.tidy(() => call.fromEngine(r.output, r.h, r.c) as unknown as tf.TensorContainer) as unknown as CallOutput;
+      const out = tidy(() => call.fromEngine(r.output, r.h, r.c));
       const kept = new Set<tf.Tensor>([out.output, out.hN, out.cN]);
       scratch.splice(0, scratch.length, ...scratch.filter((t) => !kept.has(t)));
       return call.wrap(out);
@@ -277,6 +276,7 @@ export class LSTM extends Module {
 
   /** Frees the parameters and the cached engine weights. */
   override dispose(): void {
+    this.runner.dispose();
     this.cache.dispose();
     super.dispose();
   }

@@ -11,14 +11,15 @@
  *   (`loadStateDict`, an optimizer step: a tfjs variable's data id changes on `assign`).
  *
  * The transposed copy is made when the module is built, so a forward pass leaves the tensor
- * count unchanged. A one-step stepper (`engine.LstmStepper`, for unidirectional modules called
- * one time step at a time) is prepared on first use, kept, and rebuilt the same way. The cache
- * doubles the weights' memory (and the stepper adds one more copy when used); `dispose()` of
- * the module frees all of it.
+ * count unchanged. The engine's entry point (`LstmRunner`) takes these cached weights when no
+ * gradient is recorded, and prepares its one-step stepper from them (rebuilt the same way, from
+ * the parameters' data ids). The cache doubles the weights' memory (and the stepper adds one
+ * more copy when used); `dispose()` of the module frees all of it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { LstmStackLayer, LstmStepper, LstmWeights, StepperCache } from '../engine';
+import { LstmStackLayer } from '../engine';
+import { tidy } from '../engine/internal';
 
 function tensorsOf(layers: readonly LstmStackLayer[]): tf.Tensor[] {
   const out: tf.Tensor[] = [];
@@ -34,7 +35,6 @@ function tensorsOf(layers: readonly LstmStackLayer[]): tf.Tensor[] {
 export class EngineWeightCache {
   private ids: readonly object[] = [];
   private layers: LstmStackLayer[] | null = null;
-  private readonly stepperCache: StepperCache;
 
   /**
    * @param params the module's parameters (their data ids tell when they changed)
@@ -44,33 +44,21 @@ export class EngineWeightCache {
   constructor(
     private readonly params: () => readonly tf.Variable[],
     private readonly build: () => LstmStackLayer[],
-    where: string,
-  ) {
-    this.stepperCache = new StepperCache(() => ({
-      ids: this.params(),
-      layers: this.layersFor().map((l) => l.forward as LstmWeights),
-      options: { where },
-    }));
-  }
+  ) {}
 
   /** Cached engine weights, rebuilt if a parameter changed. Never call while recording. */
   layersFor(): LstmStackLayer[] {
     const ids = this.params().map((p) => p.dataId as object);
     if (this.layers && ids.length === this.ids.length && ids.every((id, k) => id === this.ids[k])) return this.layers;
     this.release();
-    this.layers = tf.tidy(() => {
+    this.layers = tidy(() => {
       const built = this.build();
       // Keep the new tensors (transposes); the parameters themselves are kept by the module.
       for (const t of tensorsOf(built)) if (!(t instanceof tf.Variable)) tf.keep(t);
-      return built as unknown as tf.TensorContainer;
-    }) as unknown as LstmStackLayer[];
+      return built;
+    });
     this.ids = ids;
     return this.layers;
-  }
-
-  /** A stepper over the cached weights (unidirectional stacks only). */
-  stepper(): LstmStepper {
-    return this.stepperCache.get();
   }
 
   private release(): void {
@@ -80,7 +68,6 @@ export class EngineWeightCache {
 
   dispose(): void {
     this.release();
-    this.stepperCache.dispose();
     this.ids = [];
   }
 }

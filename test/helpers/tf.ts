@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { seededRandom, uniformValues } from '../../src/cli/random';
-import { registerChainedOps } from '../../src/engine';
+import { registerChainedOps } from '../../src/engine/internal';
 
 registerChainedOps();
 void tf.setBackend('cpu');

@@ -1,5 +1,5 @@
-import { tf } from '../test/helpers/tf';
-import { ficoToIfgo, ifcoToIofc, ifgoToFico, ifgoToIfog, ifogToIfgo, ijfoToIofc, iofcToIfco, iofcToIjfo } from './gate-orders';
+import { tf } from '../../test/helpers/tf';
+import { ficoToIfgo, ifcoToIofc, ifgoToFico, ifgoToIfog, ifogToIfgo, ijfoToIofc, iofcToIfco, iofcToIjfo } from './gates';
 
 /** Rows named by gate: block k of an `order`-stacked (4, 1) weight holds the code of its gate letter. */
 const CODE: Record<string, number> = { i: 1, f: 2, g: 3, c: 3, j: 3, o: 4 };

@@ -1,0 +1,31 @@
+/**
+ * The engine's internals for the layers above it (onnx, runtime, facades, adapters, io, cli):
+ * not exported by the package. Everything public is in `./index` and re-exported here too, so
+ * a layer above imports from one of the two barrels, never a deep path.
+ */
+export * from './index';
+
+export { registerChainedOps } from './register-chained-ops';
+export { unstack0 } from './unstack';
+export { tidy } from './tidy';
+export { SMALL_STEP_ELEMENTS } from './lstm-stepper';
+export { TANH_VIA_SIGMOID_MIN_SIZE, fastActivation, tanhViaSigmoid } from './fused';
+export { setLazyGradients } from './lazy-grad';
+
+// The facades' entry point and the executor choice.
+export { LstmRunner } from './runner';
+export type { LstmRunnerLayerOptions, LstmRunnerSource } from './runner';
+export { chooseTfjsExecutor } from './executor-choice';
+export type { CallFacts, StepperFacts, StepperFallback, TfjsChoice, TfjsExecutor } from './executor-choice';
+
+// The executor and cell contracts, for new executors and cells.
+export { resolveCall } from './executor';
+export type { RecurrenceOptions, RecurrenceResult, ResolvedLayerCall } from './executor';
+export { recurrenceInputs } from './cell';
+export type {
+  CellBackward, CellSizes, CellStepGradient, CellStepResult, CellWeights, RecordedStep, RecurrenceInputs, RecurrentCell,
+  ResolvedCall,
+} from './cell';
+export { LSTM_CELL } from './cells/lstm-cell';
+export { fastRecurrence } from './recurrence-fast';
+export { referenceRecurrence } from './recurrence-reference';
