@@ -14,7 +14,7 @@ type AnyFn = (...args: unknown[]) => unknown;
 type TensorProto = Record<string, unknown> & { throwIfDisposed?: () => void };
 
 /** Methods whose body is not `op(this, ...args)`. */
-const SPECIAL: Record<string, (self: tf.Tensor, ...args: any[]) => unknown> = {
+const SPECIAL: Record<string, (self: tf.Tensor, ...args: never[]) => unknown> = {
   as1D: (t) => tf.reshape(t, [t.size]),
   as2D: (t, a: number, b: number) => tf.reshape(t, [a, b]),
   as3D: (t, a: number, b: number, c: number) => tf.reshape(t, [a, b, c]),
@@ -72,7 +72,8 @@ export function registerChainedOps(): void {
       },
     });
   };
-  for (const [name, body] of Object.entries(SPECIAL)) define(name, body);
+  // The arguments are the caller's, as tfjs' own chained methods take them.
+  for (const [name, body] of Object.entries(SPECIAL)) define(name, body as (self: tf.Tensor, ...args: unknown[]) => unknown);
   for (const name of GENERIC) {
     const op = ops[name];
     if (typeof op === 'function') define(name, (self, ...args) => op(self, ...args));

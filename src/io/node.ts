@@ -36,7 +36,7 @@ import { ReadOptions } from './shared/limits';
 import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors/safetensors';
 import { TensorLike } from './shared/tensor-like';
 import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
-import { LSTM } from '../nn/lstm';
+import { LSTM } from '../nn';
 import { ModelProto } from '../onnx';
 import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx/save-onnx';
 import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';

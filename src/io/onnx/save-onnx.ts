@@ -41,8 +41,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmStackLayer } from '../../engine';
 import { ConfigError, UnsupportedConversionError } from '../../errors';
-import { LSTM } from '../../nn';
-import { checkBool, checkKnownKeys } from '../../nn/options';
+import { LSTM, checkBool, checkKnownKeys } from '../../nn/internal';
 import { LSTM_GRAPH_OPSET, ModelProto, buildLstmStackModel, encodeModel } from '../../onnx';
 
 /** Options of {@link saveOnnx}. */

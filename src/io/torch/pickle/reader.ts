@@ -56,8 +56,6 @@ const UNSAFE_OPCODES: Record<number, string> = {
   0x92: 'NEWOBJ_EX',
 };
 
-const MARK = Symbol('mark');
-type Slot = PyValue | typeof MARK;
 
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -70,7 +68,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOptions): UnpickleResult {
   const { where, limits } = options;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const stack: Slot[] = [];
+  const stack: PyValue[] = [];
   const marks: number[] = [];
   const memo = new Map<number, PyValue>();
   let pos = start;
