@@ -43,7 +43,7 @@ export * from './gates';
 export { gatherRows } from './gather-rows';
 export * from './layout';
 export type { LstmLayerOptions, LstmLayerResult, RecurrenceOptions, ResolvedLayerCall } from './executor';
-export type { CellSizes, CellWeights } from './cell';
+export type { CellSizes, CellWeights, ResolvedCall } from './cell';
 export type { StackLayer } from './stack';
 export { combinedBias, lstmCellStep, lstmLayer, lstmStepFromProjection, resolveLayerCall } from './lstm-layer';
 export * from './lstm-stack';
