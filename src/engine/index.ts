@@ -45,6 +45,7 @@ export * from './layout';
 export type { LstmLayerOptions, LstmLayerResult, RecurrenceOptions, ResolvedLayerCall } from './executor';
 export type { CellSizes, CellWeights, ResolvedCall } from './cell';
 export type { StackLayer } from './stack';
+export type { StepMask } from './step-mask';
 export { combinedBias, lstmCellStep, lstmLayer, lstmStepFromProjection, resolveLayerCall } from './lstm-layer';
 export * from './lstm-stack';
 export { isRecordingGradient } from './recording';
