@@ -23,8 +23,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { reverseTime } from '../src/engine';
-import { ConfigError, ShapeError, UnsupportedConversionError, formatShape } from '../src/errors';
+import { MergeMode, mergeDirections as mergeEngineDirections, reverseTime } from '../src/engine';
+import { ShapeError, UnsupportedConversionError, formatShape } from '../src/errors';
 
 export { batchToTimeMajor, timeToBatchMajor, reversePadded, reverseTime } from '../src/engine';
 
@@ -70,8 +70,7 @@ export function concatDirections(parts: readonly tf.Tensor[]): tf.Tensor {
   return tf.concat(parts as tf.Tensor[], parts[0].rank - 1);
 }
 
-/** Keras `Bidirectional` merge modes. */
-export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
+export type { MergeMode };
 
 /**
  * Merges a forward and a (time-ordered) backward output the way Keras `Bidirectional` does:
@@ -79,22 +78,7 @@ export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
  * @throws ConfigError for an unknown mode.
  */
 export function mergeDirections(forward: tf.Tensor, backward: tf.Tensor, mode: MergeMode): tf.Tensor | [tf.Tensor, tf.Tensor] {
-  switch (mode) {
-    case 'concat':
-      return concatDirections([forward, backward]);
-    case 'sum':
-      return tf.add(forward, backward);
-    case 'mul':
-      return tf.mul(forward, backward);
-    case 'ave':
-      return tf.tidy(() => tf.div(tf.add(forward, backward), 2));
-    case null:
-      return [tf.clone(forward), tf.clone(backward)];
-    default:
-      throw new ConfigError(
-        `adapters.mergeDirections: mode must be 'concat', 'sum', 'mul', 'ave' or null, got ${JSON.stringify(mode)}`,
-      );
-  }
+  return mergeEngineDirections(forward, backward, mode, 'adapters.mergeDirections');
 }
 
 /**

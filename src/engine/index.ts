@@ -42,6 +42,7 @@ export * from './activations';
 export * from './gates';
 export { gatherRows } from './gather-rows';
 export * from './layout';
+export * from './directions';
 export type { LstmLayerOptions, LstmLayerResult, RecurrenceOptions, ResolvedLayerCall } from './executor';
 export type { CellSizes, CellWeights, ResolvedCall } from './cell';
 export type { StackLayer } from './stack';

@@ -37,6 +37,7 @@ import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 import type { Kwargs, RegularizerFn } from '@tensorflow/tfjs-layers/dist/types';
 
+import { MERGE_MODES, MergeMode, mergeDirections } from '../engine';
 import { ConfigError } from '../errors';
 import { AnyTensor, LayerInputs, checkSequenceShape, firstShape, pickMask, splitInputs } from './call-args';
 import { LAYER_KEYS, checkKeys, resolveLayerArgs } from './config';
@@ -44,9 +45,7 @@ import { LSTM } from './lstm';
 import { defaultLayerName } from './names';
 
 /** How the forward and backward outputs are combined. */
-export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
-
-const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
+export type { MergeMode };
 
 /** Arguments of {@link Bidirectional}. */
 export interface BidirectionalArgs extends LayerArgs {
@@ -253,18 +252,8 @@ export class Bidirectional extends tfl.layers.Layer {
   }
 
   private merge(yF: tf.Tensor, yB: tf.Tensor): tf.Tensor[] {
-    switch (this.mergeMode) {
-      case 'concat':
-        return [tf.concat([yF, yB], -1)];
-      case 'sum':
-        return [tf.add(yF, yB)];
-      case 'mul':
-        return [tf.mul(yF, yB)];
-      case 'ave':
-        return [tf.div(tf.add(yF, yB), 2)];
-      case null:
-        return [yF, yB];
-    }
+    if (this.mergeMode === null) return [yF, yB];
+    return [mergeDirections(yF, yB, this.mergeMode, this.where) as tf.Tensor];
   }
 
   /**
