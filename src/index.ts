@@ -1,9 +1,9 @@
 /**
  * lstm-bridge: one LSTM engine for PyTorch and Keras conventions on TensorFlow.js.
  *
- * Re-exports only. Layering, bottom to top: `engine` <- `onnx` <- `runtime` <- facades (`nn`,
- * `layers`) <- `adapters` <- `io`. The `engine` namespace also carries `runtime`'s names
- * (`./public-engine`).
+ * Re-exports only. Layering (see ARCHITECTURE.md), bottom to top: `engine` <- `onnx` <-
+ * `runtime` <- facades (`nn`, `layers`) <- `adapters` <- `keras-model` <- `io`. The `engine`
+ * namespace also carries `runtime`'s names (`./public-engine`).
  */
 export * as engine from './public-engine';
 export * as runtime from './runtime';

@@ -17,7 +17,7 @@
  * each sequence's own last step. A `mask` does the same for any pattern of active steps, with
  * `maskedOutput: 'carry'` for Keras's repeat-the-last-output convention.
  *
- * The stacking itself is the cell-generic `./stack`. `lstmStackAsync` (`./lstm-async`) computes
+ * The stacking itself is the cell-generic `./stack`. `lstmStackAsync` (`src/runtime`, above) computes
  * the same on the fastest executor, asynchronously.
  */
 import * as tf from '@tensorflow/tfjs-core';
