@@ -10,7 +10,7 @@ import { strToU8, zipSync } from 'fflate';
 
 import { expectedFor, fixtureBytes } from './helpers/io-fixtures';
 import { keras1Lstm, keras2Bidirectional, keras3Bidirectional, keras3H5 } from './helpers/keras-fixtures';
-import { rng } from './helpers/tf';
+import { mutate } from './helpers/mutate';
 import { FileParseError } from '../src/errors';
 import { PickleSecurityError, SizeLimitError, ZipArchiveError } from '../src/io/shared/errors';
 import { readKeras } from '../src/io/keras/reader';
@@ -25,54 +25,6 @@ import { writeKeras } from '../src/io/keras/writer';
 const MUTANTS_PER_FILE = Number(process.env.IO_FUZZ_COUNT ?? 150);
 /** Small caps, so an attempt to allocate past them shows up as a SizeLimitError. */
 const FUZZ_OPTIONS: ReadOptions = { limits: { maxTensorBytes: 16 << 20, maxTotalBytes: 64 << 20, maxZipEntryBytes: 64 << 20, maxHeaderBytes: 1 << 20 } };
-const HUGE = [0xffffffff, 0x7fffffff, 0x80000000, 0xfffffff0, 0x10000000];
-
-/** The k-th mutant of `bytes` (deterministic in `seed`). */
-export function mutate(bytes: Uint8Array, seed: number): { bytes: Uint8Array; how: string } {
-  const next = rng(seed);
-  const pick = (n: number) => Math.floor(next() * n);
-  const kind = pick(5);
-  const out = bytes.slice();
-  if (kind === 0) {
-    const len = pick(bytes.length);
-    return { bytes: bytes.slice(0, len), how: `truncate to ${len}` };
-  }
-  if (kind === 1) {
-    const n = 1 + pick(8);
-    const at: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const p = pick(bytes.length);
-      out[p] ^= 1 << pick(8);
-      at.push(p);
-    }
-    return { bytes: out, how: `flip bits at ${at.join(',')}` };
-  }
-  if (kind === 2) {
-    const p = pick(Math.max(1, bytes.length - 8));
-    const v = HUGE[pick(HUGE.length)];
-    const dv = new DataView(out.buffer);
-    dv.setUint32(p, v, true);
-    if (pick(2) === 0 && p + 8 <= out.length) dv.setUint32(p + 4, v, true);
-    return { bytes: out, how: `huge 0x${v.toString(16)} at ${p}` };
-  }
-  if (kind === 3) {
-    const p = pick(bytes.length);
-    const n = 1 + pick(16);
-    const ins = Uint8Array.from({ length: n }, () => pick(256));
-    const r = new Uint8Array(bytes.length + n);
-    r.set(bytes.subarray(0, p));
-    r.set(ins, p);
-    r.set(bytes.subarray(p), p + n);
-    return { bytes: r, how: `insert ${n} at ${p}` };
-  }
-  const p = pick(bytes.length);
-  const n = 1 + pick(16);
-  const end = Math.min(bytes.length, p + n);
-  const r = new Uint8Array(bytes.length - (end - p));
-  r.set(bytes.subarray(0, p));
-  r.set(bytes.subarray(end), p);
-  return { bytes: r, how: `delete ${end - p} at ${p}` };
-}
 
 /** Runs `parse` on every mutant; returns the ones that failed badly. */
 function fuzz(name: string, bytes: Uint8Array, parse: (b: Uint8Array) => unknown, baseSeed: number): string[] {

@@ -12,7 +12,8 @@ import * as path from 'path';
 
 import * as fc from 'fast-check';
 
-import { rng, tf } from './helpers/tf';
+import { mutate as mutateBytes } from './helpers/mutate';
+import { tf } from './helpers/tf';
 import { FileParseError, LstmBridgeError, UnsupportedConversionError } from '../src/errors';
 import { LoadOnnxOptions, OnnxFormatError, SizeLimitError, loadOnnx } from '../src/io';
 import { onnxModelOf } from '../src/io/onnx/save-onnx';
@@ -38,47 +39,8 @@ const FILES: [string, Uint8Array][] = [
   ['torch: no constant folding', new Uint8Array(fs.readFileSync(path.join(TORCH, 'no_constant_folding.onnx')))],
 ];
 
-/** The k-th mutant of `bytes`, deterministic in `seed`. */
-function mutate(bytes: Uint8Array, seed: number): { bytes: Uint8Array; how: string } {
-  const next = rng(seed);
-  const pick = (n: number) => Math.floor(next() * n);
-  const out = bytes.slice();
-  switch (pick(5)) {
-    case 0: {
-      const len = pick(bytes.length);
-      return { bytes: bytes.slice(0, len), how: `truncate to ${len}` };
-    }
-    case 1: {
-      const at = Array.from({ length: 1 + pick(8) }, () => pick(bytes.length));
-      for (const p of at) out[p] ^= 1 << pick(8);
-      return { bytes: out, how: `flip bits at ${at.join(',')}` };
-    }
-    case 2: {
-      // A varint (a length, a dim, an attribute value) made huge: 0xff × 9 then 0x01.
-      const p = pick(Math.max(1, bytes.length - 10));
-      const huge = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01].slice(10 - (1 + pick(10)));
-      const grown = new Uint8Array(bytes.length + huge.length);
-      grown.set(bytes.subarray(0, p));
-      grown.set(huge, p);
-      grown.set(bytes.subarray(p + 1), p + huge.length);
-      return { bytes: grown.subarray(0, bytes.length + huge.length - 1), how: `huge varint at ${p}` };
-    }
-    case 3: {
-      const p = pick(bytes.length);
-      const n = 1 + pick(32);
-      const grown = new Uint8Array(bytes.length + n);
-      grown.set(bytes.subarray(0, p));
-      for (let k = 0; k < n; k++) grown[p + k] = pick(256);
-      grown.set(bytes.subarray(p), p + n);
-      return { bytes: grown, how: `insert ${n} bytes at ${p}` };
-    }
-    default: {
-      const p = pick(bytes.length);
-      const n = 1 + pick(32);
-      return { bytes: new Uint8Array([...bytes.subarray(0, p), ...bytes.subarray(p + n)]), how: `delete ${n} bytes at ${p}` };
-    }
-  }
-}
+/** The k-th mutant of `bytes`, deterministic in `seed` (huge fields written as varints). */
+const mutate = (bytes: Uint8Array, seed: number) => mutateBytes(bytes, seed, 'varint');
 
 /** Loads `bytes`; returns 'ok' or the typed error's class name; anything else fails the test. */
 function attempt(bytes: Uint8Array, how: string): string {
