@@ -16,7 +16,7 @@ import * as nodePath from 'node:path';
 import { registerChainedOps } from '../engine/internal';
 import { LstmBridgeError } from '../errors';
 import { UsageError, parseArgs, usage } from './args';
-import { useFastestBackend } from './backend';
+import { useCliBackend } from './backend';
 import { describeGroup, otherTensors } from './describe';
 import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
 import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
@@ -129,7 +129,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
     return 0;
   }
   try {
-    if (io.chooseBackend !== false) await useFastestBackend();
+    if (io.chooseBackend !== false) await useCliBackend();
     registerChainedOps();
     if (args.command === 'inspect') {
       const source = await detectFormat(args.input).load(args.input, { config: args.config });
