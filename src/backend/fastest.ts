@@ -97,6 +97,27 @@ export function registerBackend(name: BackendName): BackendSkip | null {
 }
 
 /**
+ * Registers (when needed) and selects one backend, waiting until it is ready; or says why it
+ * cannot be used (the current backend then stays, unless tfjs's failed initialization left its
+ * name behind — `useFastestBackend` sets the previous one again).
+ */
+export async function selectBackend(backend: BackendName): Promise<BackendSkip | null> {
+  const missing = registerBackend(backend);
+  if (missing) return missing;
+  let ok: boolean;
+  let detail = 'it returned false';
+  try {
+    ok = await tf.setBackend(backend);
+  } catch (e) {
+    ok = false;
+    detail = firstLine(e);
+  }
+  if (!ok) return { kind: 'init-failed', detail };
+  await tf.ready();
+  return null;
+}
+
+/**
  * Selects the fastest tfjs backend available (see the module docs for the order) and waits
  * until it is ready. Only call it when you want the backend switched: the library never does.
  *
@@ -117,24 +138,9 @@ export async function useFastestBackend(options: UseFastestBackendOptions = {}):
   // backend active before is set again when no candidate works.
   const before = tf.getBackend() as string | null;
   for (const backend of backends) {
-    const missing = registerBackend(backend);
-    if (missing) {
-      skipped.push({ backend, reason: missing });
-      continue;
-    }
-    let ok: boolean;
-    let detail = 'it returned false';
-    try {
-      ok = await tf.setBackend(backend);
-    } catch (e) {
-      ok = false;
-      detail = firstLine(e);
-    }
-    if (ok) {
-      await tf.ready();
-      return { backend, skipped };
-    }
-    skipped.push({ backend, reason: { kind: 'init-failed', detail } });
+    const reason = await selectBackend(backend);
+    if (!reason) return { backend, skipped };
+    skipped.push({ backend, reason });
   }
   if (before && tf.getBackend() !== before) await tf.setBackend(before);
   const why = skipped.map((s) => `${s.backend}: ${backendSkipMessage(s.reason)}`).join('; ');
