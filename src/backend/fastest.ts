@@ -46,7 +46,9 @@ export type BackendSkip =
 
 /** The backend {@link useFastestBackend} selected, and why each one tried before it was not. */
 export interface BackendChoice {
+  /** The backend now selected (`tf.getBackend()`), ready. */
   readonly backend: BackendName;
+  /** The backends tried before it, in order, each with why it was not used. */
   readonly skipped: readonly { readonly backend: BackendName; readonly reason: BackendSkip }[];
 }
 
