@@ -2,7 +2,7 @@
  * The layering of lstm-bridge, enforced (`npm run lint`, run by `.ci/run`). ARCHITECTURE.md is
  * the map; this file is the rule book. Bottom to top:
  *
- *   src/errors.ts <- src/engine <- src/onnx <- src/runtime <- src/nn, src/layers
+ *   src/errors.ts <- src/backend <- src/engine <- src/onnx <- src/runtime <- src/nn, src/layers
  *     <- adapters <- src/keras-model <- src/io <- src/cli
  *
  * - nothing imports a layer above its own (`layer-*` rules);
@@ -16,6 +16,7 @@
 /** Layers bottom to top; a module may import only its own layer and those listed before it. */
 const LAYERS = [
   { name: 'errors', path: '^src/errors\\.ts$' },
+  { name: 'backend', path: '^src/backend/' },
   { name: 'engine', path: '^src/engine/' },
   { name: 'onnx', path: '^src/onnx/' },
   { name: 'runtime', path: '^src/runtime/' },
@@ -93,6 +94,13 @@ module.exports = {
       comment: 'The engine depends on tfjs only (no file parsers, onnxruntime or node builtins)',
       from: { path: '^src/engine/', pathNot: TESTS },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'core'], pathNot: '^node_modules/@tensorflow/' },
+    },
+    {
+      name: 'backend-tfjs-only',
+      severity: 'error',
+      comment: 'useFastestBackend depends on tfjs only (it loads the optional backends by name, at call time)',
+      from: { path: '^src/backend/', pathNot: TESTS },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'core'], pathNot: '^node_modules/@tensorflow/tfjs-core/' },
     },
   ],
   options: {

@@ -13,6 +13,7 @@ import { Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, mak
   makeBridgeNnRunner, makeBridgeNnStream, makeBridgeRunner, makeBridgeStepperStream, makeBridgeStream,
   makeOrtRunner, makeOrtStream, makeTfLayersRunner, makeTfLayersStream } from './runners';
 import { SHAPES, STREAM, Shape } from './shapes';
+import { BackendName, useFastestBackend } from '../src/backend';
 import { Mode } from './systems';
 
 interface Settings {
@@ -131,9 +132,8 @@ async function main(): Promise<void> {
   const st: Settings = quick
     ? { warmup: 1, minIters: 3, maxIters: 5, budgetMs: 300, streamSteps: 50 }
     : { warmup: 2, minIters: 5, maxIters: 30, budgetMs: 4000, streamSteps: STREAM.steps };
-  if (backend === 'tensorflow') require('@tensorflow/tfjs-node');
-  await tf.setBackend(backend ?? 'cpu');
-  await tf.ready();
+  // The backend under test, and only it (the library's one way to load and select a backend).
+  await useFastestBackend({ backends: [(backend ?? 'cpu') as BackendName] });
   emit({ type: 'info', system: systemId, backend: tf.getBackend(), quick });
   const modes: Mode[] = kind === 'bridge-async' || kind === 'ort' ? ['forward'] : ['forward', 'train'];
   await runStream(kind, st, systemId);

@@ -9,8 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { nn } from '../src';
-import { useFastestBackend } from './backend';
+import { nn, useFastestBackend } from '../src';
 import { seedCorrespondence } from './seed-correspondence';
 import { kerasHalf } from './seed-keras';
 
@@ -75,7 +74,7 @@ export function torchHalf(): void {
 }
 
 async function main(): Promise<void> {
-  const backend = await useFastestBackend();
+  const { backend } = await useFastestBackend();
   console.log(`lstm-bridge seed walkthrough (tfjs backend: ${backend})`);
   torchHalf();
   console.log('\n== Keras conventions: layers.LSTM ==');

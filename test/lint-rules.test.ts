@@ -22,6 +22,10 @@ const TREE: Record<string, string> = {
   'src/engine/step.ts': "import { Module } from '../nn/module';\nexport const step = Module;\n",
   // violation engine-tfjs-core-only: a node builtin in the engine
   'src/engine/files.ts': "import * as fs from 'fs';\nexport const files = fs;\n",
+  // allowed: the backend module imports the errors and tfjs-core
+  'src/backend/index.ts': "import { E } from '../errors';\nimport * as tf from '@tensorflow/tfjs-core';\nexport const fastest = [E, tf];\n",
+  // violations layer-backend (the engine is above it) and backend-tfjs-only (a node builtin)
+  'src/backend/probe.ts': "import { cell } from '../engine';\nimport * as os from 'os';\nexport const probe = [cell, os];\n",
   // allowed: a facade reaches the engine through index.ts and internal.ts
   'src/nn/index.ts': "export * from './lstm';\n",
   'src/nn/module.ts': "export class Module {}\n",
@@ -77,6 +81,8 @@ describe('npm run lint: the layering rules', () => {
         'deep-import: src/engine/step.ts -> src/nn/module.ts',
         'deep-import: src/layers/index.ts -> src/engine/cell.ts',
         'engine-tfjs-core-only: src/engine/files.ts -> fs',
+        'layer-backend: src/backend/probe.ts -> src/engine/index.ts',
+        'backend-tfjs-only: src/backend/probe.ts -> os',
         'layer-adapters: adapters/index.ts -> src/io/index.ts',
         'layer-engine: src/engine/step.ts -> src/nn/module.ts',
         'no-circular: src/cli/a.ts -> src/cli/b.ts',

@@ -1,13 +1,18 @@
 /**
+ * @jest-environment ./test/helpers/ort-environment.js
+ */
+/**
  * The README's TypeScript examples are what users copy: every ```ts block is transpiled and
- * run against the sources (`lstm-bridge` resolves to `src/`), on the cpu backend.
- * A block may use top-level `await`. A block preceded by `<!-- not run -->` is skipped.
+ * run against the sources (`lstm-bridge` resolves to `src/`), on the cpu backend (or the one
+ * the example selects).
+ * A block may use top-level `await`. A block preceded by `<!-- not run -->` is skipped. The
+ * environment is the one for suites that run onnxruntime-node (examples call `forwardAsync`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-import './helpers/tf';
+import { tf } from './helpers/tf';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -22,6 +27,11 @@ function tsBlocks(markdown: string): { line: number; code: string }[] {
 }
 
 const blocks = tsBlocks(README);
+
+// An example may select another backend (`useFastestBackend()`); the next one starts on cpu again.
+afterEach(async () => {
+  expect(await tf.setBackend('cpu')).toBe(true);
+});
 
 test('the README has TypeScript examples', () => {
   expect(blocks.length).toBeGreaterThan(0);

@@ -9,10 +9,11 @@ describe('cli args', () => {
     expect(parseArgs([])).toEqual({ command: 'help' });
     expect(parseArgs(['convert', '--help'])).toEqual({ command: 'help' });
     expect(parseArgs(['--version'])).toEqual({ command: 'version' });
+    expect(parseArgs(['doctor'])).toEqual({ command: 'doctor' });
   });
 
   it.each([
-    [['frobnicate', 'x'], /unknown command 'frobnicate'/],
+    [['frobnicate', 'x'], /unknown command 'frobnicate' \(inspect, convert, doctor\)/],
     [['inspect'], /inspect expects one FILE, got 0/],
     [['inspect', 'a', '--prefix', 'x'], /--prefix does not apply to inspect/],
     [['convert', 'a'], /convert expects IN and OUT/],
@@ -20,6 +21,8 @@ describe('cli args', () => {
     [['convert', 'a', 'b', '--to'], /--to needs a value/],
     [['convert', 'a', 'b', '--to', 'x', '--to', 'y'], /--to given twice/],
     [['convert', 'a', 'b', '-x'], /unknown option -x/],
+    [['doctor', 'x'], /doctor takes no arguments/],
+    [['doctor', '--verify'], /doctor takes no arguments/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

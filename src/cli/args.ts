@@ -9,6 +9,8 @@ export function usage(formats: readonly { name: string; title: string }[]): stri
   lstm-bridge inspect FILE [--config MODEL_JSON]
   lstm-bridge convert IN OUT [--to ${formats.map((f) => f.name).join('|')}] [--prefix lstm.]
                              [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
+  lstm-bridge doctor          which optional pieces are here (tfjs backends, onnxruntime-node,
+                              h5wasm), what each gives and costs, the backend the CLI uses
   lstm-bridge --help | --version
 
 formats:
@@ -24,6 +26,7 @@ directory) unless --to says.
 export type Args =
   | { command: 'help' }
   | { command: 'version' }
+  | { command: 'doctor' }
   | { command: 'inspect'; input: string; config?: string }
   | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; verify: boolean; tolerance: number };
 
@@ -70,5 +73,9 @@ export function parseArgs(argv: readonly string[]): Args {
     const to = values['--to'];
     return { command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], verify, tolerance };
   }
-  throw new UsageError(`unknown command '${command}' (inspect, convert)`);
+  if (command === 'doctor') {
+    if (positional.length || Object.keys(values).length || verify) throw new UsageError('doctor takes no arguments');
+    return { command };
+  }
+  throw new UsageError(`unknown command '${command}' (inspect, convert, doctor)`);
 }

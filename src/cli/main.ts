@@ -5,6 +5,7 @@
  *     lstm-bridge inspect FILE [--config MODEL_JSON]
  *     lstm-bridge convert IN OUT [--to torch|safetensors|keras|tfjs|onnx] [--prefix lstm.]
  *                                [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
+ *     lstm-bridge doctor
  *
  * Formats are modules under `./formats` (see `./formats/types.ts`). Exit codes: 0 done, 1 a bad
  * file or a failed conversion (one line on stderr), 2 bad usage, 3 `--verify` found a
@@ -16,8 +17,9 @@ import * as nodePath from 'node:path';
 import { registerChainedOps } from '../engine/internal';
 import { LstmBridgeError } from '../errors';
 import { UsageError, parseArgs, usage } from './args';
-import { useFastestBackend } from './backend';
+import { useCliBackend } from './backend';
 import { describeGroup, otherTensors } from './describe';
+import { doctorLines, doctorReport } from './doctor';
 import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
 import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
 import { Progress, progressBar } from './progress';
@@ -129,7 +131,14 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
     return 0;
   }
   try {
-    if (io.chooseBackend !== false) await useFastestBackend();
+    if (args.command === 'doctor') {
+      // It tries every backend and leaves the fastest selected, whatever chooseBackend says.
+      const report = await doctorReport();
+      const lines = doctorLines(report, { lstmBridge: packageVersion(), node: process.version, platform: `${process.platform} ${process.arch}` });
+      for (const line of lines) io.stdout(line);
+      return 0;
+    }
+    if (io.chooseBackend !== false) await useCliBackend();
     registerChainedOps();
     if (args.command === 'inspect') {
       const source = await detectFormat(args.input).load(args.input, { config: args.config });

@@ -63,3 +63,16 @@ export function chooseTfjsExecutor(facts: CallFacts): TfjsChoice {
   if (s.directions() !== 1) return fallback({ kind: 'bidirectional' });
   return { executor: 'stepper', reason: null };
 }
+
+/** A stepper fallback in words (what the facades' execution reports say). */
+export function stepperFallbackMessage(reason: StepperFallback): string {
+  switch (reason.kind) {
+    case 'no-stepper': return 'a plain sequence call (no prepared stepper)';
+    case 'reference-requested': return "implementation 'reference' requested";
+    case 'recording': return 'a gradient is being recorded (the stepper runs off the tape)';
+    case 'steps': return `${reason.steps} time steps (the stepper runs one)`;
+    case 'masked': return 'some step is masked or a length is shorter than the sequence';
+    case 'dropout': return 'a dropout mask applies (training)';
+    case 'bidirectional': return 'bidirectional (the stepper runs one direction)';
+  }
+}

@@ -50,6 +50,8 @@ export type { StepMask } from './step-mask';
 export { combinedBias, lstmCellStep, lstmLayer, lstmStepFromProjection, resolveLayerCall } from './lstm-layer';
 export * from './lstm-stack';
 export { isRecordingGradient } from './recording';
+export { stepperFallbackMessage } from './executor-choice';
+export type { StepperFallback, TfjsChoice, TfjsExecutor } from './executor-choice';
 export { StepperCache } from './stepper-cache';
 export type { StepperSource } from './stepper-cache';
 export { LstmStepper } from './lstm-stepper';

@@ -16,7 +16,7 @@ export { setLazyGradients } from './lazy-grad';
 export { LstmRunner } from './runner';
 export type { LstmRunnerLayerOptions, LstmRunnerSource } from './runner';
 export { chooseTfjsExecutor } from './executor-choice';
-export type { CallFacts, StepperFacts, StepperFallback, TfjsChoice, TfjsExecutor } from './executor-choice';
+export type { CallFacts, StepperFacts } from './executor-choice';
 
 // The executor and cell contracts, for new executors and cells.
 export { resolveCall } from './executor';

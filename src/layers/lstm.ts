@@ -35,6 +35,7 @@ import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 
 import { LstmRunner, tidy } from '../engine/internal';
 import { ConfigError, ShapeError, formatShape } from '../errors';
+import { SyncExecutionReport, syncExecutionReport } from '../runtime/internal';
 import {
   AnyTensor,
   LayerInputs,
@@ -84,6 +85,7 @@ export class LSTM extends tfl.layers.Layer {
   /** Outputs of training calls since the activity loss was last computed. */
   private activityOutputs: tf.Tensor[] = [];
   private weightScope = '';
+  private execution: SyncExecutionReport | null = null;
   /**
    * The engine's entry point: it picks the executor, and holds the prepared weights for one-step
    * calls (streaming), rebuilt when the weights change.
@@ -177,6 +179,21 @@ export class LSTM extends tfl.layers.Layer {
     return this.returnState ? [output, [batch, U], [batch, U]] : output;
   }
 
+  /**
+   * Which tfjs executor ran the last call on tensors, and why not the prepared one-step stepper
+   * (null before the first call): `'stepper'` for one-step inference (streaming), else `'fast'`
+   * (or `'reference'`) with the typed `StepperFallback` reason and its `message`. The library
+   * prints nothing; this is how to find out.
+   *
+   * ```ts
+   * layer.apply(x);
+   * layer.lastExecution; // { call: 'call', executor: 'fast', reason: { kind: 'steps', steps: 17 }, message: '17 time steps (...)' }
+   * ```
+   */
+  get lastExecution(): SyncExecutionReport | null {
+    return this.execution;
+  }
+
   override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
     const outputMask = this.returnSequences ? pickMask(mask) : null;
     return (this.returnState ? [outputMask, null, null] : outputMask) as tf.Tensor | tf.Tensor[];
@@ -232,6 +249,7 @@ export class LSTM extends tfl.layers.Layer {
         recurrentInputMask: dropout.recurrent,
         where: this.where,
       });
+      if (this.runner.lastChoice) this.execution = syncExecutionReport('call', this.runner.lastChoice);
       let y: tf.Tensor;
       if (this.returnSequences) {
         const sequence = this.goBackwards ? tf.reverse(r.output, 0) : r.output;

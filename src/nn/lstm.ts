@@ -57,7 +57,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
 import { LstmStackLayer, LstmWeights } from '../engine';
 import { LstmRunner, tidy } from '../engine/internal';
-import { LstmExecutor, lstmStackAsync } from '../runtime';
+import { ExecutionReport, LstmExecutor, asyncExecutionReport, lstmStackAsync, syncExecutionReport } from '../runtime/internal';
 import { uniformInit } from './init';
 import { planLstmCall } from './lstm-call';
 import { Module } from './module';
@@ -125,6 +125,7 @@ export class LSTM extends Module {
     ids: () => this.parameters(),
     stepperOptions: () => ({ where: 'nn.LSTM' }),
   });
+  private execution: ExecutionReport | null = null;
 
   protected get where(): string {
     return 'nn.LSTM';
@@ -204,6 +205,25 @@ export class LSTM extends Module {
   }
 
   /**
+   * Which executor ran the last `forward` or `forwardAsync` call that returned, and why not a
+   * faster one (null before the first call). The library prints nothing; this is how to find
+   * out. `forward`: `'stepper'` (one-step inference on prepared weights), else `'fast'` (or
+   * `'reference'`), with the typed `StepperFallback` reason (`'steps'`, `'recording'`,
+   * `'masked'`, `'dropout'`, `'bidirectional'`). `forwardAsync`: `'onnxruntime'`, else `'tfjs'`
+   * with the typed `OrtFallbackReason` (`'not-installed'` with the load error, `'tfjs-requested'`,
+   * `'inexpressible'` with what). `message` words the reason.
+   *
+   * ```ts
+   * await lstm.forwardAsync(input);
+   * lstm.lastExecution; // { call: 'forwardAsync', executor: 'tfjs', reason: { kind: 'inexpressible', what: 'projection' }, message: '...' }
+   * ```
+   * With concurrent `forwardAsync` calls on one module it describes the one that finished last.
+   */
+  get lastExecution(): ExecutionReport | null {
+    return this.execution;
+  }
+
+  /**
    * Runs the LSTM. Synchronous and differentiable (`tf.grad`, `tf.variableGrads`).
    * See the class documentation for shapes.
    */
@@ -220,6 +240,7 @@ export class LSTM extends Module {
       });
       return call.fromEngine(r.output, r.h, r.c);
     });
+    if (this.runner.lastChoice) this.execution = syncExecutionReport('forward', this.runner.lastChoice);
     return call.wrap(out);
   }
 
@@ -229,7 +250,7 @@ export class LSTM extends Module {
    * mode), else the tfjs executor. Same inputs and results as `forward` (within float32
    * rounding), but asynchronous and not differentiable. `executor` forces one: `'tfjs'`, or
    * `'onnxruntime'` (a `ConfigError` when it is not installed, an `UnsupportedConversionError`
-   * when the configuration cannot run there).
+   * when the configuration cannot run there). Which one ran, and why: {@link LSTM.lastExecution}.
    *
    * ```ts
    * const [output, [hN, cN]] = await lstm.forwardAsync(input, [h0, c0]);
@@ -253,6 +274,7 @@ export class LSTM extends Module {
         executor: options.executor, where: `${this.where}.forwardAsync`,
       });
       scratch.push(r.output, ...r.h, ...r.c);
+      this.execution = asyncExecutionReport(r);
       const out = tidy(() => call.fromEngine(r.output, r.h, r.c));
       const kept = new Set<tf.Tensor>([out.output, out.hN, out.cN]);
       scratch.splice(0, scratch.length, ...scratch.filter((t) => !kept.has(t)));

@@ -3,5 +3,6 @@ export * from './index';
 export { SESSION_CACHE_SIZE } from './ort-executor';
 export { loadOnnxRuntime } from './ort-runtime';
 export type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './ort-runtime';
-export { fallbackMessage, planOnnxRuntime } from './ort-plan';
-export type { Inexpressible, OrtFallbackReason, OrtPlan } from './ort-plan';
+export { asyncExecutionReport, syncExecutionReport } from './execution-report';
+export { planOnnxRuntime } from './ort-plan';
+export type { OrtPlan } from './ort-plan';

@@ -33,8 +33,9 @@
  *
  * Example:
  *
- *     const { output, h, c, executor } = await lstmStackAsync(x, layers, { lengths });
- *     // executor: 'onnxruntime' when installed, else 'tfjs'
+ *     const { output, h, c, executor, fallback } = await lstmStackAsync(x, layers, { lengths });
+ *     // executor: 'onnxruntime' when installed, else 'tfjs' and fallback says why
+ *     // (e.g. { kind: 'not-installed', detail: 'onnxruntime-node could not be loaded: ...' })
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -52,10 +53,14 @@ export interface LstmStackAsyncOptions extends LstmStackOptions {
   readonly executor?: LstmExecutor;
 }
 
-/** The result of {@link lstmStackAsync}: `lstmStack`'s, plus the executor that ran. */
-export interface LstmStackAsyncResult extends LstmStackResult {
-  readonly executor: 'tfjs' | 'onnxruntime';
-}
+/**
+ * The result of {@link lstmStackAsync}: `lstmStack`'s, plus the executor that ran and, when it
+ * is tfjs, why not onnxruntime (`fallback`; `fallbackMessage` words it).
+ */
+export type LstmStackAsyncResult = LstmStackResult & (
+  | { readonly executor: 'onnxruntime'; readonly fallback: null }
+  | { readonly executor: 'tfjs'; readonly fallback: OrtFallbackReason }
+);
 
 const EXECUTORS: readonly LstmExecutor[] = ['auto', 'tfjs', 'onnxruntime'];
 
@@ -70,16 +75,18 @@ export function chooseExecutor(
   return { executor, reason: reason ? fallbackMessage(reason) : null };
 }
 
-function choose(
-  x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions,
-): { executor: 'tfjs' | 'onnxruntime'; reason: OrtFallbackReason | null; plan: OrtPlan | null } {
+type Choice =
+  | { readonly executor: 'onnxruntime'; readonly reason: null; readonly plan: OrtPlan & { ok: true } }
+  | { readonly executor: 'tfjs'; readonly reason: OrtFallbackReason };
+
+function choose(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions): Choice {
   const where = options.where ?? 'engine.lstmStackAsync';
   const executor = options.executor ?? 'auto';
   if (!EXECUTORS.includes(executor)) {
     throw new ConfigError(`${where}: executor must be one of ${EXECUTORS.join(', ')}, got ${JSON.stringify(executor)}`);
   }
   checkStackCall(x.shape, layers, { ...options, where });
-  if (executor === 'tfjs') return { executor: 'tfjs', reason: { kind: 'tfjs-requested' }, plan: null };
+  if (executor === 'tfjs') return { executor: 'tfjs', reason: { kind: 'tfjs-requested' } };
   const plan = planOnnxRuntime(x, layers, options);
   if (plan.ok) return { executor: 'onnxruntime', reason: null, plan };
   if (executor === 'onnxruntime') {
@@ -89,7 +96,7 @@ function choose(
     }
     throw new UnsupportedConversionError(`${where}: executor 'onnxruntime' cannot run this configuration: ${message}`);
   }
-  return { executor: 'tfjs', reason: plan.reason, plan };
+  return { executor: 'tfjs', reason: plan.reason };
 }
 
 /** Runs a stack on the fastest executor (see the module docs for the contract). */
@@ -97,11 +104,11 @@ export async function lstmStackAsync(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
 ): Promise<LstmStackAsyncResult> {
   const where = options.where ?? 'engine.lstmStackAsync';
-  const { executor, plan } = choose(x, layers, options);
-  if (executor === 'tfjs' || !plan?.ok) {
+  const choice = choose(x, layers, options);
+  if (choice.executor === 'tfjs') {
     const r = lstmStack(x, layers, { ...options, where });
-    return { ...r, executor: 'tfjs' };
+    return { ...r, executor: 'tfjs', fallback: choice.reason };
   }
-  const r = await runOnnxRuntime(x, layers, options, plan);
-  return { ...r, executor };
+  const r = await runOnnxRuntime(x, layers, options, choice.plan);
+  return { ...r, executor: 'onnxruntime', fallback: null };
 }
