@@ -1,38 +1,34 @@
 /**
- * The README's TypeScript examples are what users copy: every ```ts block is transpiled and
- * run against the sources (`lstm-bridge` resolves to `src/`), on the cpu backend.
- * A block may use top-level `await`. A block preceded by `<!-- not run -->` is skipped.
+ * The README's examples are what users copy. Every ```ts block is transpiled and run against the
+ * sources (`lstm-bridge` resolves to `src/`), on the cpu backend; a block may use top-level
+ * `await`. Every ```js block (plain JavaScript, CommonJS) is run as is by plain `node` in a
+ * child process, and prints exactly what its `// prints` comments say. A block preceded by
+ * `<!-- not run -->` is skipped. The extraction is scripts/readme-examples.ts, shared with
+ * scripts/fresh-user.ts, which runs the same examples against the packed package.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
+import { withoutTfjsBanner } from '../scripts/library-output';
+import { exampleFileName, exampleModule, expectedOutput, readmeExamples } from '../scripts/readme-examples';
+import { runNodeOnSources } from './helpers/plain-node';
 import './helpers/tf';
+import { tmpDirs } from './helpers/tmp';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const examples = readmeExamples(README);
+const tsExamples = examples.filter((e) => e.language === 'ts');
+const jsExamples = examples.filter((e) => e.language === 'js');
+const tmp = tmpDirs('lstm-bridge-readme-');
 
-function tsBlocks(markdown: string): { line: number; code: string }[] {
-  const blocks: { line: number; code: string }[] = [];
-  const re = /(<!-- not run -->\s*)?```ts\n([\s\S]*?)```/g;
-  for (let m = re.exec(markdown); m; m = re.exec(markdown)) {
-    if (m[1]) continue;
-    blocks.push({ line: markdown.slice(0, m.index).split('\n').length, code: m[2] });
-  }
-  return blocks;
-}
-
-const blocks = tsBlocks(README);
-
-test('the README has TypeScript examples', () => {
-  expect(blocks.length).toBeGreaterThan(0);
+test('the README has TypeScript examples and a plain JavaScript one', () => {
+  expect(tsExamples.length).toBeGreaterThan(0);
+  expect(jsExamples.length).toBeGreaterThan(0);
 });
 
-test.each(blocks.map((b) => [b.line, b.code] as const))('README example at line %d runs', async (_line, code) => {
-  const lines = code.split('\n');
-  const imports = lines.filter((l) => /^import\s/.test(l));
-  const body = lines.filter((l) => !/^import\s/.test(l));
-  const source = `${imports.join('\n')}\nexport const done = (async () => {\n${body.join('\n')}\n})();\n`;
-  const js = ts.transpileModule(source, {
+test.each(tsExamples.map((e) => [e.line, e] as const))('README example at line %d runs', async (_line, example) => {
+  const js = ts.transpileModule(exampleModule(example), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true },
     reportDiagnostics: true,
   });
@@ -43,3 +39,18 @@ test.each(blocks.map((b) => [b.line, b.code] as const))('README example at line 
   new Function('require', 'exports', js.outputText)(localRequire, exports);
   await exports.done; // rejects (and fails the test) if the example throws
 });
+
+test.each(jsExamples.map((e) => [e.line, e] as const))(
+  'README JavaScript example at line %d runs with plain node, printing what it says and nothing else',
+  (_line, example) => {
+    const dir = tmp();
+    const file = path.join(dir, exampleFileName(example));
+    fs.writeFileSync(file, example.code);
+    const run = runNodeOnSources(file, dir);
+    expect(withoutTfjsBanner(run.stderr)).toBe('');
+    expect(run.status).toBe(0);
+    const expected = expectedOutput(example);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(run.stdout.trim().split('\n')).toEqual(expected);
+  },
+);
