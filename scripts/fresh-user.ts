@@ -3,9 +3,10 @@
  *
  * 1. `npm pack` this repository (its `prepack` builds `dist/`).
  * 2. A scratch project in a temporary directory: `npm install` of the tarball beside its peers
- *    (`peerDependencies`, at the versions this repository develops against), TypeScript and
- *    `@types/node`, with `ONNXRUNTIME_NODE_INSTALL=skip` (onnxruntime-node's install script
- *    would otherwise try to download CUDA files; its CPU binaries ship in its package).
+ *    (`peerDependencies`, at the versions this repository develops against), TypeScript,
+ *    `@types/node` and whatever else the examples import (pinned in package.json), with
+ *    `ONNXRUNTIME_NODE_INSTALL=skip` (onnxruntime-node's install script would otherwise try to
+ *    download CUDA files; its CPU binaries ship in its package).
  * 3. The installed package: every path its `main`, `types`, `bin`, `exports` and `typesVersions`
  *    name exists, and every source map (there should be none) resolves to shipped files.
  * 4. The README's examples (scripts/readme-examples.ts, the extraction test/readme.test.ts uses)
@@ -27,7 +28,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { withoutTfjsBanner } from './library-output';
-import { ReadmeExample, exampleFileName, exampleModule, expectedOutput, readmeExamples } from './readme-examples';
+import { ReadmeExample, exampleFileName, exampleModule, expectedOutput, importedPackages, readmeExamples } from './readme-examples';
 
 const REPO = path.join(__dirname, '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -40,6 +41,8 @@ interface PackageJson {
   exports?: unknown;
   typesVersions?: Record<string, Record<string, string[]>>;
   peerDependencies?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 }
 
@@ -67,13 +70,24 @@ function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }
 
-/** `name@version` of the peers, TypeScript and @types/node, at this repository's dev versions. */
-function scratchDependencies(pkg: PackageJson): string[] {
-  const dev = pkg.devDependencies ?? {};
-  const names = [...Object.keys(pkg.peerDependencies ?? {}), 'typescript', '@types/node'];
-  return names.map((name) => {
-    const version = dev[name];
-    if (!version) throw new FreshUserFailure(`package.json: no devDependencies version for ${name}`);
+/**
+ * `name@version` of what the scratch project installs beside the tarball: the peers, TypeScript
+ * and @types/node, plus any other package the README's examples import (as a user copying them
+ * would install it), each at the version this repository pins.
+ */
+function scratchDependencies(pkg: PackageJson, examples: readonly ReadmeExample[]): string[] {
+  const pinned = { ...pkg.optionalDependencies, ...pkg.dependencies, ...pkg.devDependencies };
+  const names = new Set([...Object.keys(pkg.peerDependencies ?? {}), 'typescript', '@types/node']);
+  for (const e of examples) {
+    for (const name of importedPackages(e)) {
+      if (name === pkg.name || names.has(name)) continue;
+      log(`README example at line ${e.line} imports ${name}: installed beside the peers`);
+      names.add(name);
+    }
+  }
+  return [...names].map((name) => {
+    const version = pinned[name];
+    if (!version) throw new FreshUserFailure(`package.json pins no version of ${name} (a peer, or imported by a README example)`);
     return `${name}@${version}`;
   });
 }
@@ -207,7 +221,7 @@ function freshUser(keep: boolean): void {
   fs.mkdirSync(path.join(project, 'examples'), { recursive: true });
   try {
     const tarball = pack(root);
-    install(project, tarball, scratchDependencies(pkg));
+    install(project, tarball, scratchDependencies(pkg, examples));
     checkInstalledPackage(path.join(project, 'node_modules', ...pkg.name.split('/')));
     for (const e of examples) {
       fs.writeFileSync(path.join(project, 'examples', exampleFileName(e)), e.language === 'ts' ? exampleModule(e) : e.code);

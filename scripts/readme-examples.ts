@@ -59,3 +59,21 @@ export function expectedOutput(example: ReadmeExample): string[] {
     return m?.[1] !== undefined ? [m[1].trim()] : [];
   });
 }
+
+/**
+ * The npm packages an example imports (`import ... from 'x'`, `import 'x'`, `require('x')`,
+ * `import('x')`), by package name (`@scope/name` or `name`); Node's built-ins left out.
+ */
+export function importedPackages(example: ReadmeExample): string[] {
+  const names = new Set<string>();
+  const re = /(?:\bfrom\s+|\bimport\s+|\brequire\(\s*|\bimport\(\s*)(['"])([^'"\n]+)\1/g;
+  for (let m = re.exec(example.code); m; m = re.exec(example.code)) {
+    const specifier = m[2] ?? '';
+    if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || BUILTINS.has(specifier.split('/')[0] ?? '')) continue;
+    const parts = specifier.split('/');
+    names.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier));
+  }
+  return [...names];
+}
+
+const BUILTINS = new Set(['fs', 'path', 'os', 'url', 'util', 'crypto', 'child_process', 'stream', 'events', 'buffer', 'worker_threads', 'assert', 'zlib', 'http', 'https']);

@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 import { withoutTfjsBanner } from '../scripts/library-output';
-import { exampleFileName, exampleModule, expectedOutput, readmeExamples } from '../scripts/readme-examples';
+import { exampleFileName, exampleModule, expectedOutput, importedPackages, readmeExamples } from '../scripts/readme-examples';
 import { runNodeOnSources } from './helpers/plain-node';
 import './helpers/tf';
 import { tmpDirs } from './helpers/tmp';
@@ -25,6 +25,23 @@ const tmp = tmpDirs('lstm-bridge-readme-');
 test('the README has TypeScript examples and a plain JavaScript one', () => {
   expect(tsExamples.length).toBeGreaterThan(0);
   expect(jsExamples.length).toBeGreaterThan(0);
+});
+
+test('the extraction: fences, the not-run marker, imports, the printed lines', () => {
+  const md = [
+    '# t', '```ts', "import * as tf from '@tensorflow/tfjs-core';", "import { nn } from 'lstm-bridge/node';", 'await 1;', '```',
+    '<!-- not run -->', '```ts', 'skipped();', '```', '```sh', 'npm test', '```',
+    '```js', "const fs = require('node:fs'); const x = require('@scope/pkg/deep');", "console.log(1); // prints 1", '```', '',
+  ].join('\n');
+  const [a, b, ...rest] = readmeExamples(md);
+  expect(rest).toEqual([]);
+  expect([a?.line, a?.language, b?.line, b?.language]).toEqual([2, 'ts', 14, 'js']);
+  expect(a && importedPackages(a)).toEqual(['@tensorflow/tfjs-core', 'lstm-bridge']);
+  expect(b && importedPackages(b)).toEqual(['@scope/pkg']);
+  expect(b && expectedOutput(b)).toEqual(['1']);
+  expect(a && exampleModule(a)).toBe(
+    "import * as tf from '@tensorflow/tfjs-core';\nimport { nn } from 'lstm-bridge/node';\nexport const done = (async () => {\nawait 1;\n\n})();\n",
+  );
 });
 
 test.each(tsExamples.map((e) => [e.line, e] as const))('README example at line %d runs', async (_line, example) => {
