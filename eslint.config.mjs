@@ -13,6 +13,21 @@ export default tseslint.config(
       // Named exports only.
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
       '@typescript-eslint/consistent-type-imports': 'off',
+      // The library prints nothing by itself (no warnings, banners or stack traces): errors are
+      // thrown, typed. Only the CLI writes to the terminal (test/library-output.test.ts).
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        ...['stdout', 'stderr', 'emitWarning'].map((property) => ({
+          object: 'process',
+          property,
+          message: 'The library prints nothing; throw a typed LstmBridgeError (only src/cli writes to the terminal).',
+        })),
+      ],
     },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-console': 'off', 'no-restricted-properties': 'off' },
   },
 );

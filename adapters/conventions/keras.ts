@@ -40,7 +40,7 @@ export interface KerasLstmWeights {
   /** (U, 4U). */
   readonly recurrent_kernel: tf.Tensor;
   /** (4U); absent with `use_bias=False`. */
-  readonly bias?: tf.Tensor | null;
+  readonly bias?: tf.Tensor | null | undefined;
 }
 
 /**

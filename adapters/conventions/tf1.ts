@@ -44,11 +44,11 @@ export interface Tf1LstmWeights {
   /** (4H), i, j, f, o. */
   readonly bias: tf.Tensor;
   /** (H, P): `projection/kernel` of `LSTMCell(num_proj=P)`. */
-  readonly projection?: tf.Tensor | null;
+  readonly projection?: tf.Tensor | null | undefined;
   /** Peephole variables of `LSTMCell(use_peepholes=True)`: not convertible; present means an error. */
-  readonly w_f_diag?: tf.Tensor | null;
-  readonly w_i_diag?: tf.Tensor | null;
-  readonly w_o_diag?: tf.Tensor | null;
+  readonly w_f_diag?: tf.Tensor | null | undefined;
+  readonly w_i_diag?: tf.Tensor | null | undefined;
+  readonly w_o_diag?: tf.Tensor | null | undefined;
 }
 
 /** Options of the TF1 conversions: the cell's constructor arguments that affect the step. */

@@ -37,11 +37,11 @@ export interface TorchLstmWeights {
   /** (4H, H_out). */
   readonly weight_hh: tf.Tensor;
   /** (4H); absent when the module was built with `bias=False`. */
-  readonly bias_ih?: tf.Tensor | null;
+  readonly bias_ih?: tf.Tensor | null | undefined;
   /** (4H); present exactly when `bias_ih` is. */
-  readonly bias_hh?: tf.Tensor | null;
+  readonly bias_hh?: tf.Tensor | null | undefined;
   /** (P, H), only with `proj_size > 0`. */
-  readonly weight_hr?: tf.Tensor | null;
+  readonly weight_hr?: tf.Tensor | null | undefined;
 }
 
 /**

@@ -3,8 +3,9 @@
  * with `stateDict()` / `loadStateDict()`.
  */
 export { LSTM, lstmParamKeys } from './lstm';
-export type { LSTMOptions, LSTMState } from './lstm';
+export type { LSTMOptions, LSTMState, LstmStateDict } from './lstm';
 export { LSTMCell } from './lstm-cell';
+export type { LstmCellStateDict } from './lstm-cell';
 export { Module } from './module';
 export type { IncompatibleKeys, LoadStateDictOptions } from './module';
 export * as utils from './utils';

@@ -25,6 +25,17 @@ import { uniformInit } from './init';
 import { Module, checkShape } from './module';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
 
+/**
+ * What {@link LSTMCell.stateDict} returns: `weight_ih` and `weight_hh` always; `bias_ih` and
+ * `bias_hh` unless `bias: false`, read through the index signature.
+ */
+export interface LstmCellStateDict extends tf.NamedTensorMap {
+  /** (4H, H_in), rows (W_ii | W_if | W_ig | W_io). */
+  weight_ih: tf.Tensor;
+  /** (4H, H), rows (W_hi | W_hf | W_hg | W_ho). */
+  weight_hh: tf.Tensor;
+}
+
 export class LSTMCell extends Module {
   readonly inputSize: number;
   readonly hiddenSize: number;
@@ -47,6 +58,11 @@ export class LSTMCell extends Module {
       this.registerParameter('bias_ih', uniformInit([4 * H], H));
       this.registerParameter('bias_hh', uniformInit([4 * H], H));
     }
+  }
+
+  /** The parameters under PyTorch's keys (the module's own variables: do not dispose them). */
+  override stateDict(): LstmCellStateDict {
+    return super.stateDict() as LstmCellStateDict; // the constructor registers weight_ih and weight_hh
   }
 
   /** One step. Synchronous and differentiable. */

@@ -32,6 +32,26 @@ describe('nn.LSTM construction', () => {
     lstm.dispose();
   });
 
+  test('the typed state dict keys (LstmStateDict, LstmCellStateDict) exist under every option', () => {
+    const options = [{}, { bias: false }, { numLayers: 3, bidirectional: true }, { projSize: 2 }, { bias: false, bidirectional: true, projSize: 1 }];
+    for (const o of options) {
+      const lstm = new LSTM(5, 4, o);
+      const sd = lstm.stateDict();
+      const [ih, hh] = lstm.parameters();
+      expect(sd.weight_ih_l0).toBe(ih);
+      expect(sd.weight_hh_l0).toBe(hh);
+      expect(Object.keys(sd).slice(0, 2)).toEqual(['weight_ih_l0', 'weight_hh_l0']);
+      lstm.dispose();
+    }
+    for (const bias of [true, false]) {
+      const cell = new LSTMCell(5, 4, { bias });
+      const [ih, hh] = cell.parameters();
+      expect(cell.stateDict().weight_ih).toBe(ih);
+      expect(cell.stateDict().weight_hh).toBe(hh);
+      cell.dispose();
+    }
+  });
+
   test('initialisation is U(-1/sqrt(H), 1/sqrt(H))', () => {
     const lstm = new LSTM(8, 16, { numLayers: 2 });
     const k = 1 / Math.sqrt(16);

@@ -86,6 +86,19 @@ const OPTION_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectiona
 /** The state tuple of `forward`: `[h, c]`. */
 export type LSTMState = [tf.Tensor, tf.Tensor];
 
+/**
+ * What {@link LSTM.stateDict} returns: PyTorch's keys (see the class documentation). The first
+ * layer's two weights exist in every LSTM, so they are typed; the other keys depend on the
+ * options (`bias_*` unless `bias: false`, layers k ≥ 1, `_reverse`, `weight_hr_l*`) and are
+ * read through the index signature (`tf.Tensor | undefined` under `noUncheckedIndexedAccess`).
+ */
+export interface LstmStateDict extends tf.NamedTensorMap {
+  /** (4·H_cell, H_in), rows (W_ii | W_if | W_ig | W_io). */
+  weight_ih_l0: tf.Tensor;
+  /** (4·H_cell, H_out), rows (W_hi | W_hf | W_hg | W_ho). */
+  weight_hh_l0: tf.Tensor;
+}
+
 /** The prefix under which a state dict holds an LSTM (`''`, `'lstm.'`, `'encoder.rnn.'`, ...). */
 function findLstmPrefix(stateDict: tf.NamedTensorMap, where: string): string {
   const prefixes = Object.keys(stateDict)
@@ -187,6 +200,11 @@ export class LSTM extends Module {
   /** H_out: projSize when > 0, else hiddenSize. */
   get outputSize(): number {
     return this.projSize > 0 ? this.projSize : this.hiddenSize;
+  }
+
+  /** The parameters under PyTorch's keys (the module's own variables: do not dispose them). */
+  override stateDict(): LstmStateDict {
+    return super.stateDict() as LstmStateDict; // the constructor registers weight_ih_l0 and weight_hh_l0
   }
 
   /**

@@ -34,9 +34,9 @@ export interface OnnxLstmWeights {
   /** (D, 4H, H). */
   readonly R: tf.Tensor;
   /** (D, 8H) = Wb ‖ Rb, each i, o, f, c; absent means zeros. */
-  readonly B?: tf.Tensor | null;
+  readonly B?: tf.Tensor | null | undefined;
   /** (D, 3H) peepholes i, o, f; absent means none. */
-  readonly P?: tf.Tensor | null;
+  readonly P?: tf.Tensor | null | undefined;
 }
 
 /** `tf.tidy` for results with `null` entries (kept tensors: every one reachable from the result). */
