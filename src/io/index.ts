@@ -31,6 +31,7 @@
  * | `./node.ts` | `lstm-bridge/node`: the path-taking variants |
  */
 export { loadTorch, readTorch } from './torch/reader';
+export type { TorchReadOptions } from './torch/reader';
 export type { TorchFile, TorchMetadataEntry, TorchTensorEntry } from './torch/state';
 export { saveTorch } from './torch/writer';
 export type { SaveTorchOptions } from './torch/writer';
