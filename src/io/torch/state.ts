@@ -110,7 +110,7 @@ function setNames(v: PyValue | undefined): Set<string> {
 }
 
 /** A placeholder's entries as a state dict: an nn.Module's parameters, persistent buffers and children; else its `__dict__`. */
-function objectEntries(obj: PyObject): { keys: PyValue[]; values: PyValue[] } | null {
+function objectEntries(obj: PyObject): { keys: PyValue[]; values: PyValue[]; parts: object[] } | null {
   const state = obj.state;
   const params = state instanceof PyDict ? state.get('_parameters') : undefined;
   const modules = state instanceof PyDict ? state.get('_modules') : undefined;
@@ -130,13 +130,13 @@ function objectEntries(obj: PyObject): { keys: PyValue[]; values: PyValue[] } | 
     const buffers = state.get('_buffers');
     if (buffers instanceof PyDict) add(buffers, setNames(state.get('_non_persistent_buffers_set')), isTensor);
     add(modules, new Set(), (v) => v instanceof PyObject);
-    return { keys, values };
+    return { keys, values, parts: [state, params, modules, ...(buffers instanceof PyDict ? [buffers] : [])] };
   }
-  if (state instanceof PyDict) return { keys: state.keys, values: state.values };
+  if (state instanceof PyDict) return { keys: state.keys, values: state.values, parts: [state] };
   if (state instanceof PyTuple) {
     // (__dict__ or None, slots dict): both hold attributes.
     const dicts = state.items.filter((d): d is PyDict => d instanceof PyDict);
-    return { keys: dicts.flatMap((d) => d.keys), values: dicts.flatMap((d) => d.values) };
+    return { keys: dicts.flatMap((d) => d.keys), values: dicts.flatMap((d) => d.values), parts: [state, ...dicts] };
   }
   return null;
 }
@@ -157,7 +157,16 @@ export function flattenStateDict(where: string, root: PyValue, limits: IoLimits)
     if (seen.has(v)) throw new TorchFormatError(`${where}: ${prefix || 'the root'} contains itself or is shared (a cycle); a state dict is a tree`);
     seen.add(v);
     if (v instanceof PyDict) return { prefix, keys: v.keys, values: v.values, next: 0, depth };
-    if (v instanceof PyObject) return { prefix, ...(objectEntries(v) ?? { keys: [], values: [] }), next: 0, depth };
+    if (v instanceof PyObject) {
+      const entries = objectEntries(v);
+      if (!entries) return { prefix, keys: [], values: [], next: 0, depth };
+      // The containers it is read from are visited once too: shared state is refused, never walked twice.
+      for (const part of entries.parts) {
+        if (seen.has(part)) throw new TorchFormatError(`${where}: ${prefix || 'the root'} shares its state with another object (a cycle or a shared container); a state dict is a tree`);
+        seen.add(part);
+      }
+      return { prefix, keys: entries.keys, values: entries.values, next: 0, depth };
+    }
     const items = v instanceof PyList ? v.items : v.items;
     return { prefix, keys: items.map((_, k) => k), values: [...items], next: 0, depth };
   };

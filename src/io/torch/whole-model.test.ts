@@ -10,14 +10,16 @@ import * as path from 'node:path';
 
 import { tf } from '../../../test/helpers/tf';
 import { IO_FIXTURES, fixtureBytes } from '../../../test/helpers/io-fixtures';
-import { ConfigError } from '../../errors';
+import { ConfigError, FileParseError } from '../../errors';
 import { loadTorch as loadTorchPath, readTorch as readTorchPath } from '../node';
 import { PickleSecurityError } from '../shared/errors';
 import { DEFAULT_LIMITS } from '../shared/limits';
+import { readZip } from '../shared/zip';
 import { torchGlobals } from './globals';
 import { unpickle } from './pickle/reader';
 import { PyObject, PySet, PyTuple } from './pickle/values';
 import { loadTorch, readTorch } from './reader';
+import { StorageTable, flattenStateDict } from './state';
 
 interface WholeModelExpected {
   readonly files: Record<string, {
@@ -190,5 +192,75 @@ describe("loadTorch with unknownClasses: 'skip'", () => {
     tf.dispose(sd);
     expect(readTorchPath(file, SKIP).skippedClasses[0]).toBe('__main__.Net');
     expect(() => loadTorchPath(file)).toThrow(/unknownClasses: 'skip'/);
+  });
+});
+
+describe("fuzz with unknownClasses: 'skip': a typed error or a valid result, in bounded time", () => {
+  /** Deterministic mutants: truncation, bit flips, random bytes at random places. */
+  function* mutants(bytes: Uint8Array, count: number, seed: number): Generator<Uint8Array> {
+    let s = seed;
+    const next = (n: number) => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return s % n;
+    };
+    for (let k = 0; k < count; k++) {
+      const kind = next(3);
+      if (kind === 0) {
+        yield bytes.slice(0, next(bytes.length));
+        continue;
+      }
+      const out = bytes.slice();
+      for (let j = 1 + next(6); j > 0; j--) {
+        const at = next(out.length);
+        out[at] = kind === 1 ? out[at] ^ (1 << next(8)) : next(256);
+      }
+      yield out;
+    }
+  }
+  const check = (bytes: Uint8Array, parse: (b: Uint8Array) => unknown, seed: number): string[] => {
+    const bad: string[] = [];
+    let k = 0;
+    for (const m of mutants(bytes, 300, seed)) {
+      const t0 = Date.now();
+      try {
+        parse(m);
+      } catch (e) {
+        if (!(e instanceof FileParseError)) bad.push(`mutant ${k}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      }
+      if (Date.now() - t0 > 2000) bad.push(`mutant ${k}: took ${Date.now() - t0} ms`);
+      k++;
+    }
+    return bad;
+  };
+
+  it('the pickle of a whole model (unpickle + the state-dict walk)', () => {
+    const entries = readZip('t', fixtureBytes('whole_model.pt'), DEFAULT_LIMITS);
+    const pkl = entries.get('whole_model/data.pkl')!;
+    const parse = (b: Uint8Array) => {
+      const table = new StorageTable('t', false);
+      const { value } = unpickle(b, 0, { globals: torchGlobals('t'), persistentLoad: (pid) => table.load(pid), where: 't', limits: DEFAULT_LIMITS, unknownGlobals: 'placeholder' });
+      return flattenStateDict('t', value, DEFAULT_LIMITS);
+    };
+    expect(parse(pkl).tensors).toHaveLength(EXPECTED.files['whole_model.pt'].tensors.length);
+    expect(check(pkl, parse, 3)).toEqual([]);
+  });
+
+  it.each(['whole_model_legacy.pt', 'checkpoint_scaler.pt'])('readTorch of %s', (file) => {
+    expect(check(fixtureBytes(file), (b) => readTorch(b, SKIP), 5)).toEqual([]);
+  });
+});
+
+describe('the walk of placeholders is linear', () => {
+  it('placeholders sharing one state dict are refused at the first repeat, not walked again and again', () => {
+    // [Net(), Net(), ...] where every Net's state is the same memoised dict {'x': 1}
+    const n = 2000;
+    const bytes = P(
+      0x80, 2, 0x7d, 0x58, 1, 0, 0, 0, 'l', 0x5d, // {'l': [
+      0x63, '__main__\nNet\n', 0x71, 0, 0x29, 0x81, 0x7d, 0x58, 1, 0, 0, 0, 'x', 0x4b, 1, 0x73, 0x71, 1, 0x62, 0x61, // Net() with state {'x': 1} (memo 1), APPEND
+      ...new Array(n).fill(0).flatMap(() => [0x68, 0, 0x29, 0x81, 0x68, 1, 0x62, 0x61]), // more Net() with the same state, APPEND
+      0x73, 0x2e,
+    );
+    const { value } = unpickleSkipping(bytes);
+    expect(() => flattenStateDict('t', value, DEFAULT_LIMITS)).toThrow(/shares its state with another object/);
   });
 });
