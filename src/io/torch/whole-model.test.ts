@@ -164,6 +164,13 @@ describe("hostile pickles with unknownClasses: 'skip': still nothing runs", () =
     expect((err as PickleSecurityError).refused).toBe(refused);
   });
 
+  it('set([...]) as protocol 2 pickles it (REDUCE of __builtin__.set) is data, also by default', () => {
+    const bytes = P(0x80, 2, 0x63, '__builtin__\nset\n', 0x5d, 0x58, 4, 0, 0, 0, 'mask', 0x61, 0x85, 0x52, 0x2e);
+    const v = unpickle(bytes, 0, { globals: torchGlobals('t'), where: 't', limits: DEFAULT_LIMITS }).value;
+    expect(v).toBeInstanceOf(PySet);
+    expect((v as PySet).items).toEqual(['mask']);
+  });
+
   it('reads sets and frozensets (protocol 4) as data', () => {
     // EMPTY_SET MARK 1 2 ADDITEMS, then MARK 3 FROZENSET, as a tuple
     const v = unpickleSkipping(P(0x80, 4, 0x8f, 0x28, 0x4b, 1, 0x4b, 2, 0x90, 0x28, 0x4b, 3, 0x91, 0x86, 0x2e)).value as PyTuple;
