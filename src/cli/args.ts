@@ -6,9 +6,10 @@ export class UsageError extends Error {}
 /** The usage text, listing the formats the CLI has (`formats/index.ts`). */
 export function usage(formats: readonly { name: string; title: string }[]): string {
   return `usage:
-  lstm-bridge inspect FILE [--config MODEL_JSON]
+  lstm-bridge inspect FILE [--config MODEL_JSON] [--unknown-classes skip]
   lstm-bridge convert IN OUT [--to ${formats.map((f) => f.name).join('|')}] [--prefix lstm.]
-                             [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
+                             [--config MODEL_JSON] [--unknown-classes skip]
+                             [--verify] [--tolerance 1e-5]
   lstm-bridge doctor          which optional pieces are here (tfjs backends, onnxruntime-node,
                               h5wasm), what each gives and costs, the backend the CLI uses
   lstm-bridge --help | --version
@@ -19,6 +20,10 @@ IN's format comes from its content; OUT's from its extension (a path without one
 directory) unless --to says.
   --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.)
   --config     model.to_json() file for a weights-only Keras .h5 (save_weights)
+  --unknown-classes skip
+               read a PyTorch whole-model pickle (torch.save(model)) or a checkpoint holding
+               other objects as data: unknown classes become inert placeholders (listed on
+               stderr), nothing is run; the tensors keep the module's state_dict() names
   --verify     run the source and the result on random input, print the max abs difference,
                exit 3 above --tolerance`;
 }
@@ -27,10 +32,18 @@ export type Args =
   | { command: 'help' }
   | { command: 'version' }
   | { command: 'doctor' }
-  | { command: 'inspect'; input: string; config?: string }
-  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; verify: boolean; tolerance: number };
+  | { command: 'inspect'; input: string; config?: string; unknownClasses?: UnknownClasses }
+  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; unknownClasses?: UnknownClasses; verify: boolean; tolerance: number };
 
-const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance'] as const;
+/** `--unknown-classes`: what the PyTorch reader does with classes outside its allowlist. */
+export type UnknownClasses = 'refuse' | 'skip';
+
+const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance', '--unknown-classes'] as const;
+
+function unknownClassesOf(value: string | undefined): UnknownClasses | undefined {
+  if (value === undefined || value === 'skip' || value === 'refuse') return value;
+  throw new UsageError(`--unknown-classes expects skip or refuse, got ${value}`);
+}
 
 /** Parses argv (without node and the script). @throws UsageError */
 export function parseArgs(argv: readonly string[]): Args {
@@ -62,16 +75,17 @@ export function parseArgs(argv: readonly string[]): Args {
   };
   if (command === 'inspect') {
     if (positional.length !== 1) throw new UsageError(`inspect expects one FILE, got ${positional.length}`);
-    only(['--config']);
+    only(['--config', '--unknown-classes']);
     if (verify) throw new UsageError('--verify does not apply to inspect');
-    return { command, input: positional[0], config: values['--config'] };
+    return { command, input: positional[0], config: values['--config'], unknownClasses: unknownClassesOf(values['--unknown-classes']) };
   }
   if (command === 'convert') {
     if (positional.length !== 2) throw new UsageError(`convert expects IN and OUT, got ${positional.length} path(s)`);
     const tolerance = values['--tolerance'] === undefined ? 1e-5 : Number(values['--tolerance']);
     if (!(tolerance >= 0) || !Number.isFinite(tolerance)) throw new UsageError(`--tolerance expects a number >= 0, got ${values['--tolerance']}`);
     const to = values['--to'];
-    return { command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], verify, tolerance };
+    const unknownClasses = unknownClassesOf(values['--unknown-classes']);
+    return { command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], unknownClasses, verify, tolerance };
   }
   if (command === 'doctor') {
     if (positional.length || Object.keys(values).length || verify) throw new UsageError('doctor takes no arguments');

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ActivationName } from '../engine';
 import { Bidirectional, LSTM } from '../layers';
 import { LstmGroup, lstmPrefixes, torchIncompatibility } from './lstm-groups';
+import { weightLines } from './text-lists';
 
 /** How a file stores an LSTM's weights. */
 export type StoredConvention = 'torch' | 'keras' | 'keras1' | 'cudnn' | 'onnx';
@@ -112,7 +113,7 @@ export function describeGroup(
     `  activations: ${activationNote(g.activation)}, recurrent ${activationNote(g.recurrentActivation)}`,
     ...(flags.length ? [`  flags: ${flags.join('; ')}`] : []),
     `  parameters: ${params.toLocaleString('en-US')}`,
-    `  weights${g.kerasLayers.length ? ' (as loaded, Keras layout)' : ''}: ${tensors.map((t) => `${t.name} ${shape(t)}`).join(', ')}`,
+    ...weightLines(`  weights${g.kerasLayers.length ? ' (as loaded, Keras layout)' : ''}:`, tensors, '    '),
     `  torch: ${torchCall(g, batchFirst)}`,
     `  keras: ${kerasCall(g)}`,
   ];

@@ -2,9 +2,9 @@
 /**
  * `lstm-bridge`: inspect and convert LSTM weight files.
  *
- *     lstm-bridge inspect FILE [--config MODEL_JSON]
+ *     lstm-bridge inspect FILE [--config MODEL_JSON] [--unknown-classes skip]
  *     lstm-bridge convert IN OUT [--to torch|safetensors|keras|tfjs|onnx] [--prefix lstm.]
- *                                [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
+ *                                [--config MODEL_JSON] [--unknown-classes skip] [--verify] [--tolerance 1e-5]
  *     lstm-bridge doctor
  *
  * Formats are modules under `./formats` (see `./formats/types.ts`). Exit codes: 0 done, 1 a bad
@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 
 import { registerChainedOps } from '../engine/internal';
-import { LstmBridgeError } from '../errors';
+import { ConfigError, LstmBridgeError } from '../errors';
 import { UsageError, parseArgs, usage } from './args';
 import { useCliBackend } from './backend';
 import { describeGroup, otherTensors } from './describe';
@@ -23,6 +23,7 @@ import { doctorLines, doctorReport } from './doctor';
 import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
 import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
 import { Progress, progressBar } from './progress';
+import { wrapList } from './text-lists';
 import { verifyConversion } from './verify';
 
 /** Where the CLI writes, and whether it picks a backend (tests run it in-process on theirs). */
@@ -48,11 +49,11 @@ function inspectSource(source: Source, out: (line: string) => void): void {
     }
     if (source.stateDict) {
       const rest = otherTensors(source.stateDict);
-      if (rest.length) out(`other tensors: ${rest.join(', ')}`);
+      if (rest.length) wrapList('other tensors:', rest, '  ').forEach((l) => out(l));
     } else {
       const inGroups = new Set(groups.flatMap((g) => g.kerasLayers.map((l) => l.name)));
       const rest = source.model!.layers.filter((l) => !inGroups.has(l.name) && l.getClassName() !== 'InputLayer');
-      if (rest.length) out(`other layers: ${rest.map((l) => `${l.name} (${l.getClassName()})`).join(', ')}`);
+      if (rest.length) wrapList('other layers:', rest.map((l) => `${l.name} (${l.getClassName()})`), '  ').forEach((l) => out(l));
       out(`model input: ${source.model!.inputs.map((i) => `[${i.shape.map((d) => d ?? 'None').join(', ')}] ${i.dtype}`).join(', ')}`);
     }
   } finally {
@@ -60,15 +61,28 @@ function inspectSource(source: Source, out: (line: string) => void): void {
   }
 }
 
+/** Detects and reads the input file, printing what its reader noted (skipped classes) on stderr. */
+async function loadInput(input: string, options: FormatOptions, io: CliIo): Promise<Source> {
+  const from = detectFormat(input);
+  if (options.unknownClasses !== undefined && from.name !== 'torch') {
+    throw new ConfigError(`lstm-bridge: --unknown-classes applies to PyTorch files; ${input} is read as ${from.title}`);
+  }
+  const source = await from.load(input, options);
+  for (const note of source.notes ?? []) io.stderr(`lstm-bridge: note: ${note}`);
+  return source;
+}
+
 async function convert(input: string, output: string, to: string | undefined, options: FormatOptions & { verify: boolean; tolerance: number }, io: CliIo): Promise<number> {
   const progress = io.progress ?? progressBar();
   const from = detectFormat(input);
   const target = to ? formatNamed(to) : formatForOutput(output);
-  progress.total(3 + (options.verify ? 2 : 0));
+  // The phases: reading, converting, writing (the format's save steps to it), verifying.
+  progress.total(3 + (options.verify ? 1 : 0));
   progress.step(`reading ${input}`);
-  const source = await from.load(input, options);
+  const source = await loadInput(input, options, io);
   let result: Source | null = null;
   try {
+    progress.step(`converting to ${target.name}`);
     const report = await target.save(source, output, options, progress);
     progress.done();
     io.stdout(`${input} (${from.name}) -> ${output} (${target.name})`);
@@ -141,7 +155,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
     if (io.chooseBackend !== false) await useCliBackend();
     registerChainedOps();
     if (args.command === 'inspect') {
-      const source = await detectFormat(args.input).load(args.input, { config: args.config });
+      const source = await loadInput(args.input, { config: args.config, unknownClasses: args.unknownClasses }, io);
       try {
         inspectSource(source, io.stdout);
       } finally {
@@ -149,7 +163,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
       }
       return 0;
     }
-    return await convert(args.input, args.output, args.to, { prefix: args.prefix, config: args.config, verify: args.verify, tolerance: args.tolerance }, io);
+    const { prefix, config, unknownClasses, verify, tolerance } = args;
+    return await convert(args.input, args.output, args.to, { prefix, config, unknownClasses, verify, tolerance }, io);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const oneLine = message.split('\n')[0].replace(/^lstm-bridge: /, '');

@@ -1,14 +1,20 @@
 /**
  * A progress bar for long conversions, on stderr and only on a terminal (a pipe or a CI log gets
- * nothing): `[########------------] 2/5 converting layer lstm_1`.
+ * nothing): `[##########----------] 2/4 converting lstm_1`.
+ *
+ * The steps are the CLI's phases (reading, converting, writing, verifying), announced once by
+ * `convert`, so the total never changes while the bar is shown; what a phase works on (each
+ * LSTM group) is a {@link Progress.detail}, which relabels the current step without counting.
  */
 
 /** Reports the steps of a task. */
 export interface Progress {
-  /** Sets the total number of steps (may grow). */
+  /** Sets the total number of steps; it never shrinks, and never falls below the steps taken. */
   total(n: number): void;
-  /** Marks one more step done, saying what comes next. */
+  /** Starts the next step, saying what it does. */
   step(label: string): void;
+  /** Says what the current step is working on, without counting a step. */
+  detail(label: string): void;
   /** Clears the bar. */
   done(): void;
 }
@@ -26,10 +32,13 @@ export function progressBar(stream: NodeJS.WriteStream & { isTTY?: boolean } = p
   };
   return {
     total(n: number) {
-      total = Math.max(n, current);
+      total = Math.max(n, total, current);
     },
     step(label: string) {
       current = Math.min(current + 1, total);
+      draw(label);
+    },
+    detail(label: string) {
       draw(label);
     },
     done() {
@@ -39,4 +48,4 @@ export function progressBar(stream: NodeJS.WriteStream & { isTTY?: boolean } = p
 }
 
 /** A reporter that reports nothing. */
-export const NO_PROGRESS: Progress = { total: () => undefined, step: () => undefined, done: () => undefined };
+export const NO_PROGRESS: Progress = { total: () => undefined, step: () => undefined, detail: () => undefined, done: () => undefined };

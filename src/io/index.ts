@@ -21,7 +21,7 @@
  *
  * | folder | what |
  * |---|---|
- * | `./torch/` | the `.pt` reader (`reader`, `legacy` for pre-1.6 files, `state`, `globals`: the unpickler's allowlist) and writer; `./torch/pickle/`: the safe unpickler and the pickler |
+ * | `./torch/` | the `.pt` reader (`reader`, `legacy` for pre-1.6 files, `state`, `globals`: the unpickler's allowlist, `options`: `unknownClasses`) and writer; `./torch/pickle/`: the safe unpickler (inert placeholders for unknown classes on request) and the pickler |
  * | `./safetensors/` | safetensors reader and writer |
  * | `./hdf5/` | the HDF5 reader (jsfive) and writer (h5wasm, Node only) |
  * | `./keras/` | the Keras file readers (`reader` picks by content: `h5` for `.h5` 1.2 to 3, `archive` for `.keras`, `keras3-layout` for Keras 3's weights layout), the writer, `load` (`loadKeras`) |
@@ -31,6 +31,7 @@
  * | `./node.ts` | `lstm-bridge/node`: the path-taking variants |
  */
 export { loadTorch, readTorch } from './torch/reader';
+export type { TorchReadOptions } from './torch/reader';
 export type { TorchFile, TorchMetadataEntry, TorchTensorEntry } from './torch/state';
 export { saveTorch } from './torch/writer';
 export type { SaveTorchOptions } from './torch/writer';

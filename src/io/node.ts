@@ -40,7 +40,7 @@ import { LSTM } from '../nn';
 import { ModelProto } from '../onnx';
 import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx/save-onnx';
 import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';
-import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
+import { TorchReadOptions, loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
 import { TorchFile } from './torch/state';
 import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch/writer';
 
@@ -65,13 +65,16 @@ function pathOf(where: string, path: unknown): string {
   return path;
 }
 
-/** `.pt`/`.pth` file -> tf tensors, in file order. See `./torch/reader`. */
-export function loadTorch(source: PathOrBytes, options?: ReadOptions): tf.NamedTensorMap {
+/**
+ * `.pt`/`.pth` file -> tf tensors, in file order. See `./torch/reader`. A whole-model pickle
+ * (`torch.save(model)`) needs `{ unknownClasses: 'skip' }`: its classes are read as inert data.
+ */
+export function loadTorch(source: PathOrBytes, options?: TorchReadOptions): tf.NamedTensorMap {
   return loadTorchBytes(bytesOf('io.loadTorch', source), options);
 }
 
 /** `.pt`/`.pth` file -> plain tensors with dtypes and devices. */
-export function readTorch(source: PathOrBytes, options?: ReadOptions): TorchFile {
+export function readTorch(source: PathOrBytes, options?: TorchReadOptions): TorchFile {
   return readTorchBytes(bytesOf('io.loadTorch', source), options);
 }
 

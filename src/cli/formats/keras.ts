@@ -5,7 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError } from '../../errors';
 import type { KerasFile } from '../../io';
-import { loadKeras, readKeras, saveKeras } from '../../io/node';
+import { KerasFormatError, loadKeras, readKeras, saveKeras } from '../../io/node';
 import { StoredConvention } from '../describe';
 import { modelOf } from './state-dict';
 import { FormatModule, Source } from './types';
@@ -47,6 +47,11 @@ export const kerasFormat: FormatModule = {
     const file = readKeras(path);
     const config = options.config;
     if (config !== undefined && !fs.existsSync(config)) throw new ConfigError(`lstm-bridge: --config ${config}: no such file`);
+    if (config === undefined && (file.modelConfig === null || file.modelConfig === undefined)) {
+      throw new KerasFormatError(
+        `lstm-bridge: ${path}: the file holds weights only (Keras ${KINDS[file.format]}); pass its architecture with --config FILE, a JSON file of the model's model.to_json()`,
+      );
+    }
     const model = await loadKeras(file, config ? { config } : {});
     const mc = (config ? JSON.parse(fs.readFileSync(config, 'utf8')) : file.modelConfig) as { class_name?: string };
     const summary = `Keras ${file.kerasVersion ?? '(version not recorded)'} ${KINDS[file.format]} (${mc?.class_name ?? '?'}, ${model.layers.length} layer${model.layers.length === 1 ? '' : 's'})${file.backend ? `, backend ${file.backend}` : ''}`;

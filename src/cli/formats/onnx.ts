@@ -23,6 +23,7 @@ import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnx } from '../../io/node';
 import { OnnxLstmStack } from '../../io';
 import { LSTM as TorchLSTM } from '../../nn';
 import { decodeModel } from '../../onnx';
+import type { ModelProto } from '../../onnx';
 import { groupToKerasModel, lstmPrefixes } from '../lstm-groups';
 import { verifyOnnxFile } from '../onnx-verify';
 import { modelSource } from './keras';
@@ -36,6 +37,29 @@ export { PREFIX_METADATA, onnxPrefixes };
 /** Does `head` look like a serialized ModelProto (field 1 `ir_version` first, as every exporter writes it)? */
 function looksLikeOnnx(head: Uint8Array): boolean {
   return head.length > 3 && head[0] === 0x08 && head[1] >= 1 && head[1] <= 15 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42].includes(head[2]);
+}
+
+/**
+ * LSTM weights (W, R, B, P) that are graph inputs with no value in the file (ONNX node tests,
+ * exports with export_params=False). The library takes them in `options.inputValues`; the CLI
+ * has no way to pass them, so it says so before the library's API-worded refusal.
+ */
+function weightsWithoutValues(model: ModelProto, path: string): void {
+  const graph = model.graph;
+  const stored = new Set(graph.initializer.map((t) => t.name));
+  const inputs = new Set(graph.input.map((v) => v.name).filter((n) => !stored.has(n)));
+  const missing = graph.node
+    .filter((n) => n.opType === 'LSTM' && (!n.domain || n.domain === 'ai.onnx'))
+    .map((n, k) => {
+      const names = ([[1, 'W'], [2, 'R'], [3, 'B'], [7, 'P']] as const).filter(([at]) => n.input[at] && inputs.has(n.input[at]));
+      return names.length ? `LSTM ${n.name ? `'${n.name}'` : `node #${k}`}: ${names.map(([at, what]) => `${what} '${n.input[at]}'`).join(', ')}` : '';
+    })
+    .filter(Boolean);
+  if (missing.length) {
+    throw new UnsupportedConversionError(
+      `lstm-bridge: ${path}: weights that are graph inputs without a value in the file (${missing.join('; ')}); the CLI has no option to supply graph inputs (not supported): export the model with its weights stored (torch.onnx.export's default export_params=True)`,
+    );
+  }
 }
 
 function describeStack(s: OnnxLstmStack, prefix: string): string[] {
@@ -60,6 +84,7 @@ export const onnxFormat: FormatModule = {
   async load(path, options) {
     const buf = fs.readFileSync(path);
     const model = decodeModel(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    weightsWithoutValues(model, path);
     const stacks = readOnnxLstmStacks(model);
     try {
       const prefixes = onnxPrefixes(model, stacks.length, options);
@@ -90,7 +115,7 @@ export const onnxFormat: FormatModule = {
     const result = stateDictOf(source, options, progress);
     try {
       const prefix = chosenPrefix(result.tensors, options);
-      progress.step(`converting '${prefix}' to nn.LSTM`);
+      progress.detail(`converting '${prefix}' to nn.LSTM`);
       const batchFirst = source.model !== null || (source.batchFirst?.get(prefix) ?? false);
       const lstm = TorchLSTM.fromStateDict(result.tensors, { prefix, batchFirst });
       try {

@@ -38,10 +38,9 @@ export function stateDictOf(source: Source, options: FormatOptions, progress: Pr
   const groups = kerasGroups(model);
   try {
     if (groups.length === 0) throw new ConfigError(`lstm-bridge: ${source.path} has no LSTM layer to convert`);
-    progress.total(groups.length + 2);
     const tensors: tf.NamedTensorMap = {};
     groups.forEach((g, k) => {
-      progress.step(`converting ${g.name}`);
+      progress.detail(`converting ${g.name}${groups.length > 1 ? ` (${k + 1} of ${groups.length})` : ''}`);
       Object.assign(tensors, groupToStateDict(g, groupPrefix(groups, k, options)));
     });
     const inGroups = new Set(groups.flatMap((g) => g.kerasLayers.map((l) => l.name)));
@@ -66,8 +65,7 @@ export function modelOf(source: Source, options: FormatOptions, progress: Progre
   if (source.model) return { model: source.model, notConverted: [], owned: false };
   const sd = source.stateDict!;
   const prefix = chosenPrefix(sd, options);
-  progress.total(3);
-  progress.step(`converting '${prefix}'`);
+  progress.detail(`converting '${prefix}'`);
   const [group] = stateDictGroups(sd, prefix);
   try {
     const model = groupToKerasModel(group);

@@ -32,6 +32,8 @@ export interface Source {
   readonly batchFirst?: ReadonlyMap<string, boolean>;
   /** More lines about the file for `inspect`. */
   readonly details?: readonly string[];
+  /** What the reader had to do to read the file (classes it skipped), printed on stderr as notes. */
+  readonly notes?: readonly string[];
   /** Frees tensors and variables. */
   dispose(): void;
 }
@@ -42,6 +44,8 @@ export interface FormatOptions {
   readonly prefix?: string;
   /** Keras architecture (`model.to_json()` file) for weights-only `.h5` files. */
   readonly config?: string;
+  /** PyTorch files: `skip` reads classes outside the allowlist as inert placeholders (`--unknown-classes`). */
+  readonly unknownClasses?: 'refuse' | 'skip';
 }
 
 /** One file format. */

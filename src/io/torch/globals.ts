@@ -16,6 +16,7 @@
  * | `torch.Tensor` | a type marker for `_rebuild_from_type_v2` only |
  * | `torch.Size` | a tuple |
  * | `_codecs.encode(str, 'latin1')` | bytes (how protocol 2 pickles `bytes`) |
+ * | `builtins.set`, `builtins.frozenset` (`__builtin__.*` in protocol 2) | a {@link PySet} (an `nn.Module`'s `_non_persistent_buffers_set`) |
  * | `torch.FloatStorage`, `torch.HalfStorage`, ... `torch.UntypedStorage` | storage types in persistent ids |
  *
  * Everything else is refused, including the rest of `torch.*`. Storages are resolved by the
@@ -23,7 +24,7 @@
  */
 import { TorchFormatError } from '../shared/errors';
 import { FileDtype } from '../shared/dtypes';
-import { GlobalHandler, PyBytes, PyDict, PyGlobal, PyHostObject, PyList, PyTuple, PyValue, describePy } from './pickle/values';
+import { GlobalHandler, PyBytes, PyDict, PyGlobal, PyHostObject, PyList, PySet, PyTuple, PyValue, describePy } from './pickle/values';
 
 /** Storage class name -> element type (`null`: known to torch, not representable in tfjs). */
 export const STORAGE_DTYPES: Readonly<Record<string, FileDtype | null>> = Object.freeze({
@@ -171,6 +172,20 @@ export function torchGlobals(where: string): ReadonlyMap<string, GlobalHandler> 
       return new PyBytes(out);
     },
   });
+  for (const frozen of [false, true]) {
+    const name = frozen ? 'frozenset' : 'set';
+    const handler: GlobalHandler = {
+      call: (args) => {
+        const items = args.length === 0 ? [] : args.length === 1 && (args[0] instanceof PyList || args[0] instanceof PyTuple || args[0] instanceof PySet) ? args[0].items : null;
+        if (!items) throw new TorchFormatError(`${where}: ${name} expected () or (list,), got (${args.map(describePy).join(', ')})`);
+        const set = new PySet(frozen);
+        for (const item of items) set.items.push(item);
+        return set;
+      },
+    };
+    m.set(`builtins.${name}`, handler);
+    m.set(`__builtin__.${name}`, handler);
+  }
   for (const name of Object.keys(STORAGE_DTYPES)) m.set(`torch.${name}`, TYPE_MARKER);
   return m;
 }

@@ -16,11 +16,12 @@
  */
 import { DtypeError, TorchFormatError } from '../shared/errors';
 import { ELEMENT_SIZE } from '../shared/dtypes';
-import { IoLimits, checkLimit } from '../shared/limits';
+import { checkLimit } from '../shared/limits';
 import { unpickle } from './pickle/reader';
 import { PyDict, PyList, PyValue, describePy } from './pickle/values';
 import { torchGlobals } from './globals';
 import { StorageTable, TorchFile, flattenStateDict, materialize } from './state';
+import type { TorchPickleSetup } from './options';
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
@@ -40,7 +41,8 @@ export function isTar(bytes: Uint8Array): boolean {
 }
 
 /** Reads a legacy-format file. */
-export function readLegacyTorch(where: string, bytes: Uint8Array, limits: IoLimits): TorchFile {
+export function readLegacyTorch(where: string, bytes: Uint8Array, setup: TorchPickleSetup): TorchFile {
+  const { limits } = setup;
   const plain = { globals: new Map(), where: `${where}: header`, limits };
   const magic = unpickle(bytes, 0, plain);
   if (magic.value !== MAGIC && magic.value !== Number(MAGIC)) {
@@ -55,12 +57,14 @@ export function readLegacyTorch(where: string, bytes: Uint8Array, limits: IoLimi
   if (typeof littleEndian !== 'boolean') {
     throw new TorchFormatError(`${where}: legacy sys_info expected a dict with little_endian, got ${describePy(sys.value)}`);
   }
-  const table = new StorageTable(where, true);
+  const table = new StorageTable(where, true, setup.unknownGlobals === 'placeholder');
   const main = unpickle(bytes, sys.end, {
     globals: torchGlobals(`${where}: object`),
     persistentLoad: (pid) => table.load(pid),
     where: `${where}: object`,
     limits,
+    unknownGlobals: setup.unknownGlobals,
+    refusalHint: setup.refusalHint,
   });
   const keysPickle = unpickle(bytes, main.end, plain);
   const keys = keysPickle.value;
@@ -108,5 +112,5 @@ export function readLegacyTorch(where: string, bytes: Uint8Array, limits: IoLimi
     littleEndian,
     limits,
   );
-  return { format: 'legacy', tensors, metadata: found.metadata };
+  return { format: 'legacy', tensors, metadata: found.metadata, skippedClasses: main.unknownGlobals };
 }

@@ -14,6 +14,14 @@
  * strides; dtypes convert as in `../shared/dtypes` (float16/bfloat16/float64 -> float32, int64 -> int32
  * when in range).
  *
+ * Whole-model pickles (`torch.save(model)`: `__main__.Net` holding an `nn.LSTM`) and
+ * checkpoints holding other objects (a scikit-learn scaler) name classes outside the allowlist
+ * and are refused by default. With `{ unknownClasses: 'skip' }` those classes are read as inert
+ * placeholders (nothing is imported, constructed or called — not even `os.system`) and the
+ * tensors come out under the names the module's own `state_dict()` gives them
+ * (`lstm.weight_ih_l0`, `model.lstm.weight_ih_l0` inside a dict); `readTorch(...).skippedClasses`
+ * lists the placeholders' class names.
+ *
  * Example:
  * ```ts
  * const sd = io.loadTorch(new Uint8Array(fs.readFileSync('lstm.pt')));
@@ -24,8 +32,9 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { TorchFormatError, TorchScriptArchiveError } from '../shared/errors';
 import { ELEMENT_SIZE } from '../shared/dtypes';
-import { ReadOptions, checkLimit, resolveLimits } from '../shared/limits';
+import { checkLimit } from '../shared/limits';
 import { unpickle } from './pickle/reader';
+import { TorchPickleSetup, TorchReadOptions, pickleSetup } from './options';
 import { torchGlobals } from './globals';
 import { isLegacyTorch, isTar, readLegacyTorch } from './legacy';
 import { StorageTable, TorchFile, flattenStateDict, materialize } from './state';
@@ -33,19 +42,22 @@ import { isZip, readZip } from '../shared/zip';
 
 const WHERE = 'io.loadTorch';
 
+export type { TorchReadOptions };
+
 /**
  * Reads a PyTorch file into plain tensors (no tfjs), with the saved dtypes and devices.
  * @throws FileParseError (a subclass naming the problem) for anything that is not a readable
  *   state dict.
  */
-export function readTorch(bytes: Uint8Array, options: ReadOptions = {}): TorchFile {
-  const limits = resolveLimits(options.limits);
+export function readTorch(bytes: Uint8Array, options: TorchReadOptions = {}): TorchFile {
+  const setup = pickleSetup(options);
+  const { limits } = setup;
   if (!(bytes instanceof Uint8Array)) {
     throw new TorchFormatError(`${WHERE}: bytes expected a Uint8Array, got ${typeof bytes}`);
   }
   checkLimit(WHERE, 'file size', bytes.length, limits, 'maxFileBytes');
-  if (isZip(bytes)) return readZipTorch(bytes, limits);
-  if (isLegacyTorch(bytes)) return readLegacyTorch(WHERE, bytes, limits);
+  if (isZip(bytes)) return readZipTorch(bytes, setup);
+  if (isLegacyTorch(bytes)) return readLegacyTorch(WHERE, bytes, setup);
   if (isTar(bytes)) {
     throw new TorchFormatError(`${WHERE}: this is the tar-based format of PyTorch < 0.4, which is not supported; re-save it with a current torch.save`);
   }
@@ -59,14 +71,15 @@ export function readTorch(bytes: Uint8Array, options: ReadOptions = {}): TorchFi
  * float16/bfloat16/float64 become float32, int64 becomes int32 (a typed error when out of range).
  * The caller owns the tensors (dispose them, or use them inside `tf.tidy`).
  */
-export function loadTorch(bytes: Uint8Array, options: ReadOptions = {}): tf.NamedTensorMap {
+export function loadTorch(bytes: Uint8Array, options: TorchReadOptions = {}): tf.NamedTensorMap {
   const file = readTorch(bytes, options);
   const out: tf.NamedTensorMap = {};
   for (const { name, tensor } of file.tensors) out[name] = tf.tensor(tensor.values, [...tensor.shape], tensor.dtype);
   return out;
 }
 
-function readZipTorch(bytes: Uint8Array, limits: ReturnType<typeof resolveLimits>): TorchFile {
+function readZipTorch(bytes: Uint8Array, setup: TorchPickleSetup): TorchFile {
+  const { limits } = setup;
   const entries = readZip(WHERE, bytes, limits);
   const names = [...entries.keys()];
   const pkl = names.filter((n) => /^[^/]+\/data\.pkl$/.test(n));
@@ -91,11 +104,13 @@ function readZipTorch(bytes: Uint8Array, limits: ReturnType<typeof resolveLimits
   checkLimit(WHERE, 'data.pkl size', pickleBytes.length, limits, 'maxPickleBytes');
   const table = new StorageTable(WHERE, false);
   const where = `${WHERE}: ${pkl[0]}`;
-  const { value, end } = unpickle(pickleBytes, 0, {
+  const { value, end, unknownGlobals } = unpickle(pickleBytes, 0, {
     globals: torchGlobals(where),
     persistentLoad: (pid) => table.load(pid),
     where,
     limits,
+    unknownGlobals: setup.unknownGlobals,
+    refusalHint: setup.refusalHint,
   });
   if (end !== pickleBytes.length) throw new TorchFormatError(`${where}: ${pickleBytes.length - end} bytes after the pickle's STOP`);
   const found = flattenStateDict(WHERE, value, limits);
@@ -115,5 +130,5 @@ function readZipTorch(bytes: Uint8Array, limits: ReturnType<typeof resolveLimits
     littleEndian,
     limits,
   );
-  return { format: 'zip', tensors, metadata: found.metadata };
+  return { format: 'zip', tensors, metadata: found.metadata, skippedClasses: unknownGlobals };
 }

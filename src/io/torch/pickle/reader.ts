@@ -9,6 +9,10 @@
  *   {@link PyGlobal} whose handler is our own TypeScript.
  * - `REDUCE` / `NEWOBJ` only apply handlers of allowed globals; `BUILD` only sets data on an
  *   `OrderedDict` or a handler-built object that accepts it.
+ * - Opt-in, `unknownGlobals: 'placeholder'`: any other global is read as an inert name (a
+ *   {@link PyGlobal} marked `unknown`); REDUCE / NEWOBJ of it make a {@link PyObject} that
+ *   records the name and the arguments, BUILD stores its state there. Still nothing is imported,
+ *   looked up or called: `os.system` becomes a placeholder named `os.system`, and that is all.
  * - `INST`, `OBJ`, `EXT*`, text `PERSID` and text-mode opcodes are refused.
  * - Every length is checked against the bytes left before anything is sliced; the stack, memo,
  *   MARK nesting and the number of values created are capped ({@link IoLimits}). The reader is a
@@ -22,6 +26,8 @@ import {
   PyDict,
   PyGlobal,
   PyList,
+  PyObject,
+  PySet,
   PyTuple,
   PyValue,
   describePy,
@@ -37,12 +43,21 @@ export interface UnpickleOptions {
   /** Prefix of error messages, e.g. `io.loadTorch: data.pkl`. */
   readonly where: string;
   readonly limits: IoLimits;
+  /**
+   * A global outside `globals`: `'refuse'` (the default) throws {@link PickleSecurityError};
+   * `'placeholder'` reads it as data (see the module documentation). Nothing is ever called.
+   */
+  readonly unknownGlobals?: 'refuse' | 'placeholder';
+  /** Appended to the message refusing an unknown global (how to read the file anyway). */
+  readonly refusalHint?: string;
 }
 
 /** The result and how many bytes of `bytes` the pickle used (streams can be concatenated). */
 export interface UnpickleResult {
   readonly value: PyValue;
   readonly end: number;
+  /** With `unknownGlobals: 'placeholder'`: the unknown globals named, in order of first use. */
+  readonly unknownGlobals: readonly string[];
 }
 
 /** Opcodes that build arbitrary objects or depend on registries: refused as unsafe. */
@@ -73,6 +88,8 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
   const memo = new Map<number, PyValue>();
   let pos = start;
   let created = 0;
+  const unknown = new Set<string>();
+  const placeholders = options.unknownGlobals === 'placeholder';
 
   const fail = (msg: string): never => {
     throw new PickleError(`${where}: ${msg} (at byte ${pos})`);
@@ -131,13 +148,26 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
   const resolveGlobal = (module: string, name: string): PyGlobal => {
     const full = `${module}.${name}`;
     const handler = options.globals.get(full);
+    if (!handler && placeholders) {
+      unknown.add(full);
+      return new PyGlobal(module, name, {}, true);
+    }
     if (!handler) {
       throw new PickleSecurityError(
-        `${where}: refused global ${full}: only the globals a weights file needs are allowed (as torch.load(weights_only=True) does); nothing was imported or run`,
+        `${where}: refused global ${full}: only the globals a weights file needs are allowed (as torch.load(weights_only=True) does); nothing was imported or run${options.refusalHint ?? ''}`,
         full,
       );
     }
     return new PyGlobal(module, name, handler);
+  };
+  /** REDUCE / NEWOBJ of an unknown global: a placeholder (protocol 0/1's `copyreg._reconstructor(cls, base, state)` names `cls`). */
+  const placeholder = (g: PyGlobal, args: readonly PyValue[]): PyObject => {
+    const cls = g.fullName === 'copyreg._reconstructor' && args[0] instanceof PyGlobal ? args[0].fullName : g.fullName;
+    return new PyObject(cls, args);
+  };
+  const addToSet = (target: PyValue, items: PyValue[]): void => {
+    if (!(target instanceof PySet) || target.frozen) fail(`ADDITEMS expected a set, got ${describePy(target)}`);
+    for (const item of items) (target as PySet).items.push(item);
   };
   const setItems = (target: PyValue, items: PyValue[], op: string): void => {
     if (!(target instanceof PyDict)) fail(`${op} expected a dict, got ${describePy(target)}`);
@@ -169,7 +199,7 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
       case 0x2e: { // STOP
         if (marks.length > 0) fail('STOP inside an unclosed MARK');
         if (stack.length !== 1) fail(`STOP expected one value on the stack, found ${stack.length}`);
-        return { value: stack[0] as PyValue, end: pos };
+        return { value: stack[0] as PyValue, end: pos, unknownGlobals: [...unknown] };
       }
       case 0x28: // MARK
         checkLimit(where, 'MARK nesting', marks.length + 1, limits, 'maxPickleDepth');
@@ -245,6 +275,18 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
         appendItems(top(), items, 'APPENDS');
         break;
       }
+      case 0x8f: push(new PySet()); break; // EMPTY_SET
+      case 0x90: { // ADDITEMS
+        const items = popMark();
+        addToSet(top(), items);
+        break;
+      }
+      case 0x91: { // FROZENSET
+        const set = new PySet(true);
+        for (const item of popMark()) set.items.push(item);
+        push(set);
+        break;
+      }
       case 0x7d: push(new PyDict()); break; // EMPTY_DICT
       case 0x64: { // DICT
         const dict = new PyDict();
@@ -290,6 +332,11 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
       case 0x52: { // REDUCE
         const args = pop();
         const callable = pop();
+        if (callable instanceof PyGlobal && callable.unknown) {
+          if (!(args instanceof PyTuple)) fail(`REDUCE expected an args tuple, got ${describePy(args)}`);
+          push(placeholder(callable, (args as PyTuple).items));
+          break;
+        }
         if (!(callable instanceof PyGlobal) || !callable.handler.call) {
           throw new PickleSecurityError(`${where}: REDUCE refused: ${describePy(callable)} is not an allowed callable`, describePy(callable));
         }
@@ -300,6 +347,11 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
       case 0x81: { // NEWOBJ
         const args = pop();
         const cls = pop();
+        if (cls instanceof PyGlobal && cls.unknown) {
+          if (!(args instanceof PyTuple)) fail(`NEWOBJ expected an args tuple, got ${describePy(args)}`);
+          push(placeholder(cls, (args as PyTuple).items));
+          break;
+        }
         if (!(cls instanceof PyGlobal) || !cls.handler.newobj) {
           throw new PickleSecurityError(`${where}: NEWOBJ refused: ${describePy(cls)} may not be instantiated`, describePy(cls));
         }
@@ -312,6 +364,8 @@ export function unpickle(bytes: Uint8Array, start: number, options: UnpickleOpti
         const obj = top();
         if (obj instanceof PyDict && obj.ordered) {
           obj.attributes = state; // OrderedDict.__dict__ (state_dict()._metadata): kept as data
+        } else if (obj instanceof PyObject) {
+          obj.state = state; // __setstate__'s argument, kept as data: nothing runs
         } else if (isHostObject(obj) && obj.build) {
           obj.build(state);
         } else {

@@ -8,8 +8,11 @@
  * | tuple | {@link PyTuple} |
  * | list | {@link PyList} |
  * | dict, collections.OrderedDict | {@link PyDict} (insertion order kept) |
+ * | set, frozenset | {@link PySet} |
  * | an allowed global (class or function) | {@link PyGlobal} |
  * | what an allowed global returned | whatever its handler built (e.g. a tensor reference) |
+ * | with `unknownGlobals: 'placeholder'`: any other global | a {@link PyGlobal} with `unknown` set, never resolved |
+ * | ... and what REDUCE / NEWOBJ of it "built" | a {@link PyObject}: the class name, the arguments and the BUILD state, as data |
  */
 
 /** bytes */
@@ -25,6 +28,12 @@ export class PyTuple {
 /** list */
 export class PyList {
   readonly items: PyValue[] = [];
+}
+
+/** set or frozenset (items in pickle order; duplicates are not merged: data only). */
+export class PySet {
+  readonly items: PyValue[] = [];
+  constructor(readonly frozen = false) {}
 }
 
 /** Keys a dict can be looked up by in O(1). */
@@ -77,12 +86,17 @@ export interface GlobalHandler {
   readonly newobj?: (args: readonly PyValue[]) => PyValue;
 }
 
-/** A reference to an allowed global, e.g. `collections.OrderedDict`. Never imported or run. */
+/**
+ * A reference to a global, e.g. `collections.OrderedDict`. Never imported or run: an allowed one
+ * has our own handler; an `unknown` one (only with `unknownGlobals: 'placeholder'`) has none and
+ * REDUCE / NEWOBJ of it make a {@link PyObject} placeholder.
+ */
 export class PyGlobal {
   constructor(
     readonly module: string,
     readonly name: string,
     readonly handler: GlobalHandler,
+    readonly unknown = false,
   ) {}
 
   get fullName(): string {
@@ -100,6 +114,22 @@ export interface PyHostObject {
   build?(state: PyValue): void;
 }
 
+/**
+ * An inert placeholder for an object of a class outside the allowlist (`__main__.Net`,
+ * `torch.nn.modules.rnn.LSTM`, `sklearn.preprocessing._data.StandardScaler`): what the pickle
+ * said about it, kept as data. Nothing was imported, constructed or called.
+ */
+export class PyObject {
+  /** What BUILD set (`__setstate__`'s argument: usually the instance `__dict__`); null before. */
+  state: PyValue = null;
+  constructor(
+    /** `module.qualname` of the class (or of the function REDUCE named). */
+    readonly className: string,
+    /** The arguments of REDUCE / NEWOBJ. */
+    readonly args: readonly PyValue[],
+  ) {}
+}
+
 /** Any value an unpickle can produce. */
 export type PyValue =
   | null
@@ -111,7 +141,9 @@ export type PyValue =
   | PyTuple
   | PyList
   | PyDict
+  | PySet
   | PyGlobal
+  | PyObject
   | PyHostObject;
 
 /** True for objects built by handlers. */
@@ -129,6 +161,8 @@ export function describePy(v: PyValue): string {
   if (v instanceof PyTuple) return `tuple of ${v.items.length}`;
   if (v instanceof PyList) return `list of ${v.items.length}`;
   if (v instanceof PyDict) return `${v.ordered ? 'OrderedDict' : 'dict'} of ${v.size}`;
+  if (v instanceof PySet) return `${v.frozen ? 'frozenset' : 'set'} of ${v.items.length}`;
   if (v instanceof PyGlobal) return `global ${v.fullName}`;
+  if (v instanceof PyObject) return `placeholder ${v.className}`;
   return (v as object).constructor?.name ?? 'object';
 }
