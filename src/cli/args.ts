@@ -9,6 +9,7 @@ export function usage(formats: readonly { name: string; title: string }[]): stri
   lstm-bridge inspect FILE [--config MODEL_JSON]
   lstm-bridge convert IN OUT [--to ${formats.map((f) => f.name).join('|')}] [--prefix lstm.]
                              [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
+                             [--emit auto|tfjs-layers|lstm-bridge]
   lstm-bridge --help | --version
 
 formats:
@@ -17,6 +18,9 @@ IN's format comes from its content; OUT's from its extension (a path without one
 directory) unless --to says.
   --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.)
   --config     model.to_json() file for a weights-only Keras .h5 (save_weights)
+  --emit       TF.js output: 'auto' (default) writes tfjs-layers' own LSTM / Bidirectional
+               wherever tfjs computes them exactly (plain tf.loadLayersModel loads them),
+               'tfjs-layers' refuses otherwise, 'lstm-bridge' writes lstm-bridge's classes
   --verify     run the source and the result on random input, print the max abs difference,
                exit 3 above --tolerance`;
 }
@@ -25,9 +29,13 @@ export type Args =
   | { command: 'help' }
   | { command: 'version' }
   | { command: 'inspect'; input: string; config?: string }
-  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; verify: boolean; tolerance: number };
+  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; emit?: Emit; verify: boolean; tolerance: number };
 
-const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance'] as const;
+/** `--emit`: which layer classes a TF.js output uses. */
+export type Emit = 'auto' | 'tfjs-layers' | 'lstm-bridge';
+const EMITS: readonly Emit[] = ['auto', 'tfjs-layers', 'lstm-bridge'];
+
+const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance', '--emit'] as const;
 
 /** Parses argv (without node and the script). @throws UsageError */
 export function parseArgs(argv: readonly string[]): Args {
@@ -68,7 +76,9 @@ export function parseArgs(argv: readonly string[]): Args {
     const tolerance = values['--tolerance'] === undefined ? 1e-5 : Number(values['--tolerance']);
     if (!(tolerance >= 0) || !Number.isFinite(tolerance)) throw new UsageError(`--tolerance expects a number >= 0, got ${values['--tolerance']}`);
     const to = values['--to'];
-    return { command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], verify, tolerance };
+    const emit = values['--emit'];
+    if (emit !== undefined && !(EMITS as readonly string[]).includes(emit)) throw new UsageError(`--emit expects ${EMITS.join(', ')}, got ${emit}`);
+    return { command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], emit: emit as Emit | undefined, verify, tolerance };
   }
   throw new UsageError(`unknown command '${command}' (inspect, convert)`);
 }

@@ -5,6 +5,7 @@
  *     lstm-bridge inspect FILE [--config MODEL_JSON]
  *     lstm-bridge convert IN OUT [--to torch|safetensors|keras|tfjs|onnx] [--prefix lstm.]
  *                                [--config MODEL_JSON] [--verify] [--tolerance 1e-5]
+ *                                [--emit auto|tfjs-layers|lstm-bridge]
  *
  * Formats are modules under `./formats` (see `./formats/types.ts`). Exit codes: 0 done, 1 a bad
  * file or a failed conversion (one line on stderr), 2 bad usage, 3 `--verify` found a
@@ -14,7 +15,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 
 import { registerChainedOps } from '../engine/internal';
-import { LstmBridgeError } from '../errors';
+import { ConfigError, LstmBridgeError } from '../errors';
 import { UsageError, parseArgs, usage } from './args';
 import { useFastestBackend } from './backend';
 import { describeGroup, otherTensors } from './describe';
@@ -62,6 +63,7 @@ async function convert(input: string, output: string, to: string | undefined, op
   const progress = io.progress ?? progressBar();
   const from = detectFormat(input);
   const target = to ? formatNamed(to) : formatForOutput(output);
+  if (options.emit !== undefined && target.name !== 'tfjs') throw new ConfigError(`lstm-bridge: --emit applies to TF.js output only, got output format ${target.name}`);
   progress.total(3 + (options.verify ? 2 : 0));
   progress.step(`reading ${input}`);
   const source = await from.load(input, options);
@@ -70,6 +72,7 @@ async function convert(input: string, output: string, to: string | undefined, op
     const report = await target.save(source, output, options, progress);
     progress.done();
     io.stdout(`${input} (${from.name}) -> ${output} (${target.name})`);
+    for (const line of report.written ?? []) io.stdout(line);
     if (report.notConverted.length) io.stderr(`lstm-bridge: note: not converted (not LSTM): ${report.notConverted.join(', ')}`);
     if (!options.verify) return 0;
     progress.step('verifying');
@@ -140,7 +143,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
       }
       return 0;
     }
-    return await convert(args.input, args.output, args.to, { prefix: args.prefix, config: args.config, verify: args.verify, tolerance: args.tolerance }, io);
+    return await convert(args.input, args.output, args.to, { prefix: args.prefix, config: args.config, emit: args.emit, verify: args.verify, tolerance: args.tolerance }, io);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const oneLine = message.split('\n')[0].replace(/^lstm-bridge: /, '');

@@ -7,7 +7,7 @@
  * | PyTorch `.pt`/`.pth` (zip and legacy) | {@link loadTorch} (tf tensors), {@link readTorch} (plain) | {@link saveTorch} |
  * | safetensors | {@link loadSafetensors}, {@link readSafetensors} | {@link saveSafetensors} |
  * | Keras `.h5` (1.2 to 3), `.weights.h5`, `.keras` | {@link readKeras} (a neutral {@link KerasFile}) | `writeKeras` in `./node` |
- * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | (tfjs's own `model.save`) |
+ * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | {@link tfjsModelArtifacts} (artifacts with tfjs-layers' own LSTM classes where exact; `saveTfjs` in `./node`), or tfjs's own `model.save` |
  * | ONNX `.onnx` (LSTM nodes) | {@link loadOnnx} (an `nn.LSTM`), {@link readOnnxLstmStacks} | {@link saveOnnx} (an `nn.LSTM`) |
  *
  * Whole models: {@link loadKeras} (any Keras file -> a `LayersModel` with the Keras facade's
@@ -43,6 +43,8 @@ export { readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
 export { loadKeras } from './keras/load';
 export type { LoadKerasOptions } from './keras/load';
 export { loadTfjsModel } from './tfjs/load';
+export { tfjsLayersIncompatibility, tfjsModelArtifacts } from './tfjs/emit';
+export type { TfjsEmit, TfjsEmitOptions, TfjsEmitReport, TfjsEmittedLayer } from './tfjs/emit';
 export { kerasModelFile } from '../keras-model';
 export type { KerasModelFileOptions } from '../keras-model';
 export type { TfjsModelFile, TfjsWeight } from './tfjs/weights';

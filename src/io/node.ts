@@ -30,6 +30,7 @@ import { KerasFile } from '../keras-model';
 import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras/load';
 import { KerasModelFileOptions, kerasModelFile } from '../keras-model';
 import { loadTfjsModel } from './tfjs/load';
+import { TfjsEmitOptions, TfjsEmitReport, tfjsModelArtifacts } from './tfjs/emit';
 import { readKeras as readKerasBytes } from './keras/reader';
 import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras/writer';
 import { ReadOptions } from './shared/limits';
@@ -196,9 +197,24 @@ export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {})
 /**
  * Saves any `LayersModel` to a directory as TF.js writes it (`model.json` + `weights.bin`), with
  * the {@link fileSystem} handler; `loadTfjs` and `tf.loadLayersModel(fileSystem(dir))` read it.
+ *
+ * `emit` (see `./tfjs/emit`): `'auto'` (default) writes lstm-bridge's `layers.LSTM` /
+ * `layers.Bidirectional` as tfjs-layers' own `LSTM` / `Bidirectional` wherever tfjs-layers
+ * computes them exactly, so that plain `tf.loadLayersModel` (a web page without lstm-bridge)
+ * loads the model; `'tfjs-layers'` requires that of every layer (else an
+ * `UnsupportedConversionError`); `'lstm-bridge'` keeps lstm-bridge's classes. The result's
+ * `emitted` lists the recurrent layers, the class written and why any needs lstm-bridge.
+ *
+ * ```ts
+ * const { emitted } = await saveTfjs(model, 'web_model');
+ * emitted.needsLstmBridge;  // false: tf.loadLayersModel('web_model/model.json') loads it
+ * ```
  */
-export async function saveTfjs(model: tfl.LayersModel, dir: string): Promise<tf.io.SaveResult> {
-  return model.save(fileSystem(pathOf('io.saveTfjs', dir)));
+export async function saveTfjs(model: tfl.LayersModel, dir: string, options: TfjsEmitOptions = {}): Promise<tf.io.SaveResult & { emitted: TfjsEmitReport }> {
+  const handler = fileSystem(pathOf('io.saveTfjs', dir));
+  const { artifacts, report } = await tfjsModelArtifacts(model, options, 'io.saveTfjs');
+  const result = await handler.save!(artifacts);
+  return { ...result, emitted: report };
 }
 
 /**

@@ -42,6 +42,8 @@ export interface FormatOptions {
   readonly prefix?: string;
   /** Keras architecture (`model.to_json()` file) for weights-only `.h5` files. */
   readonly config?: string;
+  /** TF.js output: which layer classes to write (`--emit`, default `'auto'`). */
+  readonly emit?: 'auto' | 'tfjs-layers' | 'lstm-bridge';
 }
 
 /** One file format. */
@@ -69,4 +71,6 @@ export interface FormatModule {
 export interface SaveReport {
   /** Layers or tensors of the source that the written file does not hold. */
   readonly notConverted: readonly string[];
+  /** Lines saying what was written (printed on stdout), e.g. the layer classes of a TF.js model. */
+  readonly written?: readonly string[];
 }
