@@ -37,9 +37,10 @@ import { ReadOptions } from './shared/limits';
 import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors/safetensors';
 import { TensorLike } from './shared/tensor-like';
 import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
+import { LstmStackLayer } from '../engine';
 import { LSTM } from '../nn';
 import { ModelProto } from '../onnx';
-import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx/save-onnx';
+import { SaveOnnxOptions, SaveOnnxStackOptions, saveOnnx as saveOnnxBytes, saveOnnxStack as saveOnnxStackBytes } from './onnx/save-onnx';
 import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';
 import { loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
 import { TorchFile } from './torch/state';
@@ -228,6 +229,21 @@ export async function saveTfjs(model: tfl.LayersModel, dir: string, options: Tfj
 export function saveOnnx(lstm: LSTM, path: string, options?: SaveOnnxOptions): Uint8Array {
   const target = pathOf('io.saveOnnx', path);
   const bytes = saveOnnxBytes(lstm, options);
+  fs.writeFileSync(target, bytes);
+  return bytes;
+}
+
+/**
+ * Writes any engine stack (canonical weights, with its activations) as an ONNX model file and
+ * returns its bytes (see `./onnx/save-onnx`).
+ *
+ * ```ts
+ * saveOnnxStack(layers, 'keras.onnx', { recurrentActivation: 'hardSigmoid', batchFirst: true });
+ * ```
+ */
+export function saveOnnxStack(layers: readonly LstmStackLayer[], path: string, options?: SaveOnnxStackOptions): Uint8Array {
+  const target = pathOf('io.saveOnnxStack', path);
+  const bytes = saveOnnxStackBytes(layers, options);
   fs.writeFileSync(target, bytes);
   return bytes;
 }
