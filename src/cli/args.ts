@@ -16,7 +16,9 @@ formats:
 ${formats.map((f) => `  ${f.name.padEnd(12)} ${f.title}`).join('\n')}
 IN's format comes from its content; OUT's from its extension (a path without one is a TF.js
 directory) unless --to says.
-  --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.)
+  --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.); for a
+               model with several separate LSTM stacks written to ONNX, the stack to write
+               (<first layer name>.)
   --config     model.to_json() file for a weights-only Keras .h5 (save_weights)
   --emit       TF.js output: 'auto' (default) writes tfjs-layers' own LSTM / Bidirectional
                wherever tfjs computes them exactly (plain tf.loadLayersModel loads them),
