@@ -11,7 +11,7 @@ import { ActivationName, LstmStackLayer, lstmStack } from '../src/engine';
 import { ConfigError, ShapeError, UnsupportedConversionError } from '../src/errors';
 import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnxStack } from '../src/io';
 import { LSTM } from '../src/nn/lstm';
-import { AttributeType, decodeModel } from '../src/onnx';
+import { decodeModel } from '../src/onnx';
 import { OrtModule, loadOnnxRuntime } from '../src/runtime/ort-runtime';
 import { maxAbsDiff, randomTensor, tf } from './helpers/tf';
 
