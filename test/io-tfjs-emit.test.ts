@@ -14,7 +14,7 @@ import { main } from '../src/cli/main';
 import { NO_PROGRESS } from '../src/cli/progress';
 import { ConfigError, UnsupportedConversionError } from '../src/errors';
 import { tfjsModelArtifacts } from '../src/io';
-import { loadTfjs, saveTfjs } from '../src/io/node';
+import { loadTfjs, saveTfjs, saveTorch } from '../src/io/node';
 import { bidirectional, lstm } from '../src/layers';
 import { LSTM as TorchLSTM } from '../src/nn';
 import { tmpDirs } from './helpers/tmp';
@@ -192,6 +192,24 @@ describe('lstm-bridge convert --emit', () => {
     const back = await loadTfjs(out);
     expect(back.layers).toHaveLength(2);
     back.dispose();
+  });
+
+  it('--verify also loads the written directory as a page does (tf.loadLayersModel, tfjs-layers classes) and compares it', async () => {
+    const lstm = new TorchLSTM(3, 24, { numLayers: 2, bidirectional: true }); // 24 units: tfjs' orthogonal initializer would warn
+    const dir = tmp();
+    const pt = path.join(dir, 'm.pt');
+    saveTorch(lstm.stateDict(), pt);
+    lstm.dispose();
+    const warn = jest.spyOn(console, 'warn');
+    try {
+      const r = await cli('convert', pt, path.join(dir, 'web'), '--verify');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/verify: nn\.LSTM '' vs model output on input \[2, 5, 3\]: max abs difference .* ok/);
+      expect(r.out).toMatch(/verify: tf\.loadLayersModel \(as a page loads it\) on .*web: nn\.LSTM '' vs model output on input \[2, 5, 3\]: max abs difference \d\.\d\de-\d+ .* ok/);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('--emit tfjs-layers refuses an inexact model; --emit lstm-bridge writes ours; bad values and wrong outputs are refused', async () => {

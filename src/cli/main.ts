@@ -79,9 +79,9 @@ async function convert(input: string, output: string, to: string | undefined, op
     result = await target.load(output, { ...options, config: undefined });
     const comparisons = verifyConversion(source, result, options);
     // Formats that can run their own files (ONNX: onnxruntime) check them against the other side.
-    for (const [format, path, other] of [[from, input, result], [target, output, source]] as const) {
+    for (const [format, path, other, role] of [[from, input, result, 'input'], [target, output, source, 'output']] as const) {
       if (!format.verifyFile) continue;
-      const extra = await format.verifyFile(path, other, options);
+      const extra = await format.verifyFile(path, other, options, role);
       comparisons.push(...extra.comparisons);
       for (const note of extra.notes) io.stderr(`lstm-bridge: note: ${note}`);
     }

@@ -4,6 +4,7 @@ import * as nodePath from 'node:path';
 
 import type { TfjsEmitReport } from '../../io';
 import { loadTfjs, saveTfjs } from '../../io/node';
+import { verifyTfjsFile } from '../tfjs-verify';
 import { modelSource } from './keras';
 import { modelOf } from './state-dict';
 import { FormatModule } from './types';
@@ -52,5 +53,9 @@ export const tfjsFormat: FormatModule = {
     } finally {
       if (owned) model.dispose();
     }
+  },
+  // The written directory, loaded as a web page loads it (tfjs-layers' own classes).
+  async verifyFile(path, other, options, role) {
+    return role === 'output' ? verifyTfjsFile(path, other, options) : { comparisons: [], notes: [] };
   },
 };

@@ -63,8 +63,9 @@ export interface FormatModule {
   /**
    * Optional, for `--verify`: runs the file at `path` (this format) in its own runtime and
    * compares it with `other`, the other side of the conversion. Notes say what was not run.
+   * `role`: whether the file is the conversion's input or its output.
    */
-  verifyFile?(path: string, other: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }>;
+  verifyFile?(path: string, other: Source, options: FormatOptions, role: 'input' | 'output'): Promise<{ comparisons: Comparison[]; notes: string[] }>;
 }
 
 /** What a conversion left out. */

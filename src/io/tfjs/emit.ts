@@ -265,8 +265,12 @@ export async function tfjsModelArtifacts(
   const done = (artifacts: tf.io.ModelArtifacts) => ({ artifacts, report: { emit, layers: report, needsLstmBridge: kept.length > 0 } });
   const own = await capture(model);
   if (report.every((l) => l.reason !== null)) return done(own);
-  const built = await tfl.models.modelFromJSON({ modelTopology: buildTopology as unknown as tf.io.ModelJSON['modelTopology'] } as never);
+  const built = await tfl.models.modelFromJSON({ modelTopology: buildTopology as tf.serialization.ConfigDict });
   try {
+    // tfjs-layers' RNN and Bidirectional keep symbolic initial states in their nodes' call
+    // arguments besides their inputs; only the inputs run and are saved, and the copy makes
+    // saving warn that it cannot serialize it (as in adapters.toKeras): drop it.
+    for (const layer of built.layers) for (const node of layer.inboundNodes) if (node.callArgs) delete node.callArgs.initialState;
     copyWeights(model, built);
     const plain = await capture(built);
     return done({ ...own, modelTopology: topology, weightSpecs: plain.weightSpecs, weightData: plain.weightData });
