@@ -43,7 +43,7 @@ export { readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
 export { loadKeras } from './keras/load';
 export type { LoadKerasOptions } from './keras/load';
 export { loadTfjsModel } from './tfjs/load';
-export { tfjsLayersIncompatibility, tfjsModelArtifacts } from './tfjs/emit';
+export { tfjsModelArtifacts } from './tfjs/emit';
 export type { TfjsEmit, TfjsEmitOptions, TfjsEmitReport, TfjsEmittedLayer } from './tfjs/emit';
 export { kerasModelFile } from '../keras-model';
 export type { KerasModelFileOptions } from '../keras-model';

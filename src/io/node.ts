@@ -30,7 +30,7 @@ import { KerasFile } from '../keras-model';
 import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras/load';
 import { KerasModelFileOptions, kerasModelFile } from '../keras-model';
 import { loadTfjsModel } from './tfjs/load';
-import { TfjsEmitOptions, TfjsEmitReport, tfjsModelArtifacts } from './tfjs/emit';
+import { TfjsEmitOptions, TfjsEmitReport, emitArtifacts } from './tfjs/emit';
 import { readKeras as readKerasBytes } from './keras/reader';
 import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras/writer';
 import { ReadOptions } from './shared/limits';
@@ -213,7 +213,7 @@ export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {})
  */
 export async function saveTfjs(model: tfl.LayersModel, dir: string, options: TfjsEmitOptions = {}): Promise<tf.io.SaveResult & { emitted: TfjsEmitReport }> {
   const handler = fileSystem(pathOf('io.saveTfjs', dir));
-  const { artifacts, report } = await tfjsModelArtifacts(model, options, 'io.saveTfjs');
+  const { artifacts, report } = await emitArtifacts(model, options, 'io.saveTfjs');
   const result = await handler.save!(artifacts);
   return { ...result, emitted: report };
 }

@@ -49,6 +49,7 @@ export interface TfjsEmitOptions {
 
 /** One recurrent layer of a saved model: the class written, and why it needs lstm-bridge to load (null when plain). */
 export interface TfjsEmittedLayer {
+  /** The layer's name in the model. */
   readonly name: string;
   /** `LSTM`, `Bidirectional` (tfjs-layers') or `LstmBridge.LSTM`, `LstmBridge.Bidirectional`. */
   readonly className: string;
@@ -58,6 +59,7 @@ export interface TfjsEmittedLayer {
 
 /** What a save wrote. */
 export interface TfjsEmitReport {
+  /** The `emit` the model was saved with. */
   readonly emit: TfjsEmit;
   /** Every recurrent layer, in model order (nested models' layers too). */
   readonly layers: readonly TfjsEmittedLayer[];
@@ -241,11 +243,12 @@ function copyWeights(source: tfl.LayersModel, target: tfl.LayersModel): void {
  * @throws UnsupportedConversionError with `emit: 'tfjs-layers'` when a layer needs lstm-bridge.
  * @throws ConfigError for a bad `emit`.
  */
-export async function tfjsModelArtifacts(
-  model: tfl.LayersModel,
-  options: TfjsEmitOptions = {},
-  where = 'io.saveTfjs',
-): Promise<{ artifacts: tf.io.ModelArtifacts; report: TfjsEmitReport }> {
+export async function tfjsModelArtifacts(model: tfl.LayersModel, options: TfjsEmitOptions = {}): Promise<{ artifacts: tf.io.ModelArtifacts; report: TfjsEmitReport }> {
+  return emitArtifacts(model, options, 'io.tfjsModelArtifacts');
+}
+
+/** {@link tfjsModelArtifacts} with the error messages' prefix (`io.saveTfjs`). */
+export async function emitArtifacts(model: tfl.LayersModel, options: TfjsEmitOptions, where: string): Promise<{ artifacts: tf.io.ModelArtifacts; report: TfjsEmitReport }> {
   if (!(model instanceof tfl.LayersModel)) throw new ConfigError(`${where}: model expected a tf.LayersModel, got ${model === null ? 'null' : typeof model}`);
   if (options === null || typeof options !== 'object') throw new ConfigError(`${where}: options expected an object, got ${options}`);
   const unknown = Object.keys(options).filter((k) => k !== 'emit');
