@@ -7,7 +7,11 @@
  * the engine (`lstmStack`) on the same weights; the activation attributes as ONNX spells them;
  * read back by `io.readOnnxLstmStacks` with the same activations; typed errors; no leaks.
  */
+import * as tfl from '@tensorflow/tfjs-layers';
+
+import { disposeStack, kerasWeightsToStack } from '../adapters';
 import { ActivationName, LstmStackLayer, lstmStack } from '../src/engine';
+import { bidirectional, lstm } from '../src/layers';
 import { ConfigError, ShapeError, UnsupportedConversionError } from '../src/errors';
 import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnxStack } from '../src/io';
 import { LSTM } from '../src/nn/lstm';
@@ -82,6 +86,29 @@ describe.each(CASES)('saveOnnxStack: %s', (_name, activation, recurrentActivatio
     tf.dispose([x, ref.output, ref.h, ref.c]);
     disposeLayers(layers);
     lstm.dispose();
+  });
+});
+
+describe('saveOnnxStack from a Keras model (the documented path: adapters.kerasWeightsToStack)', () => {
+  it('a Keras 2 hard_sigmoid Bidirectional stack: onnxruntime = the Keras layers (1e-5)', async () => {
+    const rt = ort();
+    const model = tfl.sequential({
+      layers: [
+        bidirectional({ layer: lstm({ units: 4, recurrentActivation: 'hardSigmoid', returnSequences: true }), inputShape: [6, 3] }),
+        bidirectional({ layer: lstm({ units: 4, recurrentActivation: 'hardSigmoid', returnSequences: true }) }),
+      ],
+    });
+    const { layers } = kerasWeightsToStack(model.layers.map((l) => l.getWeights()));
+    const bytes = saveOnnxStack(layers, { recurrentActivation: 'hardSigmoid', batchFirst: true });
+    disposeStack(layers);
+    const x = randomTensor([2, 6, 3], 8, 2);
+    const session = await rt.InferenceSession.create(bytes);
+    const out = await session.run({ input: new rt.Tensor('float32', x.dataSync() as Float32Array, [2, 6, 3]) });
+    await session.release();
+    const y = model.predict(x) as tf.Tensor;
+    expect(maxAbsDiff(out.output.data as Float32Array, y)).toBeLessThanOrEqual(1e-5);
+    tf.dispose([x, y]);
+    model.dispose();
   });
 });
 

@@ -25,7 +25,7 @@
  * | `./safetensors/` | safetensors reader and writer |
  * | `./hdf5/` | the HDF5 reader (jsfive) and writer (h5wasm, Node only) |
  * | `./keras/` | the Keras file readers (`reader` picks by content: `h5` for `.h5` 1.2 to 3, `archive` for `.keras`, `keras3-layout` for Keras 3's weights layout), the writer, `load` (`loadKeras`) |
- * | `./tfjs/` | `model.json` + shards (`weights`), `load` (`loadTfjsModel`), the Node `fs-handler` |
+ * | `./tfjs/` | `model.json` + shards (`weights`), `load` (`loadTfjsModel`), `emit` (which layer classes a saved model uses: tfjs-layers' own where exact), the Node `fs-handler` |
  * | `./onnx-*` | the ONNX importer and exporter |
  * | `./shared/` | limits, dtypes, zip reader, errors, `TensorLike` |
  * | `./node.ts` | `lstm-bridge/node`: the path-taking variants |

@@ -43,6 +43,8 @@
  * ```ts
  * const lstm = new nn.LSTM(10, 20, { numLayers: 2, batchFirst: true });
  * const bytes = io.saveOnnx(lstm, { initialState: true }); // Uint8Array, a .onnx file
+ * // A Keras model's LSTM layers (here Keras 2's hard_sigmoid gates), its (N, L, F) input:
+ * const { layers } = adapters.kerasWeightsToStack([lstm1.getWeights(), lstm2.getWeights()]);
  * const keras = io.saveOnnxStack(layers, { recurrentActivation: 'hardSigmoid', batchFirst: true });
  * ```
  */
