@@ -32,7 +32,10 @@
  * - `emit: 'tfjs-layers'`: tfjs-layers' own `tf.layers.lstm` / `tf.layers.bidirectional`
  *   instead of lstm-bridge's `layers.LSTM` / `layers.Bidirectional`, for a model that plain
  *   tfjs loads without lstm-bridge (`recurrentActivation: 'sigmoid'` is set, since tfjs' default
- *   is `'hardSigmoid'`; the weights are set explicitly).
+ *   is `'hardSigmoid'`; the weights are set explicitly). Every model `toKeras` builds is exact
+ *   with either. The default stays `'lstm-bridge'`: in memory it runs lstm-bridge's engine (to
+ *   the bit `nn.LSTM`'s numbers, and faster); written with `saveTfjs` (or the CLI) its layers
+ *   become tfjs-layers' own on disk anyway (`emit: 'auto'` there, `src/io/tfjs/emit.ts`).
  * - `inputShape`: `[L, H_in]` (`L` may be null, the default); `namePrefix` for the names.
  *
  * Not expressible: `projSize > 0` (Keras LSTMs have no projection): an

@@ -9,7 +9,7 @@ export function usage(formats: readonly { name: string; title: string }[]): stri
   lstm-bridge inspect FILE [--config MODEL_JSON] [--unknown-classes skip]
   lstm-bridge convert IN OUT [--to ${formats.map((f) => f.name).join('|')}] [--prefix lstm.]
                              [--config MODEL_JSON] [--unknown-classes skip]
-                             [--verify] [--tolerance 1e-5]
+                             [--verify] [--tolerance 1e-5] [--emit auto|tfjs-layers|lstm-bridge]
   lstm-bridge doctor          which optional pieces are here (tfjs backends, onnxruntime-node,
                               h5wasm), what each gives and costs, the backend the CLI uses
   lstm-bridge --help | --version
@@ -18,12 +18,17 @@ formats:
 ${formats.map((f) => `  ${f.name.padEnd(12)} ${f.title}`).join('\n')}
 IN's format comes from its content; OUT's from its extension (a path without one is a TF.js
 directory) unless --to says.
-  --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.)
+  --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.); for a
+               model with several separate LSTM stacks written to ONNX, the stack to write
+               (<first layer name>.)
   --config     model.to_json() file for a weights-only Keras .h5 (save_weights)
   --unknown-classes skip
                read a PyTorch whole-model pickle (torch.save(model)) or a checkpoint holding
                other objects as data: unknown classes become inert placeholders (listed on
                stderr), nothing is run; the tensors keep the module's state_dict() names
+  --emit       TF.js output: 'auto' (default) writes tfjs-layers' own LSTM / Bidirectional
+               wherever tfjs computes them exactly (plain tf.loadLayersModel loads them),
+               'tfjs-layers' refuses otherwise, 'lstm-bridge' writes lstm-bridge's classes
   --verify     run the source and the result on random input, print the max abs difference,
                exit 3 above --tolerance`;
 }
@@ -33,12 +38,16 @@ export type Args =
   | { command: 'version' }
   | { command: 'doctor' }
   | { command: 'inspect'; input: string; config?: string; unknownClasses?: UnknownClasses }
-  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; unknownClasses?: UnknownClasses; verify: boolean; tolerance: number };
+  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; unknownClasses?: UnknownClasses; emit?: Emit; verify: boolean; tolerance: number };
 
 /** `--unknown-classes`: what the PyTorch reader does with classes outside its allowlist. */
 export type UnknownClasses = 'refuse' | 'skip';
 
-const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance', '--unknown-classes'] as const;
+/** `--emit`: which layer classes a TF.js output uses. */
+export type Emit = 'auto' | 'tfjs-layers' | 'lstm-bridge';
+const EMITS: readonly Emit[] = ['auto', 'tfjs-layers', 'lstm-bridge'];
+
+const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance', '--unknown-classes', '--emit'] as const;
 
 function unknownClassesOf(value: string | undefined): UnknownClasses | undefined {
   if (value === undefined || value === 'skip' || value === 'refuse') return value;
@@ -85,7 +94,12 @@ export function parseArgs(argv: readonly string[]): Args {
     if (!(tolerance >= 0) || !Number.isFinite(tolerance)) throw new UsageError(`--tolerance expects a number >= 0, got ${values['--tolerance']}`);
     const to = values['--to'];
     const unknownClasses = unknownClassesOf(values['--unknown-classes']);
-    return { command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], unknownClasses, verify, tolerance };
+    const emit = values['--emit'];
+    if (emit !== undefined && !(EMITS as readonly string[]).includes(emit)) throw new UsageError(`--emit expects ${EMITS.join(', ')}, got ${emit}`);
+    return {
+      command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], unknownClasses,
+      emit: emit as Emit | undefined, verify, tolerance,
+    };
   }
   if (command === 'doctor') {
     if (positional.length || Object.keys(values).length || verify) throw new UsageError('doctor takes no arguments');

@@ -5,28 +5,27 @@
  *
  * - From a state dict: one group per prefix with `weight_ih_l0` (`lstm.`, `rnn.`, ``), read by
  *   `adapters.torchStateDictToStack`.
- * - From a Keras model: one group per chain of recurrent layers that `nn.LSTM(num_layers=k)`
- *   computes: consecutive `LSTM`s (or `Bidirectional(LSTM)`s with `merge_mode='concat'`), each
- *   fed by the previous one's full sequence, with the same units, activations and bias; each
- *   other recurrent layer is a group of its own.
+ * - From a Keras model: when the whole model is one stack that `adapters.toTorch` converts (a
+ *   chain of LSTM / Bidirectional layers with Dropout between, the adapters' whole-model
+ *   conversion), that one group; else one group per chain of recurrent layers that
+ *   `nn.LSTM(num_layers=k)` computes: consecutive `LSTM`s (or `Bidirectional(LSTM)`s with
+ *   `merge_mode='concat'`), each fed by the previous one's full sequence (through `Dropout`
+ *   layers, which are the identity at inference), with the same units, activations and bias;
+ *   each other recurrent layer is a group of its own.
  * - To a state dict: `adapters.stackToTorchStateDict` under a prefix (PyTorch computes tanh /
  *   sigmoid only, has no go_backwards-only direction and concatenates directions, so anything
  *   else is an `UnsupportedConversionError`).
  * - To a Keras model: a Sequential of `layers.LSTM` / `layers.Bidirectional` returning sequences
  *   (what `nn.LSTM` returns), with the weights from `adapters.stackToKerasWeights`.
- *
- * This is the per-layer conversion the CLI needs now; the whole-model `adapters.toKeras` /
- * `adapters.toTorch` (other layers such as Dense / Linear too) should replace these functions
- * once merged.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import {
-  LstmStackConfig, disposeStack, kerasToCanonical, stackConfig, stackToKerasWeights, stackToTorchStateDict, torchStateDictToStack,
+  LstmStackConfig, disposeStack, kerasToCanonical, stackConfig, stackToKerasWeights, stackToTorchStateDict, toTorch, torchStateDictToStack,
 } from '../../adapters';
 import { ActivationName, LstmStackLayer, LstmWeights } from '../engine';
-import { StateDictError, UnsupportedConversionError } from '../errors';
+import { ConfigError, LstmBridgeError, StateDictError, UnsupportedConversionError } from '../errors';
 import { Bidirectional, LSTM } from '../layers';
 
 /** One `nn.LSTM`'s worth of layers. */
@@ -61,7 +60,7 @@ export function stateDictGroups(stateDict: tf.NamedTensorMap, prefix?: string): 
   });
 }
 
-function halves(l: LSTM | Bidirectional): LSTM[] {
+export function halves(l: LSTM | Bidirectional): LSTM[] {
   return l instanceof LSTM ? [l] : [l.forwardLayer, l.backwardLayer];
 }
 
@@ -70,6 +69,13 @@ function inboundLayer(layer: tfl.layers.Layer): tfl.layers.Layer | null {
   const nodes = layer.inboundNodes;
   if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1) return null;
   return nodes[0].inboundLayers[0];
+}
+
+/** The layer feeding `layer`, through `Dropout` layers (the identity at inference), or null. */
+function feedingLayer(layer: tfl.layers.Layer): tfl.layers.Layer | null {
+  let l = inboundLayer(layer);
+  while (l && l.getClassName() === 'Dropout') l = inboundLayer(l);
+  return l;
 }
 
 function signature(l: LSTM | Bidirectional): string {
@@ -81,7 +87,7 @@ function signature(l: LSTM | Bidirectional): string {
 /** Can `next` be the layer above `prev` in one `nn.LSTM`? */
 function continues(prev: LSTM | Bidirectional, next: LSTM | Bidirectional): boolean {
   return (
-    inboundLayer(next) === prev &&
+    feedingLayer(next) === prev &&
     prev.returnSequences &&
     !prev.returnState &&
     signature(prev) === signature(next) &&
@@ -96,9 +102,33 @@ function canonicalOf(layer: LSTM, where: string): LstmWeights {
   return kerasToCanonical({ kernel, recurrent_kernel: recurrent, bias: bias ?? null }, where);
 }
 
-/** The groups of a Keras / TF.js model, in layer order. */
+/**
+ * The model as one group by `adapters.toTorch` (the adapters' whole-model conversion), or null
+ * when it is not one stack that `nn.LSTM` computes.
+ */
+function wholeModelGroup(model: tfl.LayersModel, recurrent: readonly (LSTM | Bidirectional)[]): LstmGroup | null {
+  let lstm;
+  try {
+    // Inference conversion: Keras' training-time dropout is not in a state dict or an ONNX graph.
+    lstm = toTorch(model, { trainingDropout: 'discard' });
+  } catch (e) {
+    if (e instanceof LstmBridgeError) return null;
+    throw e;
+  }
+  try {
+    const sd = lstm.stateDict();
+    const { config, layers } = torchStateDictToStack(sd);
+    return { name: recurrent.map((l) => l.name).join('+'), config, layers, activation: 'tanh', recurrentActivation: 'sigmoid', kerasLayers: recurrent };
+  } finally {
+    lstm.dispose();
+  }
+}
+
+/** The groups of a Keras / TF.js model, in layer order (see the module documentation). */
 export function kerasGroups(model: tfl.LayersModel): LstmGroup[] {
   const recurrent = model.layers.filter((l): l is LSTM | Bidirectional => l instanceof LSTM || l instanceof Bidirectional);
+  const whole = recurrent.length > 1 ? wholeModelGroup(model, recurrent) : null;
+  if (whole) return [whole];
   const chains: (LSTM | Bidirectional)[][] = [];
   for (const l of recurrent) {
     const last = chains[chains.length - 1];
@@ -142,6 +172,14 @@ export function torchIncompatibility(g: LstmGroup): string | null {
     const name = (a: ActivationName) => (a === 'hardSigmoid' ? 'hard_sigmoid (Keras 2)' : a === 'hardSigmoidKeras3' ? 'hard_sigmoid (Keras 3)' : a);
     return `activation ${name(g.activation)}, recurrent activation ${name(g.recurrentActivation)} (PyTorch's nn.LSTM computes tanh / sigmoid only)`;
   }
+  return stackIncompatibility(g);
+}
+
+/**
+ * Why a group's layers are not one engine stack (forward, or forward and backward, each layer
+ * reading the whole concatenated sequence below), whatever its activations, or null.
+ */
+export function stackIncompatibility(g: LstmGroup): string | null {
   for (const l of g.kerasLayers) {
     if (l instanceof LSTM && l.goBackwards) return `layer '${l.name}' runs backwards only (go_backwards); nn.LSTM has no such direction`;
     if (l instanceof Bidirectional && l.mergeMode !== 'concat' && l !== g.kerasLayers[g.kerasLayers.length - 1]) {
@@ -201,5 +239,53 @@ export function runKerasGroup(g: LstmGroup, x: tf.Tensor): tf.Tensor {
       y = Array.isArray(out) ? out[0] : out;
     }
     return y;
+  });
+}
+
+/** The name under which group `k` of a model's groups is chosen with `--prefix` (`<first layer>.`), as {@link pickGroup} reads it. */
+export function groupChoiceName(g: LstmGroup): string {
+  return g.kerasLayers.length ? `${g.kerasLayers[0].name}.` : g.name;
+}
+
+/**
+ * The index of the group a single-stack output (ONNX) is written from: the only one, or the one
+ * `--prefix` names (`<first layer name>.`, the dot optional).
+ * @throws ConfigError when there are several and `prefix` names none of them.
+ */
+export function pickGroup(groups: readonly LstmGroup[], prefix: string | undefined): number {
+  if (groups.length === 0) throw new ConfigError('lstm-bridge: no LSTM layer to convert');
+  if (groups.length === 1) return 0;
+  const names = groups.map(groupChoiceName);
+  const list = groups.map((g, k) => `'${names[k]}' (layers ${g.kerasLayers.map((l) => l.name).join(', ')})`).join(', ');
+  if (prefix === undefined) throw new ConfigError(`lstm-bridge: several separate LSTM stacks: ${list}; choose one with --prefix`);
+  const k = names.findIndex((n) => n === prefix || n === `${prefix}.`);
+  if (k < 0) throw new ConfigError(`lstm-bridge: --prefix '${prefix}' names none of the LSTM stacks: ${list}`);
+  return k;
+}
+
+/**
+ * The largest absolute difference between two groups' weights (kernels, recurrent kernels, and
+ * the bias sums each step uses), Infinity when their sizes or activations differ.
+ */
+export function groupWeightDiff(a: LstmGroup, b: LstmGroup): number {
+  if (a.activation !== b.activation || a.recurrentActivation !== b.recurrentActivation) return Infinity;
+  if (JSON.stringify(a.config) !== JSON.stringify(b.config)) return Infinity;
+  return tf.tidy(() => {
+    let m = 0;
+    const diff = (x: tf.Tensor, y: tf.Tensor) => {
+      m = Math.max(m, tf.max(tf.abs(tf.sub(x, y))).dataSync()[0]);
+    };
+    const biasOf = (w: LstmWeights) => (w.bias && w.recurrentBias ? tf.add(w.bias, w.recurrentBias) : w.bias ?? w.recurrentBias ?? tf.zeros([w.kernel.shape[1]]));
+    a.layers.forEach((layer, k) => {
+      const other = b.layers[k];
+      const pairs: [LstmWeights, LstmWeights][] = [[layer.forward, other.forward]];
+      if (layer.backward && other.backward) pairs.push([layer.backward, other.backward]);
+      for (const [x, y] of pairs) {
+        diff(x.kernel, y.kernel);
+        diff(x.recurrentKernel, y.recurrentKernel);
+        diff(biasOf(x), biasOf(y));
+      }
+    });
+    return m;
   });
 }

@@ -5,6 +5,7 @@
  *     lstm-bridge inspect FILE [--config MODEL_JSON] [--unknown-classes skip]
  *     lstm-bridge convert IN OUT [--to torch|safetensors|keras|tfjs|onnx] [--prefix lstm.]
  *                                [--config MODEL_JSON] [--unknown-classes skip] [--verify] [--tolerance 1e-5]
+ *                                [--emit auto|tfjs-layers|lstm-bridge]
  *     lstm-bridge doctor
  *
  * Formats are modules under `./formats` (see `./formats/types.ts`). Exit codes: 0 done, 1 a bad
@@ -76,6 +77,7 @@ async function convert(input: string, output: string, to: string | undefined, op
   const progress = io.progress ?? progressBar();
   const from = detectFormat(input);
   const target = to ? formatNamed(to) : formatForOutput(output);
+  if (options.emit !== undefined && target.name !== 'tfjs') throw new ConfigError(`lstm-bridge: --emit applies to TF.js output only, got output format ${target.name}`);
   // The phases: reading, converting, writing (the format's save steps to it), verifying.
   progress.total(3 + (options.verify ? 1 : 0));
   progress.step(`reading ${input}`);
@@ -86,15 +88,16 @@ async function convert(input: string, output: string, to: string | undefined, op
     const report = await target.save(source, output, options, progress);
     progress.done();
     io.stdout(`${input} (${from.name}) -> ${output} (${target.name})`);
+    for (const line of report.written ?? []) io.stdout(line);
     if (report.notConverted.length) io.stderr(`lstm-bridge: note: not converted (not LSTM): ${report.notConverted.join(', ')}`);
     if (!options.verify) return 0;
     progress.step('verifying');
     result = await target.load(output, { ...options, config: undefined });
     const comparisons = verifyConversion(source, result, options);
     // Formats that can run their own files (ONNX: onnxruntime) check them against the other side.
-    for (const [format, path, other] of [[from, input, result], [target, output, source]] as const) {
+    for (const [format, path, other, role] of [[from, input, result, 'input'], [target, output, source, 'output']] as const) {
       if (!format.verifyFile) continue;
-      const extra = await format.verifyFile(path, other, options);
+      const extra = await format.verifyFile(path, other, options, role);
       comparisons.push(...extra.comparisons);
       for (const note of extra.notes) io.stderr(`lstm-bridge: note: ${note}`);
     }
@@ -163,8 +166,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
       }
       return 0;
     }
-    const { prefix, config, unknownClasses, verify, tolerance } = args;
-    return await convert(args.input, args.output, args.to, { prefix, config, unknownClasses, verify, tolerance }, io);
+    const { prefix, config, unknownClasses, emit, verify, tolerance } = args;
+    return await convert(args.input, args.output, args.to, { prefix, config, unknownClasses, emit, verify, tolerance }, io);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const oneLine = message.split('\n')[0].replace(/^lstm-bridge: /, '');

@@ -21,13 +21,17 @@ import { loadOnnxRuntime, onnxRuntimeUnavailableReason } from '../runtime/intern
 import { Comparison } from './comparison';
 import { onnxPrefixes } from './formats/onnx-prefixes';
 import { FormatOptions, Source } from './formats/types';
-import { LstmGroup, disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
+import { LstmGroup, disposeGroups, kerasGroups, pickGroup, stateDictGroups } from './lstm-groups';
 import { maxAbsDiff, uniformValues } from './random';
 
 const uniform = (shape: number[], seed: number): Float32Array => uniformValues(shape.reduce((p, d) => p * d, 1), seed);
 
-/** The LSTM group of `other` that the file's stack `k` (named `prefix`) corresponds to, or why there is none. */
-function counterpart(other: Source, prefix: string, k: number, count: number): LstmGroup[] | string {
+/**
+ * The LSTM group of `other` that the file's stack `k` (named `prefix`) corresponds to, or why
+ * there is none: for a model, its k-th group, or the one `--prefix` chose when the file holds one
+ * stack of several groups (as the ONNX format writes it).
+ */
+function counterpart(other: Source, prefix: string, k: number, count: number, options: FormatOptions): LstmGroup[] | string {
   if (other.stateDict) {
     try {
       return stateDictGroups(other.stateDict, prefix);
@@ -36,13 +40,26 @@ function counterpart(other: Source, prefix: string, k: number, count: number): L
     }
   }
   const groups = kerasGroups(other.model!);
+  let j = k;
   if (groups.length !== count) {
-    disposeGroups(groups);
-    return `the other side has ${groups.length} LSTM groups, the file ${count}`;
+    j = count === 1 && groups.length > 1 ? pickChosen(groups, options) : -1;
+    if (j < 0) {
+      disposeGroups(groups);
+      return `the other side has ${groups.length} LSTM groups, the file ${count}`;
+    }
   }
-  const [mine] = groups.splice(k, 1);
+  const [mine] = groups.splice(j, 1);
   disposeGroups(groups);
   return [mine];
+}
+
+/** The group `--prefix` chose, or -1. */
+function pickChosen(groups: readonly LstmGroup[], options: FormatOptions): number {
+  try {
+    return pickGroup(groups, options.prefix);
+  } catch {
+    return -1;
+  }
 }
 
 /** Runs the ONNX file at `path` in onnxruntime and compares it with `other`'s LSTMs (see the module documentation). */
@@ -82,7 +99,7 @@ export async function verifyOnnxFile(path: string, other: Source, options: Forma
           skip(prefix, `the model needs other inputs (${extra.join(', ')})`);
           continue;
         }
-        const found = counterpart(other, prefix, k, stacks.length);
+        const found = counterpart(other, prefix, k, stacks.length, options);
         if (typeof found === 'string') {
           skip(prefix, found);
           continue;

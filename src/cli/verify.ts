@@ -8,6 +8,7 @@
  * | model -> model | `predict` on random inputs (token ids for an Embedding) |
  * | state dict -> model | `nn.LSTM(batch_first=True)` output vs the model's output, input (2, 5, input_size) |
  * | model -> state dict | each LSTM group's own Keras layers vs the `nn.LSTM` under its prefix: the whole output sequence, or the last step (one direction) / the final states of both directions (Bidirectional) when the Keras layer returns the last output only |
+ * | model -> ONNX | the written group's weights (and activations) vs the file's; the ONNX format also runs the file in onnxruntime against the group (`./onnx-verify`) |
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -18,7 +19,7 @@ import { LSTM as TorchLSTM } from '../nn';
 import { Comparison } from './comparison';
 import { Source } from './formats/types';
 import { chosenPrefix, groupPrefix } from './formats/state-dict';
-import { disposeGroups, kerasGroups, runKerasGroup } from './lstm-groups';
+import { disposeGroups, groupWeightDiff, kerasGroups, pickGroup, runKerasGroup, stateDictGroups } from './lstm-groups';
 import { maxAbsDiff, seededRandom, uniformValues } from './random';
 
 export type { Comparison };
@@ -77,8 +78,22 @@ function runTorch(stateDict: tf.NamedTensorMap, prefix: string, x: tf.Tensor): [
   }
 }
 
+/** A model's group written to ONNX (the one `--prefix` chose) against the stack read back from the file. */
+function compareWithOnnx(model: tfl.LayersModel, result: Source, options: { prefix?: string }): Comparison[] {
+  const groups = kerasGroups(model);
+  const back = result.stateDict ? stateDictGroups(result.stateDict) : kerasGroups(result.model!);
+  try {
+    const g = groups[pickGroup(groups, options.prefix)];
+    const m = back.length === 1 ? groupWeightDiff(g, back[0]) : Infinity;
+    return [{ what: `weights and activations of LSTM '${g.name}' vs the ONNX file's ${back.length === 1 ? `stack '${back[0].name}'` : `${back.length} stacks`}`, maxDiff: m }];
+  } finally {
+    disposeGroups([...groups, ...back]);
+  }
+}
+
 /** Compares `source` and `result` as the module table says. */
 export function verifyConversion(source: Source, result: Source, options: { prefix?: string }): Comparison[] {
+  if (source.model && result.format === 'onnx') return compareWithOnnx(source.model, result, options);
   if (source.stateDict && result.stateDict) return compareStateDicts(source.stateDict, result.stateDict);
   if (source.model && result.model) return compareModels(source.model, result.model);
   if (source.stateDict && result.model) {

@@ -7,8 +7,8 @@
  * | PyTorch `.pt`/`.pth` (zip and legacy) | {@link loadTorch} (tf tensors), {@link readTorch} (plain) | {@link saveTorch} |
  * | safetensors | {@link loadSafetensors}, {@link readSafetensors} | {@link saveSafetensors} |
  * | Keras `.h5` (1.2 to 3), `.weights.h5`, `.keras` | {@link readKeras} (a neutral {@link KerasFile}) | `writeKeras` in `./node` |
- * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | (tfjs's own `model.save`) |
- * | ONNX `.onnx` (LSTM nodes) | {@link loadOnnx} (an `nn.LSTM`), {@link readOnnxLstmStacks} | {@link saveOnnx} (an `nn.LSTM`) |
+ * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | {@link tfjsModelArtifacts} (artifacts with tfjs-layers' own LSTM classes where exact; `saveTfjs` in `./node`), or tfjs's own `model.save` |
+ * | ONNX `.onnx` (LSTM nodes) | {@link loadOnnx} (an `nn.LSTM`), {@link readOnnxLstmStacks} | {@link saveOnnx} (an `nn.LSTM`), {@link saveOnnxStack} (any engine stack, activations included) |
  *
  * Whole models: {@link loadKeras} (any Keras file -> a `LayersModel` with the Keras facade's
  * LSTM / Bidirectional layers) and {@link loadTfjsModel} (`model.json` + shards -> the same);
@@ -25,7 +25,7 @@
  * | `./safetensors/` | safetensors reader and writer |
  * | `./hdf5/` | the HDF5 reader (jsfive) and writer (h5wasm, Node only) |
  * | `./keras/` | the Keras file readers (`reader` picks by content: `h5` for `.h5` 1.2 to 3, `archive` for `.keras`, `keras3-layout` for Keras 3's weights layout), the writer, `load` (`loadKeras`) |
- * | `./tfjs/` | `model.json` + shards (`weights`), `load` (`loadTfjsModel`), the Node `fs-handler` |
+ * | `./tfjs/` | `model.json` + shards (`weights`), `load` (`loadTfjsModel`), `emit` (which layer classes a saved model uses: tfjs-layers' own where exact), the Node `fs-handler` |
  * | `./onnx-*` | the ONNX importer and exporter |
  * | `./shared/` | limits, dtypes, zip reader, errors, `TensorLike` |
  * | `./node.ts` | `lstm-bridge/node`: the path-taking variants |
@@ -44,14 +44,16 @@ export { readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
 export { loadKeras } from './keras/load';
 export type { LoadKerasOptions } from './keras/load';
 export { loadTfjsModel } from './tfjs/load';
+export { tfjsModelArtifacts } from './tfjs/emit';
+export type { TfjsEmit, TfjsEmitOptions, TfjsEmitReport, TfjsEmittedLayer } from './tfjs/emit';
 export { kerasModelFile } from '../keras-model';
 export type { KerasModelFileOptions } from '../keras-model';
 export type { TfjsModelFile, TfjsWeight } from './tfjs/weights';
 export type { FileDtype, RawTensor, TfDtype } from './shared/dtypes';
 export { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks } from './onnx/load-onnx';
 export type { LoadOnnxOptions, OnnxInputValue, OnnxLstmStack, OnnxWeightInfo } from './onnx/load-onnx';
-export { saveOnnx, ONNX_EXPORT_OPSET } from './onnx/save-onnx';
-export type { SaveOnnxOptions } from './onnx/save-onnx';
+export { saveOnnx, saveOnnxStack, ONNX_EXPORT_OPSET } from './onnx/save-onnx';
+export type { SaveOnnxOptions, SaveOnnxStackOptions } from './onnx/save-onnx';
 export type { SequenceForm } from '../onnx/internal';
 export { DEFAULT_LIMITS } from './shared/limits';
 export type { IoLimits, ReadOptions } from './shared/limits';

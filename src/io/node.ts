@@ -30,15 +30,17 @@ import { KerasFile } from '../keras-model';
 import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras/load';
 import { KerasModelFileOptions, kerasModelFile } from '../keras-model';
 import { loadTfjsModel } from './tfjs/load';
+import { TfjsEmitOptions, TfjsEmitReport, emitArtifacts } from './tfjs/emit';
 import { readKeras as readKerasBytes } from './keras/reader';
 import { WriteKerasOptions, writeKeras as writeKerasBytes } from './keras/writer';
 import { ReadOptions } from './shared/limits';
 import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors/safetensors';
 import { TensorLike } from './shared/tensor-like';
 import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
+import { LstmStackLayer } from '../engine';
 import { LSTM } from '../nn';
 import { ModelProto } from '../onnx';
-import { SaveOnnxOptions, saveOnnx as saveOnnxBytes } from './onnx/save-onnx';
+import { SaveOnnxOptions, SaveOnnxStackOptions, saveOnnx as saveOnnxBytes, saveOnnxStack as saveOnnxStackBytes } from './onnx/save-onnx';
 import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';
 import { TorchReadOptions, loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
 import { TorchFile } from './torch/state';
@@ -199,9 +201,24 @@ export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {})
 /**
  * Saves any `LayersModel` to a directory as TF.js writes it (`model.json` + `weights.bin`), with
  * the {@link fileSystem} handler; `loadTfjs` and `tf.loadLayersModel(fileSystem(dir))` read it.
+ *
+ * `emit` (see `./tfjs/emit`): `'auto'` (default) writes lstm-bridge's `layers.LSTM` /
+ * `layers.Bidirectional` as tfjs-layers' own `LSTM` / `Bidirectional` wherever tfjs-layers
+ * computes them exactly, so that plain `tf.loadLayersModel` (a web page without lstm-bridge)
+ * loads the model; `'tfjs-layers'` requires that of every layer (else an
+ * `UnsupportedConversionError`); `'lstm-bridge'` keeps lstm-bridge's classes. The result's
+ * `emitted` lists the recurrent layers, the class written and why any needs lstm-bridge.
+ *
+ * ```ts
+ * const { emitted } = await saveTfjs(model, 'web_model');
+ * emitted.needsLstmBridge;  // false: tf.loadLayersModel('web_model/model.json') loads it
+ * ```
  */
-export async function saveTfjs(model: tfl.LayersModel, dir: string): Promise<tf.io.SaveResult> {
-  return model.save(fileSystem(pathOf('io.saveTfjs', dir)));
+export async function saveTfjs(model: tfl.LayersModel, dir: string, options: TfjsEmitOptions = {}): Promise<tf.io.SaveResult & { emitted: TfjsEmitReport }> {
+  const handler = fileSystem(pathOf('io.saveTfjs', dir));
+  const { artifacts, report } = await emitArtifacts(model, options, 'io.saveTfjs');
+  const result = await handler.save!(artifacts);
+  return { ...result, emitted: report };
 }
 
 /**
@@ -215,6 +232,21 @@ export async function saveTfjs(model: tfl.LayersModel, dir: string): Promise<tf.
 export function saveOnnx(lstm: LSTM, path: string, options?: SaveOnnxOptions): Uint8Array {
   const target = pathOf('io.saveOnnx', path);
   const bytes = saveOnnxBytes(lstm, options);
+  fs.writeFileSync(target, bytes);
+  return bytes;
+}
+
+/**
+ * Writes any engine stack (canonical weights, with its activations) as an ONNX model file and
+ * returns its bytes (see `./onnx/save-onnx`).
+ *
+ * ```ts
+ * saveOnnxStack(layers, 'keras.onnx', { recurrentActivation: 'hardSigmoid', batchFirst: true });
+ * ```
+ */
+export function saveOnnxStack(layers: readonly LstmStackLayer[], path: string, options?: SaveOnnxStackOptions): Uint8Array {
+  const target = pathOf('io.saveOnnxStack', path);
+  const bytes = saveOnnxStackBytes(layers, options);
   fs.writeFileSync(target, bytes);
   return bytes;
 }

@@ -8,29 +8,35 @@
  * single stack with activations other than sigmoid / tanh (which a state dict cannot say)
  * becomes a Keras model instead, so that it converts to Keras / TF.js.
  *
- * Writing: the source's LSTM under `--prefix` (or its only one) as `nn.LSTM` -> `io.saveOnnx`,
- * time-major for state dicts (as `torch.onnx.export` of an `nn.LSTM` default), batch-first for
- * Keras / TF.js models (their input is (N, L, F)), as read for ONNX sources; the prefix is
- * recorded in the file.
+ * Writing: a state dict's LSTM under `--prefix` (or its only one) as `nn.LSTM` ->
+ * `io.saveOnnx`, time-major (as `torch.onnx.export` of an `nn.LSTM` default) or as read for ONNX
+ * sources. A Keras / TF.js model's LSTM group (`../lstm-groups`: the whole model when
+ * `adapters.toTorch` converts it, else its chains of LSTM layers; `--prefix <first layer>.`
+ * chooses among several separate stacks) -> `io.saveOnnxStack` with its activations (Keras 2 and
+ * 3 `hard_sigmoid` become `HardSigmoid` with their alpha / beta), batch-first (the model's input
+ * is (N, L, F)). The prefix is recorded in the file.
  *
  * `--verify` also runs the ONNX file in onnxruntime-node when it is installed (`../onnx-verify`).
  */
 import * as fs from 'node:fs';
 
 import { stackToTorchStateDict } from '../../../adapters';
+import * as tfl from '@tensorflow/tfjs-layers';
+
 import { UnsupportedConversionError } from '../../errors';
-import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnx } from '../../io/node';
+import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnx, saveOnnxStack } from '../../io/node';
 import { OnnxLstmStack } from '../../io';
 import { LSTM as TorchLSTM } from '../../nn';
 import { decodeModel } from '../../onnx';
 import type { ModelProto } from '../../onnx';
-import { groupToKerasModel, lstmPrefixes } from '../lstm-groups';
+import { Progress } from '../progress';
+import { disposeGroups, groupChoiceName, groupToKerasModel, halves, kerasGroups, lstmPrefixes, pickGroup, stackIncompatibility } from '../lstm-groups';
 import { verifyOnnxFile } from '../onnx-verify';
 import { modelSource } from './keras';
 import { PREFIX_METADATA, onnxPrefixes } from './onnx-prefixes';
-import { chosenPrefix, stateDictOf } from './state-dict';
+import { DEFAULT_PREFIX, chosenPrefix, stateDictOf } from './state-dict';
 import { stateDictSource } from './torch';
-import { FormatModule } from './types';
+import { FormatModule, FormatOptions, SaveReport } from './types';
 
 export { PREFIX_METADATA, onnxPrefixes };
 
@@ -74,9 +80,31 @@ function describeStack(s: OnnxLstmStack, prefix: string): string[] {
   ];
 }
 
+/** Writes one LSTM group of a Keras / TF.js model with its activations (see the module documentation). */
+function saveModelGroup(model: tfl.LayersModel, path: string, options: FormatOptions, progress: Progress): SaveReport {
+  const groups = kerasGroups(model);
+  try {
+    const k = pickGroup(groups, options.prefix);
+    const g = groups[k];
+    progress.detail(`converting ${g.name}`);
+    const why = stackIncompatibility(g);
+    if (why) throw new UnsupportedConversionError(`lstm-bridge: LSTM '${g.name}' cannot be an ONNX LSTM stack: ${why}`);
+    const prefix = groups.length === 1 ? options.prefix ?? DEFAULT_PREFIX : groupChoiceName(g);
+    const batchFirst = !halves(g.kerasLayers[0])[0].timeMajor;
+    progress.step(`writing ${path}`);
+    saveOnnxStack(g.layers, path, { activation: g.activation, recurrentActivation: g.recurrentActivation, batchFirst, metadata: { [PREFIX_METADATA]: prefix } });
+    const inGroups = new Set(groups.flatMap((x) => x.kerasLayers.map((l) => l.name)));
+    const others = groups.filter((x) => x !== g).map((x) => `${x.name} (another LSTM; choose it with --prefix ${groupChoiceName(x)})`);
+    const rest = model.layers.filter((l) => !inGroups.has(l.name) && l.weights.length > 0).map((l) => `${l.name} (${l.getClassName()})`);
+    return { notConverted: [...others, ...rest] };
+  } finally {
+    disposeGroups(groups);
+  }
+}
+
 export const onnxFormat: FormatModule = {
   name: 'onnx',
-  title: 'ONNX model with LSTM nodes (.onnx; writes one nn.LSTM, opset 14)',
+  title: 'ONNX model with LSTM nodes (.onnx; writes one LSTM stack, opset 14)',
   extensions: ['.onnx'],
   detect(path, head, isDirectory) {
     return !isDirectory && (/\.onnx$/i.test(path) || looksLikeOnnx(head));
@@ -112,11 +140,12 @@ export const onnxFormat: FormatModule = {
     }
   },
   async save(source, path, options, progress) {
+    if (source.model) return saveModelGroup(source.model, path, options, progress);
     const result = stateDictOf(source, options, progress);
     try {
       const prefix = chosenPrefix(result.tensors, options);
       progress.detail(`converting '${prefix}' to nn.LSTM`);
-      const batchFirst = source.model !== null || (source.batchFirst?.get(prefix) ?? false);
+      const batchFirst = source.batchFirst?.get(prefix) ?? false;
       const lstm = TorchLSTM.fromStateDict(result.tensors, { prefix, batchFirst });
       try {
         progress.step(`writing ${path}`);
@@ -126,7 +155,7 @@ export const onnxFormat: FormatModule = {
       }
       const others = lstmPrefixes(result.tensors).filter((p) => p !== prefix).map((p) => `${p}* (another LSTM; choose it with --prefix)`);
       const lstmKey = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l\d+(_reverse)?$/;
-      const rest = source.stateDict ? Object.keys(result.tensors).filter((k) => !lstmPrefixes(result.tensors).some((p) => k.startsWith(p) && lstmKey.test(k.slice(p.length)))) : [];
+      const rest = Object.keys(result.tensors).filter((k) => !lstmPrefixes(result.tensors).some((p) => k.startsWith(p) && lstmKey.test(k.slice(p.length))));
       return { notConverted: [...result.notConverted, ...others, ...rest] };
     } finally {
       result.dispose();

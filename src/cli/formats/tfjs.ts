@@ -2,13 +2,26 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 
+import type { TfjsEmitReport } from '../../io';
 import { loadTfjs, saveTfjs } from '../../io/node';
+import { verifyTfjsFile } from '../tfjs-verify';
 import { modelSource } from './keras';
 import { modelOf } from './state-dict';
 import { FormatModule } from './types';
 
 function modelJsonOf(path: string, isDirectory: boolean): string {
   return isDirectory ? nodePath.join(path, 'model.json') : path;
+}
+
+/** What the CLI prints about a written TF.js model: each recurrent layer's class, and whether loading needs lstm-bridge. */
+export function describeEmitted(report: TfjsEmitReport): string[] {
+  const lines = report.layers.map((l) =>
+    l.reason === null ? `  layer '${l.name}': ${l.className} (tfjs-layers' own)` : `  layer '${l.name}': ${l.className} (needs lstm-bridge to load: ${l.reason})`,
+  );
+  const head = report.needsLstmBridge
+    ? 'TF.js model: some layers are lstm-bridge\'s; load it with lstm-bridge imported (its classes registered), or see --emit'
+    : 'TF.js model: plain tfjs-layers classes; tf.loadLayersModel loads it without lstm-bridge';
+  return [head, ...lines];
 }
 
 export const tfjsFormat: FormatModule = {
@@ -35,10 +48,14 @@ export const tfjsFormat: FormatModule = {
     const { model, notConverted, owned } = modelOf(source, options, progress);
     try {
       progress.step(`writing ${path}`);
-      await saveTfjs(model, path);
+      const { emitted } = await saveTfjs(model, path, { emit: options.emit ?? 'auto' });
+      return { notConverted, written: describeEmitted(emitted) };
     } finally {
       if (owned) model.dispose();
     }
-    return { notConverted };
+  },
+  // The written directory, loaded as a web page loads it (tfjs-layers' own classes).
+  async verifyFile(path, other, options, role) {
+    return role === 'output' ? verifyTfjsFile(path, other, options) : { comparisons: [], notes: [] };
   },
 };

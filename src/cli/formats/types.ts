@@ -46,6 +46,8 @@ export interface FormatOptions {
   readonly config?: string;
   /** PyTorch files: `skip` reads classes outside the allowlist as inert placeholders (`--unknown-classes`). */
   readonly unknownClasses?: 'refuse' | 'skip';
+  /** TF.js output: which layer classes to write (`--emit`, default `'auto'`). */
+  readonly emit?: 'auto' | 'tfjs-layers' | 'lstm-bridge';
 }
 
 /** One file format. */
@@ -65,12 +67,15 @@ export interface FormatModule {
   /**
    * Optional, for `--verify`: runs the file at `path` (this format) in its own runtime and
    * compares it with `other`, the other side of the conversion. Notes say what was not run.
+   * `role`: whether the file is the conversion's input or its output.
    */
-  verifyFile?(path: string, other: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }>;
+  verifyFile?(path: string, other: Source, options: FormatOptions, role: 'input' | 'output'): Promise<{ comparisons: Comparison[]; notes: string[] }>;
 }
 
 /** What a conversion left out. */
 export interface SaveReport {
   /** Layers or tensors of the source that the written file does not hold. */
   readonly notConverted: readonly string[];
+  /** Lines saying what was written (printed on stdout), e.g. the layer classes of a TF.js model. */
+  readonly written?: readonly string[];
 }

@@ -31,15 +31,26 @@
  * {@link UnsupportedConversionError}. Inter-layer `dropout` applies in training only; the graph is
  * the inference computation, as `torch.onnx.export` exports in eval mode by default.
  *
+ * Any stack the engine runs — a Keras model's LSTM layers with their activations included —
+ * is exported by {@link saveOnnxStack}: canonical weights (`LstmStackLayer[]`, as
+ * `adapters.kerasWeightsToStack` or `io.readOnnxLstmStacks` give them) and the stack's
+ * `activation` / `recurrentActivation`, written as the LSTM nodes' `activations` attribute with
+ * `activation_alpha` / `activation_beta` (Keras 2's `hard_sigmoid` is `HardSigmoid(0.2, 0.5)`,
+ * Keras 3's `HardSigmoid(1/6, 0.5)`; table in `src/onnx/activations.ts`); the same graph
+ * otherwise. relu6, selu and swish have no ONNX form: an {@link UnsupportedConversionError}.
+ *
  * Example:
  * ```ts
  * const lstm = new nn.LSTM(10, 20, { numLayers: 2, batchFirst: true });
  * const bytes = io.saveOnnx(lstm, { initialState: true }); // Uint8Array, a .onnx file
+ * // A Keras model's LSTM layers (here Keras 2's hard_sigmoid gates), its (N, L, F) input:
+ * const { layers } = adapters.kerasWeightsToStack([lstm1.getWeights(), lstm2.getWeights()]);
+ * const keras = io.saveOnnxStack(layers, { recurrentActivation: 'hardSigmoid', batchFirst: true });
  * ```
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { LstmStackLayer } from '../../engine';
+import { ActivationName, LstmStackLayer, checkStackCall, lstmSizes, parseActivation } from '../../engine';
 import { ConfigError, UnsupportedConversionError } from '../../errors';
 import { LSTM, checkBool, checkKnownKeys } from '../../nn/internal';
 import { LSTM_GRAPH_OPSET, ModelProto, buildLstmStackModel, encodeModel } from '../../onnx';
@@ -111,4 +122,72 @@ export function onnxModelOf(lstm: LSTM, options: SaveOnnxOptions = {}): ModelPro
  */
 export function saveOnnx(lstm: LSTM, options: SaveOnnxOptions = {}): Uint8Array {
   return encodeModel(onnxModelOf(lstm, options));
+}
+
+/** Options of {@link saveOnnxStack}: {@link SaveOnnxOptions} and what an `nn.LSTM` would say itself. */
+export interface SaveOnnxStackOptions extends SaveOnnxOptions {
+  /** φ (candidate and cell output). Default `'tanh'`. */
+  readonly activation?: ActivationName;
+  /** σ (input, forget, output gates). Default `'sigmoid'`. */
+  readonly recurrentActivation?: ActivationName;
+  /** Input and output (N, L, ·), as Keras models take them. Default false: (L, N, ·). */
+  readonly batchFirst?: boolean;
+}
+
+const STACK_OPTION_KEYS = [...OPTION_KEYS, 'activation', 'recurrentActivation', 'batchFirst'] as const;
+
+/**
+ * The ONNX model of any engine stack, activations included (see the module documentation).
+ * @throws ConfigError / ShapeError for bad layers or options; UnsupportedConversionError for
+ *   projections and activations ONNX cannot express.
+ */
+export function onnxModelOfStack(layers: readonly LstmStackLayer[], options: SaveOnnxStackOptions = {}): ModelProto {
+  const where = 'io.saveOnnxStack';
+  if (!Array.isArray(layers)) throw new ConfigError(`${where}: layers expected an array of {forward, backward} canonical weights, got ${layers === null ? 'null' : typeof layers}`);
+  if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: options expected an object, got ${typeof options}`);
+  checkKnownKeys(options, STACK_OPTION_KEYS, where);
+  const activation = options.activation === undefined ? 'tanh' : parseActivation(options.activation, 'activation', where);
+  const recurrentActivation = options.recurrentActivation === undefined ? 'sigmoid' : parseActivation(options.recurrentActivation, 'recurrentActivation', where);
+  const batchFirst = checkBool(options.batchFirst, 'batchFirst', where, false);
+  const initialState = checkBool(options.initialState, 'initialState', where, false);
+  const unbatched = checkBool(options.unbatched, 'unbatched', where, false);
+  const metadata = options.metadata ?? {};
+  if (typeof metadata !== 'object' || Object.values(metadata).some((v) => typeof v !== 'string')) {
+    throw new ConfigError(`${where}: metadata expected an object of strings, got ${JSON.stringify(metadata)}`);
+  }
+  layers.forEach((layer, k) => {
+    if (layer === null || typeof layer !== 'object' || !layer.forward || typeof layer.forward !== 'object') {
+      throw new ConfigError(`${where}: layers[${k}] expected {forward, backward?} canonical weights, got ${layer === null ? 'null' : typeof layer}`);
+    }
+    for (const w of layer.backward ? [layer.forward, layer.backward] : [layer.forward]) {
+      if (w.projection) {
+        throw new UnsupportedConversionError(`${where}: layers[${k}] has a projection: the ONNX LSTM operator has no projection (LSTMP), so it cannot be exported exactly`);
+      }
+    }
+  });
+  // The engine's own checks: sizes, directions, each layer's input = the one below's output.
+  const first = layers.length ? lstmSizes(layers[0].forward, `${where}: layers[0]`) : null;
+  checkStackCall([1, 1, first?.inputSize ?? 1], layers, { activation, recurrentActivation, where });
+  return buildLstmStackModel(layers, {
+    inputName: 'input',
+    batchFirst,
+    unbatched,
+    initialState,
+    activation,
+    recurrentActivation,
+    graphName: 'lstm',
+    docString: `LSTM stack (${layers.length} layer${layers.length === 1 ? '' : 's'}${layers[0].backward ? ', bidirectional' : ''}, ${recurrentActivation} / ${activation}), exported by lstm-bridge io.saveOnnxStack`,
+    producerName: options.producerName,
+    metadata,
+    where,
+  });
+}
+
+/**
+ * Any engine stack as the bytes of an ONNX model file, activations included (see the module
+ * documentation; the Node variant in `lstm-bridge/node` also writes them to a path).
+ * @throws like {@link onnxModelOfStack}.
+ */
+export function saveOnnxStack(layers: readonly LstmStackLayer[], options: SaveOnnxStackOptions = {}): Uint8Array {
+  return encodeModel(onnxModelOfStack(layers, options));
 }
