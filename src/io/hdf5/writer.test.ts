@@ -1,3 +1,8 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
 import { openHdf5 } from './reader';
 import { writeHdf5 } from './writer';
 import { DEFAULT_LIMITS } from '../shared/limits';
@@ -27,4 +32,32 @@ describe('writeHdf5 (h5wasm) read back by openHdf5 (jsfive)', () => {
     expect(root.get('missing')).toBeNull();
     expect(root.get('model_weights/lstm_1/nope')).toBeNull();
   });
+
+  it('concurrent writers in several processes never share a file, and leave nothing behind', async () => {
+    // h5wasm's Node build writes through the real file system: each call must use a path of its
+    // own (it once used /lstm-bridge-<counter>.h5, the same names in every process).
+    const script = `
+      const { writeHdf5 } = require(${JSON.stringify(path.join(__dirname, 'writer.ts'))});
+      const { openHdf5 } = require(${JSON.stringify(path.join(__dirname, 'reader.ts'))});
+      const { DEFAULT_LIMITS } = require(${JSON.stringify(path.join(__dirname, '..', 'shared', 'limits.ts'))});
+      (async () => {
+        for (let k = 0; k < 15; k++) {
+          const who = process.argv[1] + '-' + k;
+          const root = openHdf5('t', await writeHdf5({ attrs: { who } }), DEFAULT_LIMITS);
+          if (root.attrs().who !== who) throw new Error('read ' + root.attrs().who + ', wrote ' + who);
+        }
+        console.log('ok');
+      })().catch((e) => { console.log(String(e)); process.exit(1); });`;
+    const leftovers = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('lstm-bridge-h5-')).length;
+    const before = leftovers();
+    const runs = await Promise.all(['a', 'b', 'c'].map((who) => new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script, who], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('close', (code) => resolve(`${code} ${out.trim()}`));
+    })));
+    expect(runs).toEqual(['0 ok', '0 ok', '0 ok']);
+    expect(leftovers()).toBe(before);
+    expect(fs.readdirSync('/').filter((f) => /^lstm-bridge-\d+\.h5$/.test(f))).toEqual([]);
+  }, 120000);
 });

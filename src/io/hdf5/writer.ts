@@ -10,6 +10,10 @@
  * h5wasm reports some failures only on stderr (HDF5-DIAG) and returns normally, so every
  * object written is looked up again and a missing one is an {@link Hdf5FormatError}.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
 import { ConfigError } from '../../errors';
 import { Hdf5FormatError } from '../shared/errors';
 import { RawTensor } from '../shared/dtypes';
@@ -55,7 +59,6 @@ function loadH5wasm(): Promise<H5wasmModule> {
 }
 
 const WHERE = 'io.writeHdf5';
-let counter = 0;
 
 function isDataset(spec: H5GroupSpec | H5DatasetSpec): spec is H5DatasetSpec {
   return (spec as H5DatasetSpec).tensor !== undefined;
@@ -123,17 +126,20 @@ function writeGroup(h5: H5wasmModule, g: H5Group, spec: H5GroupSpec): void {
  */
 export async function writeHdf5(root: H5GroupSpec): Promise<Uint8Array> {
   const h5 = await loadH5wasm();
-  const FS = h5.FS as unknown as { readFile(p: string): Uint8Array; unlink(p: string): void; analyzePath(p: string): { exists: boolean } };
-  const name = `/lstm-bridge-${++counter}.h5`;
-  const file = new h5.File(name, 'w');
+  // h5wasm's Node build works on the real file system (NODERAWFS): the file is written in a
+  // private temporary directory of this call, so that concurrent writers (processes, or calls
+  // in one process) never share a path, and nothing is written outside the system's tmpdir.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-h5-'));
+  const name = path.join(dir, 'file.h5');
   try {
-    writeGroup(h5, file, root);
+    const file = new h5.File(name, 'w');
+    try {
+      writeGroup(h5, file, root);
+    } finally {
+      file.close();
+    }
+    return new Uint8Array(fs.readFileSync(name));
   } finally {
-    file.close();
-  }
-  try {
-    return FS.readFile(name).slice();
-  } finally {
-    if (FS.analyzePath(name).exists) FS.unlink(name);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
