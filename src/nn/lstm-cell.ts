@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
 import { lstmCellStep } from '../engine';
+import { checkWeightCount, lstmWeightCount } from '../engine/internal';
 import { uniformInit } from './init';
 import { Module, checkShape } from './module';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
@@ -41,6 +42,7 @@ export class LSTMCell extends Module {
     this.hiddenSize = checkPositiveInt(hiddenSize, 'hiddenSize', this.where);
     this.bias = checkBool(options.bias, 'bias', this.where, true);
     const H = this.hiddenSize;
+    checkWeightCount(this.where, lstmWeightCount(this.inputSize, H, H, this.bias ? 2 : 0, false), { inputSize: this.inputSize, hiddenSize: H });
     this.registerParameter('weight_ih', uniformInit([4 * H, this.inputSize], H));
     this.registerParameter('weight_hh', uniformInit([4 * H, H], H));
     if (this.bias) {

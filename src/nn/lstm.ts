@@ -56,7 +56,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
 import { LstmStackLayer, LstmWeights } from '../engine';
-import { LstmRunner, tidy } from '../engine/internal';
+import { LstmRunner, checkLayerCount, checkWeightCount, lstmWeightCount, tidy } from '../engine/internal';
 import { LstmExecutor, lstmStackAsync } from '../runtime';
 import { uniformInit } from './init';
 import { planLstmCall } from './lstm-call';
@@ -162,6 +162,13 @@ export class LSTM extends Module {
 
     const H = this.hiddenSize;
     const Hout = this.outputSize;
+    checkLayerCount(where, 'numLayers', this.numLayers);
+    const D = this.numDirections;
+    const biases = this.bias ? 2 : 0;
+    const perLayer = (inK: number) => D * lstmWeightCount(inK, H, Hout, biases, projSize > 0);
+    checkWeightCount(where, perLayer(this.inputSize) + (this.numLayers - 1) * perLayer(D * Hout), {
+      inputSize: this.inputSize, hiddenSize: H, numLayers: this.numLayers, bidirectional: this.bidirectional, projSize,
+    });
     for (let k = 0; k < this.numLayers; k++) {
       const inK = k === 0 ? this.inputSize : this.numDirections * Hout;
       for (let d = 0; d < this.numDirections; d++) {
