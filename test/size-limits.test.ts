@@ -28,16 +28,16 @@ function refused(make: () => unknown, pattern: RegExp): void {
 
 describe('size caps', () => {
   test('the defaults are documented values', () => {
-    expect(sizeLimits()).toEqual({ maxWeights: 2 ** 27, maxLayers: 1024 });
+    expect(sizeLimits()).toEqual({ maxWeights: 2 ** 28, maxLayers: 1024 });
     expect(sizeLimits()).toBe(DEFAULT_SIZE_LIMITS);
   });
 
   test('nn.LSTM: numLayers 1e6, hiddenSize 12000, sizes of 1e9', () => {
     refused(() => new LSTM(3, 4, { numLayers: 1e6 }), /nn\.LSTM: numLayers = 1000000 is above the size limit maxLayers = 1024/);
-    refused(() => new LSTM(3, 12000), /nn\.LSTM: inputSize = 3, hiddenSize = 12000, .* give 5\.762e\+8 weights, above the size limit maxWeights = 134217728/);
+    refused(() => new LSTM(3, 12000), /nn\.LSTM: inputSize = 3, hiddenSize = 12000, .* give 5\.762e\+8 weights, above the size limit maxWeights = 268435456/);
     refused(() => new LSTM(1e9, 4), /inputSize = 1000000000/);
     refused(() => new LSTM(3, 1e9), /hiddenSize = 1000000000/);
-    refused(() => new LSTM(3, 2000, { numLayers: 1000, bidirectional: true, projSize: 2 }), /numLayers = 1000, bidirectional = true, projSize = 2 give 1.360e\+8/);
+    refused(() => new LSTM(3, 4000, { numLayers: 1000, bidirectional: true, projSize: 2 }), /numLayers = 1000, bidirectional = true, projSize = 2 give 2.720e\+8/);
   });
 
   test('nn.LSTMCell', () => {

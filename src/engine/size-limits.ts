@@ -18,8 +18,8 @@ export interface SizeLimits {
   readonly maxLayers: number;
 }
 
-/** The defaults: 2^27 weights (512 MiB of float32) and 1024 layers. */
-export const DEFAULT_SIZE_LIMITS: SizeLimits = Object.freeze({ maxWeights: 2 ** 27, maxLayers: 1024 });
+/** The defaults: 2^28 weights (1 GiB of float32, the file readers' `maxTensorBytes`) and 1024 layers. */
+export const DEFAULT_SIZE_LIMITS: SizeLimits = Object.freeze({ maxWeights: 2 ** 28, maxLayers: 1024 });
 
 let current: SizeLimits = DEFAULT_SIZE_LIMITS;
 

@@ -20,6 +20,7 @@ import { SafetensorsFormatError } from '../shared/errors';
 import { ELEMENT_SIZE, FileDtype, RawTensor, checkedNumel, gatherElements } from '../shared/dtypes';
 import { ReadOptions, checkLimit, resolveLimits } from '../shared/limits';
 import { TensorLike, toPlain } from '../shared/tensor-like';
+import { hasOwn, setOwn } from '../shared/own';
 
 /** safetensors dtype names -> file dtypes (others, e.g. F8_E4M3, U16, C64, are refused). */
 const DTYPES: Readonly<Record<string, FileDtype>> = Object.freeze({
@@ -87,7 +88,7 @@ export function readSafetensors(bytes: Uint8Array, options: ReadOptions = {}): S
     const at = `tensor '${name}'`;
     if (spec === null || typeof spec !== 'object') fail(`${at} expected {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof dtype !== 'string' || !(dtype in DTYPES)) {
+    if (typeof dtype !== 'string' || !hasOwn(DTYPES, dtype)) {
       fail(`${at} dtype expected one of ${Object.keys(DTYPES).join(', ')}, got ${JSON.stringify(dtype)}`);
     }
     if (!Array.isArray(shape)) fail(`${at} shape expected an array, got ${JSON.stringify(shape)}`);
@@ -125,7 +126,7 @@ export function readSafetensors(bytes: Uint8Array, options: ReadOptions = {}): S
 export function loadSafetensors(bytes: Uint8Array, options: ReadOptions = {}): tf.NamedTensorMap {
   const out: tf.NamedTensorMap = {};
   for (const { name, tensor } of readSafetensors(bytes, options).tensors) {
-    out[name] = tf.tensor(tensor.values, [...tensor.shape], tensor.dtype);
+    setOwn(out, name, tf.tensor(tensor.values, [...tensor.shape], tensor.dtype));
   }
   return out;
 }
@@ -149,7 +150,7 @@ export function saveSafetensors(tensors: Record<string, TensorLike>, metadata: R
       p.dtype === 'bool'
         ? Uint8Array.from(p.values, (v) => (v ? 1 : 0))
         : new Uint8Array((p.dtype === 'float32' ? Float32Array.from(p.values) : Int32Array.from(p.values)).buffer);
-    header[name] = { dtype: p.dtype === 'float32' ? 'F32' : p.dtype === 'int32' ? 'I32' : 'BOOL', shape: p.shape, data_offsets: [offset, offset + blob.length] };
+    setOwn(header, name, { dtype: p.dtype === 'float32' ? 'F32' : p.dtype === 'int32' ? 'I32' : 'BOOL', shape: p.shape, data_offsets: [offset, offset + blob.length] });
     blobs.push(blob);
     offset += blob.length;
   }
