@@ -261,6 +261,21 @@ export function resolveLayerArgs(args: Record<string, unknown>, where: string): 
       throw new ConfigError(`${where}: ${key} expected 'float32' (the engine computes in float32), got ${JSON.stringify(v)}`);
     }
   }
+  // A sequence layer's input is (batch, time, features): inputShape [time, features], batchInputShape
+  // [batch, time, features]; each a positive integer or null (unknown).
+  for (const [key, rank] of [['inputShape', 2], ['batchInputShape', 3]] as const) {
+    const v = args[key];
+    if (v === undefined || v === null) continue;
+    const ok = Array.isArray(v) && v.length === rank && v.every((d) => d === null || (Number.isInteger(d) && d > 0));
+    if (!ok) {
+      throw new ConfigError(
+        `${where}: ${key} expected ${rank === 2 ? '[time, features]' : '[batch, time, features]'}, each a positive integer or null, got ${JSON.stringify(v)}`,
+      );
+    }
+  }
+  if (args.batchSize !== undefined && args.batchSize !== null && !(Number.isInteger(args.batchSize) && (args.batchSize as number) > 0)) {
+    throw new ConfigError(`${where}: batchSize expected a positive integer, got ${JSON.stringify(args.batchSize)}`);
+  }
   const out: Record<string, unknown> = {};
   for (const key of LAYER_KEYS) if (args[key] !== undefined) out[key] = args[key];
   return out as LayerArgs;

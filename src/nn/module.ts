@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, StateDictError, formatShape } from '../errors';
+import { describeValue } from '../engine/internal';
 
 let nextModuleId = 0;
 
@@ -157,16 +158,6 @@ export abstract class Module {
     this.params.clear();
     this.disposed = true;
   }
-}
-
-/** A short description of a value for messages: `null`, `a number (5)`, `an array`, `a tf.Tensor float32 [2, 3]`. */
-export function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (v instanceof tf.Tensor) return `a ${v.isDisposed ? 'disposed ' : ''}tf.Tensor ${v.dtype} ${formatShape(v.shape)}`;
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'object') return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
-  return `a ${typeof v} (${String(v).slice(0, 40)})`;
 }
 
 /** Checks a tensor's shape, throwing `where: name expected [..], got [..]`. */

@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { gatherRows } from '../../../engine';
+import { checkTensorArg } from '../../../engine/internal';
 import { ShapeError, formatShape } from '../../../errors';
 
 export class PackedSequence {
@@ -27,6 +28,10 @@ export class PackedSequence {
     readonly sortedIndices: tf.Tensor1D | null = null,
     readonly unsortedIndices: tf.Tensor1D | null = null,
   ) {
+    checkTensorArg(data, 'data', 'PackedSequence');
+    checkTensorArg(batchSizes, 'batchSizes', 'PackedSequence');
+    if (sortedIndices !== null) checkTensorArg(sortedIndices, 'sortedIndices', 'PackedSequence');
+    if (unsortedIndices !== null) checkTensorArg(unsortedIndices, 'unsortedIndices', 'PackedSequence');
     if (batchSizes.rank !== 1 || batchSizes.dtype !== 'int32') {
       throw new ShapeError(`PackedSequence: batchSizes expected a 1-D int32 tensor, got ${batchSizes.dtype} ${formatShape(batchSizes.shape)}`);
     }
