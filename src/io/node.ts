@@ -25,6 +25,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError } from '../errors';
+import { describeValue } from '../engine/internal';
+import { readBytes, readText, writeBytes } from './node-files';
 import { fileSystem } from './tfjs/fs-handler';
 import { KerasFile } from '../keras-model';
 import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras/load';
@@ -56,8 +58,7 @@ export type PathOrBytes = string | Uint8Array;
 function bytesOf(where: string, source: PathOrBytes): Uint8Array {
   if (source instanceof Uint8Array) return source;
   if (typeof source !== 'string') throw new ConfigError(`${where}: expected a file path or a Uint8Array, got ${typeof source}`);
-  const buf = fs.readFileSync(source);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return readBytes(where, source);
 }
 
 function pathOf(where: string, path: unknown): string {
@@ -78,7 +79,7 @@ export function readTorch(source: PathOrBytes, options?: ReadOptions): TorchFile
 /** Writes a zip `.pt` that `torch.load(path, weights_only=True)` reads. */
 export function saveTorch(tensors: Record<string, TensorLike>, path: string, options?: SaveTorchOptions): void {
   const target = pathOf('io.saveTorch', path);
-  fs.writeFileSync(target, saveTorchBytes(tensors, options));
+  writeBytes('io.saveTorch', target, saveTorchBytes(tensors, options));
 }
 
 /** `.safetensors` file -> tf tensors. */
@@ -94,7 +95,7 @@ export function readSafetensors(source: PathOrBytes, options?: ReadOptions): Saf
 /** Writes a `.safetensors` file. */
 export function saveSafetensors(tensors: Record<string, TensorLike>, path: string, metadata?: Record<string, string>): void {
   const target = pathOf('io.saveSafetensors', path);
-  fs.writeFileSync(target, saveSafetensorsBytes(tensors, metadata));
+  writeBytes('io.saveSafetensors', target, saveSafetensorsBytes(tensors, metadata));
 }
 
 /** Keras `.h5`, `.weights.h5` or `.keras` file -> neutral {@link KerasFile}. */
@@ -108,7 +109,7 @@ export function readKeras(source: PathOrBytes, options?: ReadOptions): KerasFile
  */
 export async function writeKeras(file: KerasFile, path?: string, options?: WriteKerasOptions): Promise<Uint8Array> {
   const bytes = await writeKerasBytes(file, options);
-  if (path !== undefined) fs.writeFileSync(pathOf('io.writeKeras', path), bytes);
+  if (path !== undefined) writeBytes('io.writeKeras', pathOf('io.writeKeras', path), bytes);
   return bytes;
 }
 
@@ -127,7 +128,7 @@ export function readTfjs(modelJsonPath: string, options?: ReadOptions): TfjsMode
  * as a `TfjsFormatError`).
  */
 function tfjsOnDisk(where: string, file: string): { json: unknown; shards: Uint8Array[] } {
-  const text = fs.readFileSync(file, 'utf8');
+  const text = readText(where, file);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -135,7 +136,7 @@ function tfjsOnDisk(where: string, file: string): { json: unknown; shards: Uint8
     return { json: text, shards: [] };
   }
   const dir = nodePath.dirname(file);
-  return { json, shards: tfjsShardPaths(json).map((p) => bytesOf(where, nodePath.join(dir, p))) };
+  return { json, shards: tfjsShardPaths(json).map((p) => readBytes(where, nodePath.join(dir, p), `a weights shard named by ${nodePath.basename(file)}`)) };
 }
 
 /** Options of the Node {@link loadKeras}: `config` may also be a path to a `model.to_json()` file. */
@@ -156,7 +157,7 @@ export async function loadKeras(source: PathOrBytes | KerasFile, options: LoadKe
   let config = options.config;
   if (typeof config === 'string' && !config.trimStart().startsWith('{')) {
     if (!fs.existsSync(config)) throw new ConfigError(`io.loadKeras: config expected model.to_json() text or a path to it, got ${JSON.stringify(config.slice(0, 80))} (no such file)`);
-    config = fs.readFileSync(config, 'utf8');
+    config = readText('io.loadKeras', config);
   }
   const file = typeof source === 'string' || source instanceof Uint8Array ? bytesOf('io.loadKeras', source) : source;
   return loadKerasBytes(file, { ...options, config });
@@ -173,7 +174,7 @@ export async function loadKeras(source: PathOrBytes | KerasFile, options: LoadKe
 export async function saveKeras(model: tfl.LayersModel, path: string, options?: KerasModelFileOptions): Promise<Uint8Array> {
   const target = pathOf('io.saveKeras', path);
   const bytes = await writeKerasBytes(kerasModelFile(model, options));
-  fs.writeFileSync(target, bytes);
+  writeBytes('io.saveKeras', target, bytes);
   return bytes;
 }
 
@@ -198,6 +199,9 @@ export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {})
  * the {@link fileSystem} handler; `loadTfjs` and `tf.loadLayersModel(fileSystem(dir))` read it.
  */
 export async function saveTfjs(model: tfl.LayersModel, dir: string): Promise<tf.io.SaveResult> {
+  if (model === null || typeof model !== 'object' || typeof (model as { save?: unknown }).save !== 'function') {
+    throw new ConfigError(`io.saveTfjs: model expected a tf.LayersModel, got ${describeValue(model)}`);
+  }
   return model.save(fileSystem(pathOf('io.saveTfjs', dir)));
 }
 
@@ -212,7 +216,7 @@ export async function saveTfjs(model: tfl.LayersModel, dir: string): Promise<tf.
 export function saveOnnx(lstm: LSTM, path: string, options?: SaveOnnxOptions): Uint8Array {
   const target = pathOf('io.saveOnnx', path);
   const bytes = saveOnnxBytes(lstm, options);
-  fs.writeFileSync(target, bytes);
+  writeBytes('io.saveOnnx', target, bytes);
   return bytes;
 }
 

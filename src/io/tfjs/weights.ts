@@ -9,6 +9,8 @@
  * uint16 with scale and min, or float16), shapes, and that the shards hold exactly the bytes the
  * manifest declares.
  */
+import { ConfigError } from '../../errors';
+import { describeValue } from '../../engine/internal';
 import { TfjsFormatError } from '../shared/errors';
 import { ELEMENT_SIZE, FileDtype, RawTensor, checkedNumel, gatherElements } from '../shared/dtypes';
 import { ReadOptions, checkLimit, resolveLimits } from '../shared/limits';
@@ -75,6 +77,9 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
     } catch (e) {
       fail(`model.json is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
     }
+  }
+  if (!Array.isArray(shards) || !shards.every((b) => b instanceof Uint8Array)) {
+    throw new ConfigError(`${WHERE}: shards expected an array of Uint8Arrays (one per manifest path), got ${describeValue(shards)}`);
   }
   const paths = tfjsShardPaths(json);
   if (shards.length !== paths.length) fail(`expected ${paths.length} shards (${paths.join(', ')}), got ${shards.length}`);
