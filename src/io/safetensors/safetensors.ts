@@ -21,6 +21,7 @@ import { ELEMENT_SIZE, FileDtype, RawTensor, checkedNumel, gatherElements } from
 import { ReadOptions, checkLimit, resolveLimits } from '../shared/limits';
 import { TensorLike, toPlain } from '../shared/tensor-like';
 import { hasOwn, setOwn } from '../shared/own';
+import { showValue } from '../shared/show';
 
 /** safetensors dtype names -> file dtypes (others, e.g. F8_E4M3, U16, C64, are refused). */
 const DTYPES: Readonly<Record<string, FileDtype>> = Object.freeze({
@@ -89,12 +90,12 @@ export function readSafetensors(bytes: Uint8Array, options: ReadOptions = {}): S
     if (spec === null || typeof spec !== 'object') fail(`${at} expected {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof dtype !== 'string' || !hasOwn(DTYPES, dtype)) {
-      fail(`${at} dtype expected one of ${Object.keys(DTYPES).join(', ')}, got ${JSON.stringify(dtype)}`);
+      fail(`${at} dtype expected one of ${Object.keys(DTYPES).join(', ')}, got ${showValue(dtype)}`);
     }
-    if (!Array.isArray(shape)) fail(`${at} shape expected an array, got ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape)) fail(`${at} shape expected an array, got ${showValue(shape)}`);
     const numel = checkedNumel(`${WHERE}: ${at}`, shape, limits, SafetensorsFormatError);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o))) {
-      fail(`${at} data_offsets expected [begin, end] integers, got ${JSON.stringify(offsets)}`);
+      fail(`${at} data_offsets expected [begin, end] integers, got ${showValue(offsets)}`);
     }
     const [begin, end] = offsets as number[];
     if (begin < 0 || end < begin) fail(`${at} data_offsets [${begin}, ${end}] must satisfy 0 <= begin <= end`);
