@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ConfigError, LstmBridgeError, ShapeError } from '../src/errors';
+import { ConfigError, LstmBridgeError, ShapeError, StateDictError } from '../src/errors';
 import { KerasLayerError } from '../src/io/shared/errors';
 import { loadKeras } from '../src/io/keras/load';
 import { LSTM, LSTMCell, utils } from '../src/nn';
@@ -128,6 +128,13 @@ describe('null and wrong-kind arguments (point 11 of issue 12)', () => {
     const empty = tf.zeros([0, 0, 3]);
     refuses(() => packPaddedSequence(empty, []), ShapeError, /cannot pack empty tensors/);
     empty.dispose();
+  });
+
+  test('nn.LSTM.fromStateDict and loadStateDict', () => {
+    refuses(() => LSTM.fromStateDict(null as never), StateDictError, /fromStateDict: stateDict expected an object of tensors by key, got null/);
+    refuses(() => LSTM.fromStateDict({ weight_ih_l0: 'x' } as never), StateDictError, /weight_ih_l0 expected a tf\.Tensor, got a string \("x"\)/);
+    refuses(() => LSTM.fromStateDict({ weight_ih_l0: [[1]] } as never), StateDictError, /got an array of length 1/);
+    refuses(() => m.loadStateDict(null as never), StateDictError, /got null/);
   });
 
   test('padSequence accepts a tensor, like PyTorch 1.13 (its first dimension lists the sequences)', () => {

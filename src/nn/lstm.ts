@@ -56,7 +56,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
 import { LstmStackLayer, LstmWeights } from '../engine';
-import { LstmRunner, checkLayerCount, checkWeightCount, lstmWeightCount, tidy } from '../engine/internal';
+import { LstmRunner, checkLayerCount, checkWeightCount, describeValue, lstmWeightCount, tidy } from '../engine/internal';
 import { LstmExecutor, lstmStackAsync } from '../runtime';
 import { uniformInit } from './init';
 import { planLstmCall } from './lstm-call';
@@ -304,10 +304,19 @@ export class LSTM extends Module {
     options: { prefix?: string; batchFirst?: boolean; dropout?: number } = {},
   ): LSTM {
     const where = 'nn.LSTM.fromStateDict';
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof tf.Tensor) {
+      throw new StateDictError(`${where}: stateDict expected an object of tensors by key, got ${describeValue(stateDict)}`);
+    }
     const prefix = options.prefix ?? findLstmPrefix(stateDict, where);
     const own: tf.NamedTensorMap = {};
-    for (const [key, t] of Object.entries(stateDict)) if (key.startsWith(prefix)) own[key.slice(prefix.length)] = t;
-    const ih0 = own.weight_ih_l0;
+    for (const [key, t] of Object.entries(stateDict)) {
+      if (!key.startsWith(prefix)) continue;
+      if (!(t instanceof tf.Tensor) || t.isDisposed) {
+        throw new StateDictError(`${where}: ${key} expected a tf.Tensor, got ${describeValue(t)}`, [], [], [key]);
+      }
+      Object.defineProperty(own, key.slice(prefix.length), { value: t, enumerable: true, writable: true, configurable: true });
+    }
+    const ih0 = Object.prototype.hasOwnProperty.call(own, 'weight_ih_l0') ? own.weight_ih_l0 : undefined;
     if (!ih0) throw new StateDictError(`${where}: no ${prefix}weight_ih_l0 in the state dict`, [`${prefix}weight_ih_l0`]);
     if (ih0.rank !== 2 || ih0.shape[0] % 4 !== 0) {
       throw new ShapeError(`${where}: ${prefix}weight_ih_l0 expected (4*hidden_size, input_size), got ${formatShape(ih0.shape)}`);
