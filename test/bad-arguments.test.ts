@@ -47,8 +47,8 @@ describe('wrong values (point 8 of issue 12)', () => {
   });
 
   test('layers.lstm: inputShape [-1, 3], batchInputShape [1, 2], a fractional batchSize', () => {
-    refuses(() => layers.lstm({ units: 2, inputShape: [-1, 3] }), ConfigError, /inputShape expected \[time, features\], each a positive integer or null, got \[-1,3\]/);
-    refuses(() => layers.lstm({ units: 2, batchInputShape: [1, 2] }), ConfigError, /batchInputShape expected \[batch, time, features\].*got \[1,2\]/);
+    refuses(() => layers.lstm({ units: 2, inputShape: [-1, 3] }), ConfigError, /inputShape expected \[time, features\], each a positive integer or null, got \[-1, 3\]/);
+    refuses(() => layers.lstm({ units: 2, batchInputShape: [1, 2] }), ConfigError, /batchInputShape expected \[batch, time, features\].*got \[1, 2\]/);
     refuses(() => layers.lstm({ units: 2, inputShape: [5, 3], batchSize: 1.5 }), ConfigError, /batchSize expected a positive integer, got 1\.5/);
     refuses(() => layers.bidirectional({ layer: layers.lstm({ units: 2 }), inputShape: [0, 3] }), ConfigError, /inputShape expected/);
     layers.lstm({ units: 2, inputShape: [null, 3] });
@@ -143,5 +143,25 @@ describe('null and wrong-kind arguments (point 11 of issue 12)', () => {
     expect(p.shape).toEqual([2, 2, 1]);
     expect(Array.from(p.dataSync())).toEqual([1, 3, 2, 4]);
     tf.dispose([t, p]);
+  });
+});
+
+describe('messages (point 13 of issue 12)', () => {
+  test('NaN and Infinity are reported as such, not as null', () => {
+    refuses(() => new LSTM(3, 5, { numLayers: 2, dropout: NaN }), ConfigError, /dropout expected a number in \[0, 1\], got NaN/);
+    refuses(() => new LSTM(3, 5, { numLayers: NaN }), ConfigError, /numLayers expected a positive integer, got NaN/);
+    refuses(() => new LSTM(3, 5, { projSize: Infinity }), ConfigError, /projSize expected a non-negative integer, got Infinity/);
+    refuses(() => layers.lstm({ units: NaN }), ConfigError, /units expected a positive integer, got NaN/);
+    refuses(() => layers.lstm({ units: 3, dropout: NaN }), ConfigError, /dropout expected a number in \[0, 1\), got NaN/);
+  });
+
+  test("an empty sequence is reported in the caller's shape", () => {
+    const m = new LSTM(3, 5, { batchFirst: true });
+    const a = tf.zeros([0, 3]);
+    const b = tf.zeros([2, 0, 3]);
+    refuses(() => m.forward(a), ShapeError, /nn\.LSTM: input expected at least one time step \(as in PyTorch\), got \[0, 3\]/);
+    refuses(() => m.forward(b), ShapeError, /got \[2, 0, 3\]/);
+    tf.dispose([a, b]);
+    m.dispose();
   });
 });

@@ -67,3 +67,25 @@ export function checkNumberArg(value: unknown, name: string, where: string, opti
   }
   return value as number;
 }
+
+/**
+ * A received value as it reads in a message: `NaN`, `Infinity`, `undefined`, `"x"`, `[1, -1]`,
+ * a tensor described — unlike `JSON.stringify`, which renders NaN as `null`.
+ */
+export function showArg(v: unknown, depth = 0): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v === undefined || v === null) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (v instanceof tf.Tensor) return describeValue(v);
+  if (Array.isArray(v)) {
+    if (depth >= 3) return '[…]';
+    const items = v.slice(0, 16).map((x) => showArg(x, depth + 1));
+    return `[${items.join(', ')}${v.length > 16 ? ', …' : ''}]`;
+  }
+  if (typeof v === 'object') {
+    if (depth >= 3) return '{…}';
+    const keys = Object.keys(v as object);
+    const items = keys.slice(0, 8).map((k) => `${k}: ${showArg((v as Record<string, unknown>)[k], depth + 1)}`);
+    return `{${items.join(', ')}${keys.length > 8 ? ', …' : ''}}`;
+  }
+  return typeof v;
+}

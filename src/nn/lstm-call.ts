@@ -90,6 +90,10 @@ export function planLstmCall(m: LstmCallSizes, input: tf.Tensor | PackedSequence
     throw new ShapeError(`${where}: input expected ${formatShape(expected)} (last dimension = inputSize), got ${formatShape(shape)}`);
   }
   const batchFirst = !unbatched && m.batchFirst;
+  if (shape[batchFirst ? 1 : 0] === 0) {
+    // Said here, with the caller's shape (the engine would report its own (L, N, H_in) layout).
+    throw new ShapeError(`${where}: input expected at least one time step (as in PyTorch), got ${formatShape(shape)}`);
+  }
   const N = unbatched ? 1 : shape[batchFirst ? 0 : 1];
   const states = checkState(m, hx, N, unbatched, where);
   return {

@@ -56,7 +56,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
 import { LstmStackLayer, LstmWeights } from '../engine';
-import { LstmRunner, checkLayerCount, checkWeightCount, describeValue, lstmWeightCount, tidy } from '../engine/internal';
+import { LstmRunner, checkLayerCount, checkWeightCount, describeValue, lstmWeightCount, showArg, tidy } from '../engine/internal';
 import { LstmExecutor, lstmStackAsync } from '../runtime';
 import { uniformInit } from './init';
 import { planLstmCall } from './lstm-call';
@@ -142,7 +142,7 @@ export class LSTM extends Module {
     this.bidirectional = checkBool(options.bidirectional, 'bidirectional', where, false);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
-      throw new ConfigError(`${where}: dropout expected a number in [0, 1], got ${JSON.stringify(dropout)}`);
+      throw new ConfigError(`${where}: dropout expected a number in [0, 1], got ${showArg(dropout)}`);
     }
     if (dropout > 0 && this.numLayers === 1) {
       throw new ConfigError(
@@ -153,7 +153,7 @@ export class LSTM extends Module {
     this.dropout = dropout;
     const projSize = options.projSize ?? 0;
     if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) {
-      throw new ConfigError(`${where}: projSize expected a non-negative integer, got ${JSON.stringify(projSize)}`);
+      throw new ConfigError(`${where}: projSize expected a non-negative integer, got ${showArg(projSize)}`);
     }
     if (projSize >= this.hiddenSize) {
       throw new ConfigError(`${where}: projSize expected less than hiddenSize (${this.hiddenSize}), got ${projSize}`);
