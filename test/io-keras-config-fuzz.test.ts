@@ -8,7 +8,7 @@
  * one by one.
  */
 import { LstmBridgeError } from '../src/errors';
-import { KerasFormatError, KerasLayerError, SizeLimitError } from '../src/io/shared/errors';
+import { KerasFormatError, KerasLayerError } from '../src/io/shared/errors';
 import { KerasFile } from '../src/keras-model/keras-file';
 import { loadKeras } from '../src/io/keras/load';
 import { loadTfjsModel } from '../src/io/tfjs/load';
@@ -116,7 +116,9 @@ describe('hostile configs, one by one', () => {
   it('huge units and input sizes hit the caps before anything is allocated', async () => {
     const c = base();
     c.config[0].config.units = 1e9;
-    await expect(load(c)).rejects.toThrow(SizeLimitError);
+    // The layer's own constructor cap (engine.setSizeLimits) refuses it before any weight exists.
+    await expect(load(c)).rejects.toThrow(KerasLayerError);
+    await expect(load(c)).rejects.toThrow(/units = 1000000000 give .* above the size limit maxWeights/);
     const d = base();
     d.config[0].config.batch_input_shape = [null, 5, 2 ** 30];
     await expect(load(d)).rejects.toThrow(/lstm_1.*a weight it would allocate/);

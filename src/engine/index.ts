@@ -57,3 +57,5 @@ export type { StepperSource } from './stepper-cache';
 export { LstmStepper } from './lstm-stepper';
 export type { LstmStepperOptions, LstmStepperResult, LstmStepperState } from './lstm-stepper';
 export * from './weights';
+export { DEFAULT_SIZE_LIMITS, setSizeLimits, sizeLimits } from './size-limits';
+export type { SizeLimits } from './size-limits';

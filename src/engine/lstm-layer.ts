@@ -30,6 +30,7 @@ import { LstmLayerOptions, LstmLayerResult, RecurrenceResult, ResolvedLayerCall,
 import { chooseTfjsExecutor } from './executor-choice';
 import { fastRecurrence } from './recurrence-fast';
 import { referenceRecurrence } from './recurrence-reference';
+import { emptyBatchRecurrence } from './recurrence-empty';
 import { LstmWeights } from './weights';
 
 export type { LstmLayerOptions, LstmLayerResult } from './executor';
@@ -55,6 +56,9 @@ function lstmResult(r: RecurrenceResult): LstmLayerResult {
  */
 export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOptions = {}): LstmLayerResult {
   const resolved = resolveLayerCall(x.shape, w, options);
+  if (resolved.N === 0) {
+    return lstmResult(emptyBatchRecurrence(resolved, [x, w.kernel, w.recurrentKernel, w.bias, w.recurrentBias, w.projection, ...(options.initialState ?? [])]));
+  }
   const choice = chooseTfjsExecutor({ implementation: options.implementation, stepper: null });
   if (choice.executor === 'reference') return lstmResult(referenceRecurrence(LSTM_CELL, x, w, options, resolved));
   return lstmResult(fastRecurrence(LSTM_CELL, recurrenceInputs(LSTM_CELL, x, w, options.initialState, options.recurrentInputMask), resolved));

@@ -89,7 +89,8 @@ export function runStack<W>(
         return r.output;
       });
       input = outs.length === 1 ? outs[0] : tf.concat(outs, 2);
-      if (p > 0 && k < layers.length - 1) input = tf.dropout(input, p);
+      // p = 1 drops every input of the next layer (PyTorch runs it; tfjs's dropout refuses rate 1).
+      if (p > 0 && k < layers.length - 1) input = p >= 1 ? tf.mul(input, 0) : tf.dropout(input, p);
     });
     return { output: input as tf.Tensor3D, states };
   });

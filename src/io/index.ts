@@ -59,6 +59,7 @@ export { DEFAULT_LIMITS } from './shared/limits';
 export type { IoLimits, ReadOptions } from './shared/limits';
 export {
   DtypeError,
+  FileAccessError,
   Hdf5FormatError,
   KerasFormatError,
   KerasLayerError,

@@ -25,6 +25,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError } from '../errors';
+import { describeValue } from '../engine/internal';
+import { readBytes, readText, writeBytes } from './node-files';
 import { fileSystem } from './tfjs/fs-handler';
 import { KerasFile } from '../keras-model';
 import { LoadKerasOptions, loadKeras as loadKerasBytes } from './keras/load';
@@ -58,8 +60,7 @@ export type PathOrBytes = string | Uint8Array;
 function bytesOf(where: string, source: PathOrBytes): Uint8Array {
   if (source instanceof Uint8Array) return source;
   if (typeof source !== 'string') throw new ConfigError(`${where}: expected a file path or a Uint8Array, got ${typeof source}`);
-  const buf = fs.readFileSync(source);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return readBytes(where, source);
 }
 
 function pathOf(where: string, path: unknown): string {
@@ -83,7 +84,7 @@ export function readTorch(source: PathOrBytes, options?: TorchReadOptions): Torc
 /** Writes a zip `.pt` that `torch.load(path, weights_only=True)` reads. */
 export function saveTorch(tensors: Record<string, TensorLike>, path: string, options?: SaveTorchOptions): void {
   const target = pathOf('io.saveTorch', path);
-  fs.writeFileSync(target, saveTorchBytes(tensors, options));
+  writeBytes('io.saveTorch', target, saveTorchBytes(tensors, options));
 }
 
 /** `.safetensors` file -> tf tensors. */
@@ -99,7 +100,7 @@ export function readSafetensors(source: PathOrBytes, options?: ReadOptions): Saf
 /** Writes a `.safetensors` file. */
 export function saveSafetensors(tensors: Record<string, TensorLike>, path: string, metadata?: Record<string, string>): void {
   const target = pathOf('io.saveSafetensors', path);
-  fs.writeFileSync(target, saveSafetensorsBytes(tensors, metadata));
+  writeBytes('io.saveSafetensors', target, saveSafetensorsBytes(tensors, metadata));
 }
 
 /** Keras `.h5`, `.weights.h5` or `.keras` file -> neutral {@link KerasFile}. */
@@ -113,7 +114,7 @@ export function readKeras(source: PathOrBytes, options?: ReadOptions): KerasFile
  */
 export async function writeKeras(file: KerasFile, path?: string, options?: WriteKerasOptions): Promise<Uint8Array> {
   const bytes = await writeKerasBytes(file, options);
-  if (path !== undefined) fs.writeFileSync(pathOf('io.writeKeras', path), bytes);
+  if (path !== undefined) writeBytes('io.writeKeras', pathOf('io.writeKeras', path), bytes);
   return bytes;
 }
 
@@ -132,7 +133,7 @@ export function readTfjs(modelJsonPath: string, options?: ReadOptions): TfjsMode
  * as a `TfjsFormatError`).
  */
 function tfjsOnDisk(where: string, file: string): { json: unknown; shards: Uint8Array[] } {
-  const text = fs.readFileSync(file, 'utf8');
+  const text = readText(where, file);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -140,7 +141,7 @@ function tfjsOnDisk(where: string, file: string): { json: unknown; shards: Uint8
     return { json: text, shards: [] };
   }
   const dir = nodePath.dirname(file);
-  return { json, shards: tfjsShardPaths(json).map((p) => bytesOf(where, nodePath.join(dir, p))) };
+  return { json, shards: tfjsShardPaths(json).map((p) => readBytes(where, nodePath.join(dir, p), `a weights shard named by ${nodePath.basename(file)}`)) };
 }
 
 /** Options of the Node {@link loadKeras}: `config` may also be a path to a `model.to_json()` file. */
@@ -161,7 +162,7 @@ export async function loadKeras(source: PathOrBytes | KerasFile, options: LoadKe
   let config = options.config;
   if (typeof config === 'string' && !config.trimStart().startsWith('{')) {
     if (!fs.existsSync(config)) throw new ConfigError(`io.loadKeras: config expected model.to_json() text or a path to it, got ${JSON.stringify(config.slice(0, 80))} (no such file)`);
-    config = fs.readFileSync(config, 'utf8');
+    config = readText('io.loadKeras', config);
   }
   const file = typeof source === 'string' || source instanceof Uint8Array ? bytesOf('io.loadKeras', source) : source;
   return loadKerasBytes(file, { ...options, config });
@@ -178,7 +179,7 @@ export async function loadKeras(source: PathOrBytes | KerasFile, options: LoadKe
 export async function saveKeras(model: tfl.LayersModel, path: string, options?: KerasModelFileOptions): Promise<Uint8Array> {
   const target = pathOf('io.saveKeras', path);
   const bytes = await writeKerasBytes(kerasModelFile(model, options));
-  fs.writeFileSync(target, bytes);
+  writeBytes('io.saveKeras', target, bytes);
   return bytes;
 }
 
@@ -215,6 +216,9 @@ export async function loadTfjs(modelJsonPath: string, options: ReadOptions = {})
  * ```
  */
 export async function saveTfjs(model: tfl.LayersModel, dir: string, options: TfjsEmitOptions = {}): Promise<tf.io.SaveResult & { emitted: TfjsEmitReport }> {
+  if (model === null || typeof model !== 'object' || typeof (model as { save?: unknown }).save !== 'function') {
+    throw new ConfigError(`io.saveTfjs: model expected a tf.LayersModel, got ${describeValue(model)}`);
+  }
   const handler = fileSystem(pathOf('io.saveTfjs', dir));
   const { artifacts, report } = await emitArtifacts(model, options, 'io.saveTfjs');
   const result = await handler.save!(artifacts);
@@ -232,7 +236,7 @@ export async function saveTfjs(model: tfl.LayersModel, dir: string, options: Tfj
 export function saveOnnx(lstm: LSTM, path: string, options?: SaveOnnxOptions): Uint8Array {
   const target = pathOf('io.saveOnnx', path);
   const bytes = saveOnnxBytes(lstm, options);
-  fs.writeFileSync(target, bytes);
+  writeBytes('io.saveOnnx', target, bytes);
   return bytes;
 }
 

@@ -29,7 +29,8 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /**
- * Checks, without recursion, that `value` is plain JSON nested at most `maxDepth` deep.
+ * Checks, without recursion, that `value` is plain JSON nested at most `maxDepth` deep, with no
+ * key `"__proto__"`.
  * @throws KerasFormatError naming `what`.
  */
 export function checkJsonDepth(where: string, what: string, value: unknown, maxDepth = MAX_CONFIG_DEPTH): void {
@@ -43,6 +44,10 @@ export function checkJsonDepth(where: string, what: string, value: unknown, maxD
     }
     if (typeof v !== 'object') throw new KerasFormatError(`${where}: ${what} holds a ${typeof v}, expected JSON`);
     if (depth >= maxDepth) throw new KerasFormatError(`${where}: ${what} is nested deeper than ${maxDepth} levels`);
+    if (!Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+      // No Keras or tfjs config has one; kept, it would become an object's prototype below.
+      throw new KerasFormatError(`${where}: ${what} holds a key "__proto__", which no Keras configuration has`);
+    }
     for (const child of Array.isArray(v) ? v : Object.values(v as object)) stack.push([child, depth + 1]);
   }
 }

@@ -21,7 +21,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { Bidirectional, LSTM } from '../layers';
-import { UnsupportedConversionError } from '../errors';
+import { ConfigError, UnsupportedConversionError } from '../errors';
+import { describeValue } from '../engine/internal';
 import { KerasFile, KerasLayerWeights, RawTensor } from './keras-file';
 import { Json, JsonObject, tsToPythonic } from './json';
 
@@ -189,6 +190,9 @@ function functionalConfig(model: tfl.LayersModel): JsonObject {
  * @throws UnsupportedConversionError for what Keras 2 cannot express (Keras 3's hard sigmoid).
  */
 export function kerasModelFile(model: tfl.LayersModel, options: KerasModelFileOptions = {}): KerasFile {
+  if (!(model instanceof tfl.LayersModel)) {
+    throw new ConfigError(`io.kerasModelFile: model expected a tf.LayersModel, got ${describeValue(model)}`);
+  }
   const version = options.kerasVersion ?? '2.15.0';
   const modelConfig = model instanceof tfl.Sequential ? sequentialConfig(model) : functionalConfig(model);
   const layers = model.layers.filter((l) => !(model instanceof tfl.Sequential && l.getClassName() === 'InputLayer'));

@@ -38,6 +38,7 @@ import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 import type { Kwargs, RegularizerFn } from '@tensorflow/tfjs-layers/dist/types';
 
 import { MERGE_MODES, MergeMode, mergeDirections } from '../engine';
+import { showArg } from '../engine/internal';
 import { ConfigError } from '../errors';
 import { AnyTensor, LayerInputs, checkSequenceShape, firstShape, pickMask, splitInputs } from './call-args';
 import { LAYER_KEYS, checkKeys, resolveLayerArgs } from './config';
@@ -94,7 +95,7 @@ export class Bidirectional extends tfl.layers.Layer {
     const mergeMode = record.mergeMode === undefined ? 'concat' : record.mergeMode;
     if (!MERGE_MODES.includes(mergeMode as MergeMode)) {
       throw new ConfigError(
-        `${where}: mergeMode expected one of 'concat', 'sum', 'mul', 'ave', null, got ${JSON.stringify(mergeMode)}`,
+        `${where}: mergeMode expected one of 'concat', 'sum', 'mul', 'ave', null, got ${showArg(mergeMode)}`,
       );
     }
     const layerArgs = resolveLayerArgs(record, where);

@@ -33,6 +33,7 @@
 import type { LayerArgs } from '@tensorflow/tfjs-layers/dist/engine/topology';
 
 import { ActivationName, parseActivation } from '../engine';
+import { showArg } from '../engine/internal';
 import { ConfigError } from '../errors';
 import {
   Constraint,
@@ -172,7 +173,7 @@ export function checkKeys(args: unknown, allowed: readonly string[], where: stri
 export function boolArg(args: Record<string, unknown>, key: string, dflt: boolean, where: string): boolean {
   const v = args[key];
   if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') throw new ConfigError(`${where}: ${key} expected a boolean, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean') throw new ConfigError(`${where}: ${key} expected a boolean, got ${showArg(v)}`);
   return v;
 }
 
@@ -180,7 +181,7 @@ function rateArg(args: Record<string, unknown>, key: string, where: string): num
   const v = args[key];
   if (v === undefined || v === null) return 0;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v >= 1) {
-    throw new ConfigError(`${where}: ${key} expected a number in [0, 1), got ${JSON.stringify(v)}`);
+    throw new ConfigError(`${where}: ${key} expected a number in [0, 1), got ${showArg(v)}`);
   }
   return v;
 }
@@ -201,15 +202,15 @@ function required<T>(value: T | null, key: string, where: string): T {
 export function resolveCellArgs(args: Record<string, unknown>, where: string): CellConfig {
   const units = args.units;
   if (typeof units !== 'number' || !Number.isInteger(units) || units <= 0) {
-    throw new ConfigError(`${where}: units expected a positive integer, got ${JSON.stringify(units)}`);
+    throw new ConfigError(`${where}: units expected a positive integer, got ${showArg(units)}`);
   }
   const seed = args.seed ?? null;
   if (seed !== null && (typeof seed !== 'number' || !Number.isInteger(seed))) {
-    throw new ConfigError(`${where}: seed expected an integer or null, got ${JSON.stringify(seed)}`);
+    throw new ConfigError(`${where}: seed expected an integer or null, got ${showArg(seed)}`);
   }
   const implementation = args.implementation ?? 2;
   if (implementation !== 1 && implementation !== 2) {
-    throw new ConfigError(`${where}: implementation expected 1 or 2, got ${JSON.stringify(implementation)}`);
+    throw new ConfigError(`${where}: implementation expected 1 or 2, got ${showArg(implementation)}`);
   }
   const init = (key: string, dflt: string) =>
     required(getInitializer(args[key] === undefined ? dflt : args[key], key, where), key, where);
@@ -258,8 +259,23 @@ export function resolveLayerArgs(args: Record<string, unknown>, where: string): 
   for (const key of ['dtype', 'inputDType'] as const) {
     const v = args[key];
     if (v !== undefined && v !== null && v !== 'float32') {
-      throw new ConfigError(`${where}: ${key} expected 'float32' (the engine computes in float32), got ${JSON.stringify(v)}`);
+      throw new ConfigError(`${where}: ${key} expected 'float32' (the engine computes in float32), got ${showArg(v)}`);
     }
+  }
+  // A sequence layer's input is (batch, time, features): inputShape [time, features], batchInputShape
+  // [batch, time, features]; each a positive integer or null (unknown).
+  for (const [key, rank] of [['inputShape', 2], ['batchInputShape', 3]] as const) {
+    const v = args[key];
+    if (v === undefined || v === null) continue;
+    const ok = Array.isArray(v) && v.length === rank && v.every((d) => d === null || (Number.isInteger(d) && d > 0));
+    if (!ok) {
+      throw new ConfigError(
+        `${where}: ${key} expected ${rank === 2 ? '[time, features]' : '[batch, time, features]'}, each a positive integer or null, got ${showArg(v)}`,
+      );
+    }
+  }
+  if (args.batchSize !== undefined && args.batchSize !== null && !(Number.isInteger(args.batchSize) && (args.batchSize as number) > 0)) {
+    throw new ConfigError(`${where}: batchSize expected a positive integer, got ${showArg(args.batchSize)}`);
   }
   const out: Record<string, unknown> = {};
   for (const key of LAYER_KEYS) if (args[key] !== undefined) out[key] = args[key];

@@ -19,6 +19,7 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
 import { LstmWeights, lstmCellStep } from '../engine';
+import { checkWeightCount, lstmWeightCount } from '../engine/internal';
 import { ConfigError } from '../errors';
 import { CellConfig } from './config';
 import { constrainUpdates } from './constrained-variable';
@@ -100,9 +101,10 @@ export class LSTMCell {
   }
 
   /** Creates `kernel`, `recurrent_kernel` and `bias` for inputs of `inputDim` features. */
-  build(inputDim: number, addWeight: AddWeight): void {
+  build(inputDim: number, addWeight: AddWeight, where = 'layers.LSTMCell'): void {
     const c = this.config;
     const U = c.units;
+    checkWeightCount(where, lstmWeightCount(inputDim, U, U, c.useBias ? 1 : 0, false), { 'input features': inputDim, units: U });
     this.kernel = this.addConstrained(addWeight, 'kernel', [inputDim, 4 * U], c.kernelInitializer, c.kernelRegularizer, c.kernelConstraint);
     this.recurrentKernel = this.addConstrained(
       addWeight, 'recurrent_kernel', [U, 4 * U], c.recurrentInitializer, c.recurrentRegularizer, c.recurrentConstraint,

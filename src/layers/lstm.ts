@@ -33,7 +33,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 
-import { LstmRunner, tidy } from '../engine/internal';
+import { LstmRunner, checkWeightCount, lstmWeightCount, tidy } from '../engine/internal';
 import { ConfigError, ShapeError, formatShape } from '../errors';
 import { SyncExecutionReport, syncExecutionReport } from '../runtime/internal';
 import {
@@ -109,6 +109,8 @@ export class LSTM extends tfl.layers.Layer {
     const rnn = resolveRnnArgs(record, where);
     const layerArgs = resolveLayerArgs(record, where);
     super({ ...layerArgs, name: layerArgs.name ?? defaultLayerName('lstm') });
+    // The recurrent kernel alone (U, 4U) must fit; the input kernel is counted at build.
+    checkWeightCount(where, lstmWeightCount(0, cellConfig.units, cellConfig.units, cellConfig.useBias ? 1 : 0, false), { units: cellConfig.units });
     this.cell = new LSTMCell(cellConfig);
     this.returnSequences = rnn.returnSequences;
     this.returnState = rnn.returnState;
@@ -166,7 +168,7 @@ export class LSTM extends tfl.layers.Layer {
     }
     this.cell.build(features, (name, weightShape, initializer, regularizer) =>
       this.addWeight(this.weightScope + name, weightShape, 'float32', initializer, regularizer ?? undefined, true),
-    );
+    this.where);
     this.built = true;
   }
 

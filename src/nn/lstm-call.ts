@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
-import { unstack0 } from '../engine/internal';
+import { checkTensorArg, describeValue, unstack0 } from '../engine/internal';
 import { checkShape } from './module';
 import { PackedLayout, PackedSequence, gatherPacked, packedLayout, scatterPacked } from './utils/rnn/packed-sequence';
 
@@ -56,10 +56,11 @@ type State = readonly [tf.Tensor, tf.Tensor];
 function checkState(m: LstmCallSizes, hx: State | null, N: number, unbatched: boolean, where: string): State | null {
   if (hx === null || hx === undefined) return null;
   if (!Array.isArray(hx) || hx.length !== 2) {
-    throw new ShapeError(`${where}: hx expected [h0, c0], got ${Array.isArray(hx) ? `${hx.length} tensors` : typeof hx}`);
+    throw new ShapeError(`${where}: hx expected [h0, c0], got ${Array.isArray(hx) ? `an array of ${hx.length}` : describeValue(hx)}`);
   }
   const LD = m.numLayers * m.numDirections;
-  const [h0, c0] = hx;
+  const h0 = checkTensorArg(hx[0], 'h0', where, { dtype: 'float32' });
+  const c0 = checkTensorArg(hx[1], 'c0', where, { dtype: 'float32' });
   checkShape(h0, unbatched ? [LD, m.outputSize] : [LD, N, m.outputSize], 'h0', where);
   checkShape(c0, unbatched ? [LD, m.hiddenSize] : [LD, N, m.hiddenSize], 'c0', where);
   return hx;
@@ -75,8 +76,9 @@ function engineStates(hx: State | null, unbatched: boolean): Pick<EngineCall, 'h
 export function planLstmCall(m: LstmCallSizes, input: tf.Tensor | PackedSequence, hx: State | null, where: string): LstmCall {
   if (input instanceof PackedSequence) return planPacked(m, input, hx, where);
   if (!(input instanceof tf.Tensor)) {
-    throw new ShapeError(`${where}: input expected a tf.Tensor or a PackedSequence, got ${typeof input}`);
+    throw new ShapeError(`${where}: input expected a tf.Tensor or a PackedSequence, got ${describeValue(input)}`);
   }
+  checkTensorArg(input, 'input', where, { dtype: 'float32' });
   if (input.rank !== 2 && input.rank !== 3) {
     throw new ShapeError(`${where}: input expected 2-D (unbatched) or 3-D, got ${input.rank}-D ${formatShape(input.shape)}`);
   }
@@ -88,6 +90,10 @@ export function planLstmCall(m: LstmCallSizes, input: tf.Tensor | PackedSequence
     throw new ShapeError(`${where}: input expected ${formatShape(expected)} (last dimension = inputSize), got ${formatShape(shape)}`);
   }
   const batchFirst = !unbatched && m.batchFirst;
+  if (shape[batchFirst ? 1 : 0] === 0) {
+    // Said here, with the caller's shape (the engine would report its own (L, N, H_in) layout).
+    throw new ShapeError(`${where}: input expected at least one time step (as in PyTorch), got ${formatShape(shape)}`);
+  }
   const N = unbatched ? 1 : shape[batchFirst ? 0 : 1];
   const states = checkState(m, hx, N, unbatched, where);
   return {
@@ -108,6 +114,7 @@ export function planLstmCall(m: LstmCallSizes, input: tf.Tensor | PackedSequence
 }
 
 function planPacked(m: LstmCallSizes, input: PackedSequence, hx: State | null, where: string): LstmCall {
+  checkTensorArg(input.data, 'packed data', where, { dtype: 'float32' });
   if (input.data.rank !== 2 || input.data.shape[1] !== m.inputSize) {
     throw new ShapeError(`${where}: packed data expected [${input.data.shape[0]}, ${m.inputSize}], got ${formatShape(input.data.shape)}`);
   }

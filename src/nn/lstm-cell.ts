@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
 import { lstmCellStep } from '../engine';
+import { checkTensorArg, checkWeightCount, describeValue, lstmWeightCount } from '../engine/internal';
 import { uniformInit } from './init';
 import { Module, checkShape } from './module';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
@@ -52,6 +53,7 @@ export class LSTMCell extends Module {
     this.hiddenSize = checkPositiveInt(hiddenSize, 'hiddenSize', this.where);
     this.bias = checkBool(options.bias, 'bias', this.where, true);
     const H = this.hiddenSize;
+    checkWeightCount(this.where, lstmWeightCount(this.inputSize, H, H, this.bias ? 2 : 0, false), { inputSize: this.inputSize, hiddenSize: H });
     this.registerParameter('weight_ih', uniformInit([4 * H, this.inputSize], H));
     this.registerParameter('weight_hh', uniformInit([4 * H, H], H));
     if (this.bias) {
@@ -69,16 +71,20 @@ export class LSTMCell extends Module {
   forward(input: tf.Tensor, hx?: [tf.Tensor, tf.Tensor] | null): [tf.Tensor, tf.Tensor] {
     this.throwIfDisposed();
     const where = this.where;
+    checkTensorArg(input, 'input', where, { dtype: 'float32' });
     if (input.rank !== 1 && input.rank !== 2) {
       throw new ShapeError(`${where}: input expected 1-D (unbatched) or 2-D, got ${input.rank}-D ${formatShape(input.shape)}`);
     }
     const unbatched = input.rank === 1;
     const N = unbatched ? 1 : input.shape[0];
     checkShape(input, unbatched ? [this.inputSize] : [N, this.inputSize], 'input', where);
-    if (hx) {
+    if (hx !== null && hx !== undefined) {
+      if (!Array.isArray(hx) || hx.length !== 2) {
+        throw new ShapeError(`${where}: hx expected [h, c], got ${Array.isArray(hx) ? `an array of ${hx.length}` : describeValue(hx)}`);
+      }
       const shape = unbatched ? [this.hiddenSize] : [N, this.hiddenSize];
-      checkShape(hx[0], shape, 'h', where);
-      checkShape(hx[1], shape, 'c', where);
+      checkShape(checkTensorArg(hx[0], 'h', where, { dtype: 'float32' }), shape, 'h', where);
+      checkShape(checkTensorArg(hx[1], 'c', where, { dtype: 'float32' }), shape, 'c', where);
     }
     const r = tf.tidy(() => {
       const x = (unbatched ? tf.expandDims(input, 0) : input) as tf.Tensor2D;

@@ -56,7 +56,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
 import { LstmStackLayer, LstmWeights } from '../engine';
-import { LstmRunner, tidy } from '../engine/internal';
+import { LstmRunner, checkLayerCount, checkWeightCount, describeValue, lstmWeightCount, showArg, tidy } from '../engine/internal';
 import { ExecutionReport, LstmExecutor, asyncExecutionReport, lstmStackAsync, syncExecutionReport } from '../runtime/internal';
 import { uniformInit } from './init';
 import { planLstmCall } from './lstm-call';
@@ -156,7 +156,7 @@ export class LSTM extends Module {
     this.bidirectional = checkBool(options.bidirectional, 'bidirectional', where, false);
     const dropout = options.dropout ?? 0;
     if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
-      throw new ConfigError(`${where}: dropout expected a number in [0, 1], got ${JSON.stringify(dropout)}`);
+      throw new ConfigError(`${where}: dropout expected a number in [0, 1], got ${showArg(dropout)}`);
     }
     if (dropout > 0 && this.numLayers === 1) {
       throw new ConfigError(
@@ -167,7 +167,7 @@ export class LSTM extends Module {
     this.dropout = dropout;
     const projSize = options.projSize ?? 0;
     if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) {
-      throw new ConfigError(`${where}: projSize expected a non-negative integer, got ${JSON.stringify(projSize)}`);
+      throw new ConfigError(`${where}: projSize expected a non-negative integer, got ${showArg(projSize)}`);
     }
     if (projSize >= this.hiddenSize) {
       throw new ConfigError(`${where}: projSize expected less than hiddenSize (${this.hiddenSize}), got ${projSize}`);
@@ -176,6 +176,13 @@ export class LSTM extends Module {
 
     const H = this.hiddenSize;
     const Hout = this.outputSize;
+    checkLayerCount(where, 'numLayers', this.numLayers);
+    const D = this.numDirections;
+    const biases = this.bias ? 2 : 0;
+    const perLayer = (inK: number) => D * lstmWeightCount(inK, H, Hout, biases, projSize > 0);
+    checkWeightCount(where, perLayer(this.inputSize) + (this.numLayers - 1) * perLayer(D * Hout), {
+      inputSize: this.inputSize, hiddenSize: H, numLayers: this.numLayers, bidirectional: this.bidirectional, projSize,
+    });
     for (let k = 0; k < this.numLayers; k++) {
       const inK = k === 0 ? this.inputSize : this.numDirections * Hout;
       for (let d = 0; d < this.numDirections; d++) {
@@ -337,10 +344,19 @@ export class LSTM extends Module {
     options: { prefix?: string; batchFirst?: boolean; dropout?: number } = {},
   ): LSTM {
     const where = 'nn.LSTM.fromStateDict';
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof tf.Tensor) {
+      throw new StateDictError(`${where}: stateDict expected an object of tensors by key, got ${describeValue(stateDict)}`);
+    }
     const prefix = options.prefix ?? findLstmPrefix(stateDict, where);
     const own: tf.NamedTensorMap = {};
-    for (const [key, t] of Object.entries(stateDict)) if (key.startsWith(prefix)) own[key.slice(prefix.length)] = t;
-    const ih0 = own.weight_ih_l0;
+    for (const [key, t] of Object.entries(stateDict)) {
+      if (!key.startsWith(prefix)) continue;
+      if (!(t instanceof tf.Tensor) || t.isDisposed) {
+        throw new StateDictError(`${where}: ${key} expected a tf.Tensor, got ${describeValue(t)}`, [], [], [key]);
+      }
+      Object.defineProperty(own, key.slice(prefix.length), { value: t, enumerable: true, writable: true, configurable: true });
+    }
+    const ih0 = Object.prototype.hasOwnProperty.call(own, 'weight_ih_l0') ? own.weight_ih_l0 : undefined;
     if (!ih0) throw new StateDictError(`${where}: no ${prefix}weight_ih_l0 in the state dict`, [`${prefix}weight_ih_l0`]);
     if (ih0.rank !== 2 || ih0.shape[0] % 4 !== 0) {
       throw new ShapeError(`${where}: ${prefix}weight_ih_l0 expected (4*hidden_size, input_size), got ${formatShape(ih0.shape)}`);

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, StateDictError, formatShape } from '../errors';
+import { describeValue } from '../engine/internal';
 
 let nextModuleId = 0;
 
@@ -87,16 +88,24 @@ export abstract class Module {
    */
   loadStateDict(stateDict: tf.NamedTensorMap, options: LoadStateDictOptions = {}): IncompatibleKeys {
     this.throwIfDisposed();
+    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof tf.Tensor) {
+      throw new StateDictError(`${this.where}: loadStateDict expected an object of tensors by key, got ${describeValue(stateDict)}`);
+    }
     const strict = options.strict ?? true;
-    const missingKeys = [...this.params.keys()].filter((k) => !(k in stateDict));
+    const has = (k: string) => Object.prototype.hasOwnProperty.call(stateDict, k);
+    const missingKeys = [...this.params.keys()].filter((k) => !has(k));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !this.params.has(k));
     const mismatches: string[] = [];
     for (const [key, p] of this.params) {
-      const t = stateDict[key];
-      if (!t) continue;
+      if (!has(key)) continue;
+      const t: unknown = stateDict[key];
       if (!(t instanceof tf.Tensor)) {
-        mismatches.push(`${key}: expected a tf.Tensor, got ${typeof t}`);
-      } else if (t.rank !== p.rank || t.shape.some((d, i) => d !== p.shape[i])) {
+        mismatches.push(`${key}: expected a tf.Tensor, got ${describeValue(t)}`);
+      } else if (t.isDisposed) {
+        mismatches.push(`${key}: the tensor has been disposed`);
+      } else if (t.dtype === 'string' || t.dtype === 'complex64') {
+        mismatches.push(`${key}: expected a number tensor, got dtype ${t.dtype}`);
+      } else if (t.rank !== p.rank || t.shape.some((d: number, i: number) => d !== p.shape[i])) {
         mismatches.push(`size mismatch for ${key}: expected ${formatShape(p.shape)}, got ${formatShape(t.shape)}`);
       }
     }
@@ -112,10 +121,17 @@ export abstract class Module {
         mismatches,
       );
     }
+    // Every check is done; now the assignments, which cannot fail. A parameter given its own
+    // tensor (`m.loadStateDict(m.stateDict())`) is left alone: assigning a variable to itself
+    // would free its data first.
+    const updates: [tf.Variable, tf.Tensor][] = [];
     for (const [key, p] of this.params) {
+      if (!has(key)) continue;
       const t = stateDict[key];
-      if (t) tf.tidy(() => p.assign(t.dtype === 'float32' ? t : tf.cast(t, 'float32')));
+      if (t === p || t.dataId === p.dataId) continue;
+      updates.push([p, t]);
     }
+    for (const [p, t] of updates) tf.tidy(() => p.assign(t.dtype === 'float32' ? t : tf.cast(t, 'float32')));
     return { missingKeys, unexpectedKeys };
   }
 

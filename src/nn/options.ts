@@ -1,10 +1,11 @@
 /** Validation of the torch facade's constructor arguments, with PyTorch's rules. */
 import { ConfigError } from '../errors';
+import { showArg } from '../engine/internal';
 
 /** Requires a positive integer. */
 export function checkPositiveInt(value: unknown, name: string, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConfigError(`${where}: ${name} expected a positive integer, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${where}: ${name} expected a positive integer, got ${showArg(value)}`);
   }
   return value;
 }
@@ -13,7 +14,7 @@ export function checkPositiveInt(value: unknown, name: string, where: string): n
 export function checkBool(value: unknown, name: string, where: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') {
-    throw new ConfigError(`${where}: ${name} expected a boolean, got ${JSON.stringify(value)}`);
+    throw new ConfigError(`${where}: ${name} expected a boolean, got ${showArg(value)}`);
   }
   return value;
 }

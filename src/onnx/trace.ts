@@ -53,8 +53,15 @@ export interface StackPlan {
 /** Most nodes one walk through glue visits. */
 const MAX_WALK = 10_000;
 
+/**
+ * Do two axes hold the same atoms in the same order? Atoms known to be of size 1 are ignored:
+ * they do not change the memory layout (a Reshape drops them: with H = 1 the
+ * `Transpose + Reshape` glue between bidirectional layers gives [T, N, D], which is [T, N, D·H]).
+ */
 function same(a: Axis, b: Axis): boolean {
-  return a.length === b.length && a.every((x, k) => x.id === b[k].id);
+  const x = a.filter((t) => t.size !== 1);
+  const y = b.filter((t) => t.size !== 1);
+  return x.length === y.length && x.every((t, k) => t.id === y[k].id);
 }
 
 function sameAxes(a: Axes, b: Axes): boolean {

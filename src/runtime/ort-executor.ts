@@ -7,7 +7,8 @@
  *
  * Sessions are cached by the identity of the weight tensors' data (a tfjs Variable that is
  * assigned gets new data, hence a new session) and the configuration; at most
- * {@link SESSION_CACHE_SIZE} are kept (least recently used first out, released natively).
+ * {@link SESSION_CACHE_SIZE} are kept (least recently used first out, released natively once
+ * no call runs on them: a session is reference-counted by the calls in flight).
  * {@link clearOnnxSessionCache} releases them all.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -20,7 +21,27 @@ import { OrtModule, OrtSession, OrtTensor } from './ort-runtime';
 /** Default number of cached sessions. */
 export const SESSION_CACHE_SIZE = 8;
 
-const sessions = new Map<string, Promise<OrtSession>>();
+/**
+ * A cached session and the number of calls running on it. A session evicted (or cleared) while
+ * calls run on it is released when the last of them ends, never under a running call.
+ */
+interface CachedSession {
+  readonly session: Promise<OrtSession>;
+  users: number;
+  evicted: boolean;
+}
+
+const sessions = new Map<string, CachedSession>();
+
+function releaseSession(entry: CachedSession): void {
+  entry.session.then((o) => o.release()).catch(() => undefined);
+}
+
+function evict(entry: CachedSession): void {
+  entry.evicted = true;
+  if (entry.users === 0) releaseSession(entry);
+}
+
 const dataIds = new WeakMap<object, number>();
 let nextDataId = 1;
 
@@ -42,34 +63,61 @@ function sessionKey(layers: readonly LstmStackLayer[], options: LstmStackOptions
   return `${weights}|${options.activation ?? 'tanh'}|${options.recurrentActivation ?? 'sigmoid'}|${seq}|${init}`;
 }
 
-async function sessionFor(ort: OrtModule, layers: readonly LstmStackLayer[], options: LstmStackOptions, seq: boolean, init: boolean): Promise<OrtSession> {
-  const key = sessionKey(layers, options, seq, init);
-  let s = sessions.get(key);
-  if (s) {
-    sessions.delete(key); // move to the most-recent end
-    sessions.set(key, s);
-    return s;
-  }
-  const model = buildLstmStackModel(layers, {
-    activation: options.activation, recurrentActivation: options.recurrentActivation, sequenceLens: seq, initialState: init,
-  });
-  s = ort.InferenceSession.create(encodeModel(model), { graphOptimizationLevel: 'all' });
-  sessions.set(key, s);
-  s.catch(() => sessions.delete(key));
-  while (sessions.size > SESSION_CACHE_SIZE) {
-    const [oldKey, old] = sessions.entries().next().value as [string, Promise<OrtSession>];
-    sessions.delete(oldKey);
-    old.then((o) => o.release()).catch(() => undefined);
-  }
-  return s;
+/** A session lent to one call: `done()` gives it back (exactly once). */
+interface SessionLease {
+  readonly session: Promise<OrtSession>;
+  done(): void;
 }
 
-/** Releases every cached onnxruntime session (native memory) and the pooled input buffers. */
+function sessionFor(ort: OrtModule, layers: readonly LstmStackLayer[], options: LstmStackOptions, seq: boolean, init: boolean): SessionLease {
+  const key = sessionKey(layers, options, seq, init);
+  let entry = sessions.get(key);
+  if (entry) {
+    sessions.delete(key); // move to the most-recent end
+  } else {
+    const model = buildLstmStackModel(layers, {
+      activation: options.activation, recurrentActivation: options.recurrentActivation, sequenceLens: seq, initialState: init,
+    });
+    const created: CachedSession = {
+      session: ort.InferenceSession.create(encodeModel(model), { graphOptimizationLevel: 'all' }),
+      users: 0,
+      evicted: false,
+    };
+    created.session.catch(() => {
+      if (sessions.get(key) === created) sessions.delete(key);
+    });
+    entry = created;
+  }
+  sessions.set(key, entry);
+  const lent = entry;
+  lent.users++;
+  while (sessions.size > SESSION_CACHE_SIZE) {
+    const [oldKey, old] = sessions.entries().next().value as [string, CachedSession];
+    sessions.delete(oldKey);
+    evict(old);
+  }
+  let returned = false;
+  return {
+    session: lent.session,
+    done: () => {
+      if (returned) return;
+      returned = true;
+      lent.users--;
+      if (lent.evicted && lent.users === 0) releaseSession(lent);
+    },
+  };
+}
+
+/**
+ * Releases every cached onnxruntime session (native memory) and the pooled input buffers.
+ * Sessions with calls still running are released when those calls end.
+ */
 export async function clearOnnxSessionCache(): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
   inputPool.clear();
-  await Promise.all(all.map((s) => s.then((o) => o.release()).catch(() => undefined)));
+  for (const entry of all) evict(entry);
+  await Promise.all(all.filter((e) => e.users === 0).map((e) => e.session.then((o) => o.release()).catch(() => undefined)));
 }
 
 /** Number of cached sessions (for tests and diagnostics). */
@@ -130,12 +178,23 @@ export async function runOnnxRuntime(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions, plan: Extract<OrtPlan, { ok: true }>,
 ): Promise<LstmStackResult> {
   const { ort } = plan;
+  const init = !!(options.h0 && options.c0);
+  const lease = sessionFor(ort, layers, options, plan.lengths !== null, init);
+  try {
+    return await runOn(await lease.session, ort, x, layers, options, plan, init);
+  } finally {
+    lease.done();
+  }
+}
+
+async function runOn(
+  session: OrtSession, ort: OrtModule, x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions,
+  plan: Extract<OrtPlan, { ok: true }>, init: boolean,
+): Promise<LstmStackResult> {
   const [T, N, I] = x.shape as [number, number, number];
   const D = layers[0].backward ? 2 : 1;
   const L = layers.length;
   const H = layers[0].forward.kernel.shape[1] / 4;
-  const init = !!(options.h0 && options.c0);
-  const session = await sessionFor(ort, layers, options, plan.lengths !== null, init);
   const pooled = copyFromWasmHeap(x);
   const feeds: Record<string, OrtTensor> = { X: new ort.Tensor('float32', pooled ?? (await float32Data(x)), [T, N, I]) };
   if (plan.lengths) feeds.sequence_lens = new ort.Tensor('int32', Int32Array.from(plan.lengths), [N]);

@@ -14,6 +14,7 @@ import { LstmBridgeError } from '../../errors';
 import { DtypeError, Hdf5FormatError } from '../shared/errors';
 import { FileDtype, RawTensor, checkedNumel, tfDtypeOf } from '../shared/dtypes';
 import { IoLimits, checkLimit } from '../shared/limits';
+import { checkedAttributes, datasetShape } from './guard';
 
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -101,10 +102,11 @@ function cleanAttr(v: unknown, depth = 0): H5AttrValue {
   return null;
 }
 
-function readAttrs(where: string, path: string, get: () => Record<string, unknown>): Record<string, H5AttrValue> {
-  const raw = wrap(where, `attributes of ${path}`, get);
-  const out: Record<string, H5AttrValue> = {};
-  for (const [k, v] of Object.entries(raw)) out[k] = cleanAttr(v);
+function readAttrs(where: string, path: string, d: jsfive.DataObjects, limits: IoLimits): Record<string, H5AttrValue> {
+  const raw = wrap(where, `attributes of ${path}`, () => checkedAttributes(`${where}: attributes of ${path}`, d, limits));
+  // A null prototype: an attribute named "__proto__" is kept as a plain key.
+  const out: Record<string, H5AttrValue> = Object.create(null);
+  for (const [k, v] of raw) out[k] = cleanAttr(v);
   return out;
 }
 
@@ -119,7 +121,7 @@ export function openHdf5(where: string, bytes: Uint8Array, limits: IoLimits): H5
 
   const dataset = (d: jsfive.Dataset): H5Dataset => {
     const path = d.name;
-    const shape = wrap(where, `the shape of ${path}`, () => d.shape);
+    const shape = wrap(where, `the shape of ${path}`, () => datasetShape(`${where}: ${path}`, d._dataobjects, limits));
     const rawDtype = wrap(where, `the dtype of ${path}`, () => d.dtype);
     const m = typeof rawDtype === 'string' ? /^([<>|])([fiu]\d)$/.exec(rawDtype) : null;
     const dtype = m && m[2] in NUMERIC ? NUMERIC[m[2]] : null;
@@ -128,7 +130,7 @@ export function openHdf5(where: string, bytes: Uint8Array, limits: IoLimits): H5
       path,
       shape,
       dtype,
-      attrs: () => readAttrs(where, path, () => d.attrs),
+      attrs: () => readAttrs(where, path, d._dataobjects, limits),
       read: () => {
         if (dtype === null) throw new Hdf5FormatError(`${where}: ${path} has dtype ${JSON.stringify(rawDtype)}, expected a number type`);
         if (!Array.isArray(shape)) throw new Hdf5FormatError(`${where}: ${path} has no simple shape`);
@@ -139,6 +141,8 @@ export function openHdf5(where: string, bytes: Uint8Array, limits: IoLimits): H5
         if (!filters && numel * itemSize > bytes.length) {
           throw new Hdf5FormatError(`${where}: ${path} declares ${numel * itemSize} bytes, more than the ${bytes.length}-byte file`);
         }
+        // Compressed chunks cannot inflate past the ratio cap: bound by the whole file.
+        checkLimit(`${where}: ${path}`, 'compressed dataset size in bytes per file byte', (numel * itemSize) / bytes.length, limits, 'maxCompressionRatio');
         const values = wrap(where, `the data of ${path}`, () => d.value) as ArrayLike<number>;
         if (!values || typeof values.length !== 'number' || values.length !== numel) {
           throw new Hdf5FormatError(`${where}: ${path} expected ${numel} values, got ${values?.length}`);
@@ -152,7 +156,7 @@ export function openHdf5(where: string, bytes: Uint8Array, limits: IoLimits): H5
     kind: 'group',
     path: g.name,
     keys: () => wrap(where, `the members of ${g.name}`, () => g.keys),
-    attrs: () => readAttrs(where, g.name, () => g.attrs),
+    attrs: () => readAttrs(where, g.name, g._dataobjects, limits),
     get: (name: string) => {
       count();
       const has = wrap(where, `the members of ${g.name}`, () => {

@@ -14,6 +14,7 @@
  * `layer_names1`, ... are joined back. Names are read from the attributes, never assumed.
  */
 import { KerasFormatError } from '../shared/errors';
+import { showValue } from '../shared/show';
 import { H5AttrValue, H5Group, openHdf5 } from '../hdf5/reader';
 import { KerasFile, KerasLayerWeights, KerasWeight } from '../../keras-model';
 import { keras3Layers } from './keras3-layout';
@@ -27,7 +28,7 @@ function strAttr(attrs: Record<string, H5AttrValue>, name: string): string | nul
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return v;
   if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string') return v[0];
-  throw new KerasFormatError(`${WHERE}: attribute ${name} expected a string, got ${JSON.stringify(v).slice(0, 80)}`);
+  throw new KerasFormatError(`${WHERE}: attribute ${name} expected a string, got ${showValue(v)}`);
 }
 
 /** A list-of-strings attribute, joining Keras's chunked `name0`, `name1`, ... form. */
@@ -46,7 +47,7 @@ export function listAttr(where: string, attrs: Record<string, H5AttrValue>, name
     const items = Array.isArray(p) ? p : [p];
     for (const item of items) {
       if (typeof item !== 'string') {
-        throw new KerasFormatError(`${where}: attribute ${name} expected strings, got ${JSON.stringify(item)}`);
+        throw new KerasFormatError(`${where}: attribute ${name} expected strings, got ${showValue(item)}`);
       }
       out.push(item);
     }

@@ -20,6 +20,8 @@ import { SafetensorsFormatError } from '../shared/errors';
 import { ELEMENT_SIZE, FileDtype, RawTensor, checkedNumel, gatherElements } from '../shared/dtypes';
 import { ReadOptions, checkLimit, resolveLimits } from '../shared/limits';
 import { TensorLike, toPlain } from '../shared/tensor-like';
+import { hasOwn, setOwn } from '../shared/own';
+import { showValue } from '../shared/show';
 
 /** safetensors dtype names -> file dtypes (others, e.g. F8_E4M3, U16, C64, are refused). */
 const DTYPES: Readonly<Record<string, FileDtype>> = Object.freeze({
@@ -87,13 +89,13 @@ export function readSafetensors(bytes: Uint8Array, options: ReadOptions = {}): S
     const at = `tensor '${name}'`;
     if (spec === null || typeof spec !== 'object') fail(`${at} expected {dtype, shape, data_offsets}`);
     const { dtype, shape, data_offsets: offsets } = spec as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (typeof dtype !== 'string' || !(dtype in DTYPES)) {
-      fail(`${at} dtype expected one of ${Object.keys(DTYPES).join(', ')}, got ${JSON.stringify(dtype)}`);
+    if (typeof dtype !== 'string' || !hasOwn(DTYPES, dtype)) {
+      fail(`${at} dtype expected one of ${Object.keys(DTYPES).join(', ')}, got ${showValue(dtype)}`);
     }
-    if (!Array.isArray(shape)) fail(`${at} shape expected an array, got ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape)) fail(`${at} shape expected an array, got ${showValue(shape)}`);
     const numel = checkedNumel(`${WHERE}: ${at}`, shape, limits, SafetensorsFormatError);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o))) {
-      fail(`${at} data_offsets expected [begin, end] integers, got ${JSON.stringify(offsets)}`);
+      fail(`${at} data_offsets expected [begin, end] integers, got ${showValue(offsets)}`);
     }
     const [begin, end] = offsets as number[];
     if (begin < 0 || end < begin) fail(`${at} data_offsets [${begin}, ${end}] must satisfy 0 <= begin <= end`);
@@ -125,7 +127,7 @@ export function readSafetensors(bytes: Uint8Array, options: ReadOptions = {}): S
 export function loadSafetensors(bytes: Uint8Array, options: ReadOptions = {}): tf.NamedTensorMap {
   const out: tf.NamedTensorMap = {};
   for (const { name, tensor } of readSafetensors(bytes, options).tensors) {
-    out[name] = tf.tensor(tensor.values, [...tensor.shape], tensor.dtype);
+    setOwn(out, name, tf.tensor(tensor.values, [...tensor.shape], tensor.dtype));
   }
   return out;
 }
@@ -149,7 +151,7 @@ export function saveSafetensors(tensors: Record<string, TensorLike>, metadata: R
       p.dtype === 'bool'
         ? Uint8Array.from(p.values, (v) => (v ? 1 : 0))
         : new Uint8Array((p.dtype === 'float32' ? Float32Array.from(p.values) : Int32Array.from(p.values)).buffer);
-    header[name] = { dtype: p.dtype === 'float32' ? 'F32' : p.dtype === 'int32' ? 'I32' : 'BOOL', shape: p.shape, data_offsets: [offset, offset + blob.length] };
+    setOwn(header, name, { dtype: p.dtype === 'float32' ? 'F32' : p.dtype === 'int32' ? 'I32' : 'BOOL', shape: p.shape, data_offsets: [offset, offset + blob.length] });
     blobs.push(blob);
     offset += blob.length;
   }

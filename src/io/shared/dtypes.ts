@@ -19,6 +19,7 @@ import { FileParseError } from '../../errors';
 import { halfToFloat } from '../../onnx/internal';
 import { DtypeError } from './errors';
 import { IoLimits, checkLimit } from './limits';
+import { showValue } from './show';
 import type { RawTensor, TfDtype } from '../../keras-model';
 
 // `RawTensor` and `TfDtype` are what every reader returns; they are defined beside the Keras
@@ -70,11 +71,11 @@ export function checkedNumel(
   let n = 1;
   for (const d of shape) {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw new ErrorClass(`${where}: shape expected non-negative integers, got [${shape.map(String).join(', ')}]`);
+      throw new ErrorClass(`${where}: shape expected non-negative integers, got ${showValue(shape)}`);
     }
     n *= d;
     if (!Number.isSafeInteger(n)) {
-      throw new ErrorClass(`${where}: shape [${shape.join(', ')}] has too many elements`);
+      throw new ErrorClass(`${where}: shape ${showValue(shape)} has too many elements`);
     }
   }
   return n;

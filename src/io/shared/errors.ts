@@ -6,7 +6,7 @@
  * kind of problem. Messages name the reader, the part of the file, what was expected and what
  * was found: `io.loadTorch: data/3 expected 4096 bytes (1024 x float32), got 100`.
  */
-import { FileParseError } from '../../errors';
+import { ConfigError, FileParseError } from '../../errors';
 
 // The two Keras errors are thrown by the Keras file readers and by the model builder below io;
 // they are defined there (`src/keras-model/errors.ts`, one definition) and re-exported here with
@@ -62,6 +62,20 @@ export class Hdf5FormatError extends FileParseError {}
 
 /** A TF.js `model.json` / weight shards are malformed or inconsistent. */
 export class TfjsFormatError extends FileParseError {}
+
+/**
+ * A path could not be read or written: it does not exist (`code` 'ENOENT'), is a directory
+ * ('EISDIR'), is not permitted ('EACCES'), ... `code` is Node's error code, `path` the path.
+ */
+export class FileAccessError extends ConfigError {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
 
 /** An ONNX model is not a valid graph (defined with the ONNX module, `src/onnx`). */
 export { OnnxFormatError } from '../../onnx/internal';

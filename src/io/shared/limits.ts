@@ -38,6 +38,13 @@ export interface IoLimits {
   readonly maxHeaderBytes: number;
   /** Most HDF5 groups/datasets visited when walking a Keras file. */
   readonly maxHdf5Nodes: number;
+  /** Most values in one HDF5 attribute (a Keras `layer_names` list has one per layer). */
+  readonly maxHdf5AttributeItems: number;
+  /**
+   * Largest ratio of inflated to compressed bytes for a zip entry or a compressed HDF5 dataset
+   * (deflate reaches about 1032 on constant data; trained weights compress about 1.1:1).
+   */
+  readonly maxCompressionRatio: number;
 }
 
 const MiB = 1024 * 1024;
@@ -57,6 +64,8 @@ export const DEFAULT_LIMITS: IoLimits = Object.freeze({
   maxPickleItems: 10_000_000,
   maxHeaderBytes: 100_000_000,
   maxHdf5Nodes: 100_000,
+  maxHdf5AttributeItems: 100_000,
+  maxCompressionRatio: 200,
 });
 
 /** Options every reader accepts. */

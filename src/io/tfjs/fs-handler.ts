@@ -25,6 +25,7 @@ import * as nodePath from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { FileParseError } from '../../errors';
+import { fsCallAsync } from '../node-files';
 
 const MODEL_FILE = 'model.json';
 const WEIGHTS_FILE = 'weights.bin';
@@ -84,7 +85,8 @@ async function readWeights(dir: string, file: string, manifest: tf.io.WeightsMan
   for (const group of manifest) {
     let groupBytes = 0;
     for (const relative of group.paths) {
-      const data = await fs.readFile(shardPath(dir, relative, file));
+      const shard = shardPath(dir, relative, file);
+      const data = await fsCallAsync('io.fileSystem', 'read', shard, () => fs.readFile(shard), `a weights shard named by ${file}`);
       groupBytes += data.byteLength;
       buffers.push(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
     }
@@ -114,7 +116,7 @@ export function fileSystem(path: string): tf.io.IOHandler {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
         throw new FileParseError('io.fileSystem: saving a binary (GraphDef) model topology is not supported');
       }
-      await fs.mkdir(dir, { recursive: true });
+      await fsCallAsync('io.fileSystem', 'create', dir, () => fs.mkdir(dir, { recursive: true }));
       const weights = weightDataToBuffer(artifacts.weightData);
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as object,
@@ -125,18 +127,14 @@ export function fileSystem(path: string): tf.io.IOHandler {
       };
       if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
       if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
-      await fs.writeFile(nodePath.join(dir, WEIGHTS_FILE), new Uint8Array(weights));
-      await fs.writeFile(file, JSON.stringify(modelJson));
+      const weightsFile = nodePath.join(dir, WEIGHTS_FILE);
+      await fsCallAsync('io.fileSystem', 'write', weightsFile, () => fs.writeFile(weightsFile, new Uint8Array(weights)));
+      await fsCallAsync('io.fileSystem', 'write', file, () => fs.writeFile(file, JSON.stringify(modelJson)));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
-      let text: string;
-      try {
-        text = await fs.readFile(file, 'utf8');
-      } catch (err) {
-        throw new FileParseError(`io.fileSystem: cannot read ${file} (${(err as Error).message})`);
-      }
+      const text = await fsCallAsync('io.fileSystem', 'read', file, () => fs.readFile(file, 'utf8'));
       const modelJson = parseModelJson(text, file);
       return tf.io.getModelArtifactsForJSON(modelJson, (manifest) => readWeights(dir, file, manifest));
     },

@@ -9,7 +9,10 @@
  * uint16 with scale and min, or float16), shapes, and that the shards hold exactly the bytes the
  * manifest declares.
  */
+import { ConfigError } from '../../errors';
+import { describeValue } from '../../engine/internal';
 import { TfjsFormatError } from '../shared/errors';
+import { showValue } from '../shared/show';
 import { ELEMENT_SIZE, FileDtype, RawTensor, checkedNumel, gatherElements } from '../shared/dtypes';
 import { ReadOptions, checkLimit, resolveLimits } from '../shared/limits';
 import { checkEntryName } from '../shared/zip';
@@ -76,6 +79,9 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
       fail(`model.json is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
     }
   }
+  if (!Array.isArray(shards) || !shards.every((b) => b instanceof Uint8Array)) {
+    throw new ConfigError(`${WHERE}: shards expected an array of Uint8Arrays (one per manifest path), got ${describeValue(shards)}`);
+  }
   const paths = tfjsShardPaths(json);
   if (shards.length !== paths.length) fail(`expected ${paths.length} shards (${paths.join(', ')}), got ${shards.length}`);
   const total = shards.reduce((a, s) => a + s.length, 0);
@@ -95,7 +101,7 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
   const weights: TfjsWeight[] = [];
   let offset = 0;
   for (const e of entries) {
-    if (!e || typeof e.name !== 'string' || !Array.isArray(e.shape)) fail(`weight entry expected {name, shape, dtype}, got ${JSON.stringify(e).slice(0, 100)}`);
+    if (!e || typeof e.name !== 'string' || !Array.isArray(e.shape)) fail(`weight entry expected {name, shape, dtype}, got ${showValue(e, 100)}`);
     const where = `${WHERE}: weight ${e.name}`;
     const numel = checkedNumel(where, e.shape, limits, TfjsFormatError);
     const q = e.quantization;
@@ -107,13 +113,13 @@ export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[
       } else if (q.dtype === 'float16') {
         stored = 'float16';
       } else {
-        fail(`${e.name}: quantization dtype ${String(q.dtype)} is not supported (uint8, uint16, float16)`);
+        fail(`${e.name}: quantization dtype ${showValue(q.dtype)} is not supported (uint8, uint16, float16)`);
       }
-      if (e.dtype !== 'float32') fail(`${e.name}: quantized weights expected dtype float32, got ${e.dtype}`);
+      if (e.dtype !== 'float32') fail(`${e.name}: quantized weights expected dtype float32, got ${showValue(e.dtype)}`);
     } else if (e.dtype === 'float32' || e.dtype === 'int32' || e.dtype === 'bool') {
       stored = e.dtype;
     } else {
-      fail(`${e.name}: dtype ${String(e.dtype)} is not supported (float32, int32, bool)`);
+      fail(`${e.name}: dtype ${showValue(e.dtype)} is not supported (float32, int32, bool)`);
     }
     const size = ELEMENT_SIZE[stored];
     const nbytes = numel * size;

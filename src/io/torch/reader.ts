@@ -39,6 +39,7 @@ import { torchGlobals } from './globals';
 import { isLegacyTorch, isTar, readLegacyTorch } from './legacy';
 import { StorageTable, TorchFile, flattenStateDict, materialize } from './state';
 import { isZip, readZip } from '../shared/zip';
+import { setOwn } from '../shared/own';
 
 const WHERE = 'io.loadTorch';
 
@@ -74,7 +75,7 @@ export function readTorch(bytes: Uint8Array, options: TorchReadOptions = {}): To
 export function loadTorch(bytes: Uint8Array, options: TorchReadOptions = {}): tf.NamedTensorMap {
   const file = readTorch(bytes, options);
   const out: tf.NamedTensorMap = {};
-  for (const { name, tensor } of file.tensors) out[name] = tf.tensor(tensor.values, [...tensor.shape], tensor.dtype);
+  for (const { name, tensor } of file.tensors) setOwn(out, name, tf.tensor(tensor.values, [...tensor.shape], tensor.dtype));
   return out;
 }
 

@@ -4,3 +4,4 @@ export { packPaddedSequence, packSequence } from './pack';
 export type { PackPaddedOptions } from './pack';
 export { padPackedSequence, padSequence } from './pad';
 export type { PadPackedOptions, PadSequenceOptions } from './pad';
+export { unpackSequence, unpadSequence } from './unpad';

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, formatShape } from '../../../errors';
+import { checkTensorArg, describeValue } from '../../../engine/internal';
 import { PackedSequence, gatherPacked } from './packed-sequence';
 import { padSequence } from './pad';
 
@@ -19,7 +20,11 @@ export interface PackPaddedOptions {
 }
 
 function readLengths(lengths: ArrayLike<number> | tf.Tensor, where: string): number[] {
+  if (lengths === null || lengths === undefined || (typeof lengths !== 'object' && typeof lengths !== 'string')) {
+    throw new ShapeError(`${where}: lengths expected an array of numbers or a 1-D tensor, got ${describeValue(lengths)}`);
+  }
   if (lengths instanceof tf.Tensor) {
+    checkTensorArg(lengths, 'lengths', where);
     if (lengths.rank !== 1) throw new ShapeError(`${where}: lengths expected a 1-D tensor, got ${formatShape(lengths.shape)}`);
     return Array.from(lengths.dataSync());
   }
@@ -45,7 +50,9 @@ export function packPaddedSequence(
   const where = 'nn.utils.rnn.packPaddedSequence';
   const batchFirst = options.batchFirst ?? false;
   const enforceSorted = options.enforceSorted ?? true;
+  checkTensorArg(input, 'input', where);
   if (input.rank < 2) throw new ShapeError(`${where}: input expected rank >= 2, got ${formatShape(input.shape)}`);
+  if (input.size === 0) throw new ShapeError(`${where}: cannot pack empty tensors (input ${formatShape(input.shape)}), as in PyTorch`);
   const lens = readLengths(lengths, where);
   const T = (input.shape as number[])[batchFirst ? 1 : 0];
   const N = (input.shape as number[])[batchFirst ? 0 : 1];
@@ -89,6 +96,11 @@ export function packPaddedSequence(
  * lengths, {enforceSorted})`.
  */
 export function packSequence(sequences: readonly tf.Tensor[], options: { enforceSorted?: boolean } = {}): PackedSequence {
+  const where = 'nn.utils.rnn.packSequence';
+  if (!Array.isArray(sequences)) {
+    throw new ShapeError(`${where}: sequences expected an array of tf.Tensors, got ${describeValue(sequences)}`);
+  }
+  sequences.forEach((s, n) => checkTensorArg(s, `sequences[${n}]`, where));
   const lengths = sequences.map((s) => s.shape[0]);
   const padded = padSequence(sequences);
   try {

@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { gatherRows } from '../../../engine';
+import { checkTensorArg } from '../../../engine/internal';
 import { ShapeError, formatShape } from '../../../errors';
 
 export class PackedSequence {
@@ -27,11 +28,29 @@ export class PackedSequence {
     readonly sortedIndices: tf.Tensor1D | null = null,
     readonly unsortedIndices: tf.Tensor1D | null = null,
   ) {
+    checkTensorArg(data, 'data', 'PackedSequence');
+    checkTensorArg(batchSizes, 'batchSizes', 'PackedSequence');
+    if (sortedIndices !== null) checkTensorArg(sortedIndices, 'sortedIndices', 'PackedSequence');
+    if (unsortedIndices !== null) checkTensorArg(unsortedIndices, 'unsortedIndices', 'PackedSequence');
     if (batchSizes.rank !== 1 || batchSizes.dtype !== 'int32') {
       throw new ShapeError(`PackedSequence: batchSizes expected a 1-D int32 tensor, got ${batchSizes.dtype} ${formatShape(batchSizes.shape)}`);
     }
-    if ((sortedIndices === null) !== (unsortedIndices === null)) {
-      throw new ShapeError('PackedSequence: sortedIndices and unsortedIndices must both be given or both be null');
+    if (sortedIndices === null && unsortedIndices !== null) {
+      throw new ShapeError('PackedSequence: unsortedIndices given without sortedIndices');
+    }
+    if (sortedIndices !== null && unsortedIndices === null) {
+      // As PyTorch: the inverse permutation of sortedIndices (owned by this PackedSequence).
+      const sorted = sortedIndices.dataSync();
+      const inverse = new Int32Array(sorted.length);
+      const seen = new Uint8Array(sorted.length);
+      sorted.forEach((orig, j) => {
+        if (!Number.isInteger(orig) || orig < 0 || orig >= sorted.length || seen[orig]) {
+          throw new ShapeError(`PackedSequence: sortedIndices expected a permutation of 0..${sorted.length - 1}, got [${Array.from(sorted).slice(0, 16).join(', ')}]`);
+        }
+        seen[orig] = 1;
+        inverse[orig] = j;
+      });
+      this.unsortedIndices = tf.tensor1d(inverse, 'int32');
     }
   }
 
