@@ -36,7 +36,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seconds: 150, mutants: 1000, workers: Math.max(1, Math.min(4, os.cpus().length)), seed: 1, timeoutMs: 10000, heapMb: 1024 };
+  const args: Args = { seconds: 150, mutants: 2000, workers: Math.max(1, Math.min(4, os.cpus().length)), seed: 1, timeoutMs: 10000, heapMb: 1024 };
   const keys: Record<string, keyof Args> = { '--seconds': 'seconds', '--mutants': 'mutants', '--workers': 'workers', '--seed': 'seed', '--timeout-ms': 'timeoutMs', '--heap-mb': 'heapMb' };
   for (let k = 0; k < argv.length; k += 2) {
     const key = keys[argv[k]];
