@@ -16,33 +16,19 @@ import * as path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { toTorch } from '../adapters';
-import { main } from '../src/cli/main';
-import { NO_PROGRESS } from '../src/cli/progress';
+import { cli } from './helpers/cli-in-process';
 import { lstmStack } from '../src/engine';
 import { disposeOnnxStacks, loadTorch, readOnnxLstmStacks, saveKeras, saveTfjs } from '../src/io/node';
 import { bidirectional, lstm } from '../src/layers';
 import { decodeModel } from '../src/onnx';
 import { loadOnnxRuntime } from '../src/runtime/ort-runtime';
+import { randomizeWeights as randomize } from './helpers/layers';
 import { tmpDirs } from './helpers/tmp';
 import { maxAbsDiff, randomTensor, tf } from './helpers/tf';
 
 const tmp = tmpDirs('lstm-bridge-cli-stacks-');
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), chooseBackend: false, progress: NO_PROGRESS });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
-function randomize(model: tfl.LayersModel, seed: number): void {
-  model.layers.forEach((l, k) => {
-    if (l.weights.length === 0) return;
-    const values = l.weights.map((w, j) => randomTensor(w.shape as number[], seed + 10 * k + j, 0.5));
-    l.setWeights(values);
-    tf.dispose(values);
-  });
-}
 
 async function h5Of(model: tfl.LayersModel, name: string): Promise<string> {
   const file = path.join(tmp(), name);

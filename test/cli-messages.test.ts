@@ -8,8 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { main } from '../src/cli/main';
-import { NO_PROGRESS, Progress, progressBar } from '../src/cli/progress';
+import { cliWith } from './helpers/cli-in-process';
+import { progressBar } from '../src/cli/progress';
 import { loadTorch, saveTorch, writeKeras } from '../src/io/node';
 import { onnxModelOf } from '../src/io/onnx/save-onnx';
 import { LSTM } from '../src/nn/lstm';
@@ -26,12 +26,7 @@ const EXPECTED = JSON.parse(fs.readFileSync(fixture('whole-model-expected.json')
   files: Record<string, { tensors: { name: string; shape: number[]; values: number[] }[] }>;
 };
 
-async function cli(argv: string[], progress: Progress = NO_PROGRESS): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), chooseBackend: false, progress });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliWith;
 
 describe('--unknown-classes skip: whole-model pickles', () => {
   it('by default a whole-model pickle is refused, and the message names the CLI option', async () => {

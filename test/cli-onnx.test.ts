@@ -12,8 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { loadOnnx, loadTorch, saveOnnx } from '../src/io/node';
-import { main } from '../src/cli/main';
-import { NO_PROGRESS } from '../src/cli/progress';
+import { cli } from './helpers/cli-in-process';
 import { onnxFormat } from '../src/cli/formats/onnx';
 import { detectFormat } from '../src/cli/formats';
 import { LSTM } from '../src/nn/lstm';
@@ -28,12 +27,6 @@ const tmp = tmpDirs('lstm-bridge-cli-onnx-');
 const TORCH = path.join(IO_FIXTURES, 'lstm_bidir_2layer.pt');
 const EXPORTS = path.join(__dirname, 'fixtures', 'onnx', 'torch_exports');
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), chooseBackend: false, progress: NO_PROGRESS });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('lstm-bridge inspect FILE.onnx', () => {
   it('a torch.onnx.export model: producer, stack, layout, states, the ONNX weights and the constructor calls', async () => {

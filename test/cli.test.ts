@@ -11,9 +11,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { bidirectional, lstm } from '../src/layers';
 import { loadKeras, loadSafetensors, loadTorch, saveKeras, writeKeras } from '../src/io/node';
-import { main } from '../src/cli/main';
 import * as verifyModule from '../src/cli/verify';
-import { NO_PROGRESS } from '../src/cli/progress';
+import { cli } from './helpers/cli-in-process';
 import { IO_FIXTURES } from './helpers/io-fixtures';
 import { keras1PerGate, keras2Cudnn, keras2WeightsOnly, keras3H5HardSigmoid } from './helpers/keras-model-fixtures';
 import { tmpDirs } from './helpers/tmp';
@@ -22,12 +21,6 @@ import { tf } from './helpers/tf';
 const tmp = tmpDirs('lstm-bridge-cli-');
 const TORCH = path.join(IO_FIXTURES, 'lstm_bidir_2layer.pt');
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), chooseBackend: false, progress: NO_PROGRESS });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 async function written(fx: { file: Parameters<typeof writeKeras>[0]; nameLists?: 'fixed' | 'vlen' }, name: string): Promise<string> {
   const file = path.join(tmp(), name);

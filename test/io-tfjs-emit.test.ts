@@ -10,34 +10,19 @@ import * as path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { toKeras } from '../adapters';
-import { main } from '../src/cli/main';
-import { NO_PROGRESS } from '../src/cli/progress';
+import { cli } from './helpers/cli-in-process';
 import { ConfigError, UnsupportedConversionError } from '../src/errors';
 import { tfjsModelArtifacts } from '../src/io';
 import { loadTfjs, saveTfjs, saveTorch } from '../src/io/node';
 import { bidirectional, lstm } from '../src/layers';
 import { LSTM as TorchLSTM } from '../src/nn';
+import { randomizeWeights as randomize } from './helpers/layers';
 import { tmpDirs } from './helpers/tmp';
 import { maxAbsDiff, randomTensor, tf } from './helpers/tf';
 
 const tmp = tmpDirs('lstm-bridge-emit-');
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), chooseBackend: false, progress: NO_PROGRESS });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
-/** Sets every weight of `model` to seeded random values (scale 0.5). */
-function randomize(model: tfl.LayersModel, seed: number): void {
-  model.layers.forEach((l, k) => {
-    if (l.weights.length === 0) return;
-    const values = l.weights.map((w, j) => randomTensor(w.shape as number[], seed + 10 * k + j, 0.5));
-    l.setWeights(values);
-    tf.dispose(values);
-  });
-}
 
 /** The artifacts loaded back by tfjs-layers' deserializer in this process. */
 async function loadArtifacts(model: tfl.LayersModel, emit?: 'auto' | 'tfjs-layers' | 'lstm-bridge') {

@@ -8,8 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { toKeras } from '../adapters';
-import { main } from '../src/cli/main';
-import { NO_PROGRESS } from '../src/cli/progress';
+import { cli } from './helpers/cli-in-process';
 import { saveTfjs, saveTorch } from '../src/io/node';
 import { LSTM } from '../src/nn';
 import { predictInPlainTfjs } from './helpers/plain-tfjs';
@@ -18,12 +17,6 @@ import { maxAbsDiff, randomTensor, tf } from './helpers/tf';
 
 const tmp = tmpDirs('lstm-bridge-plain-');
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l), chooseBackend: false, progress: NO_PROGRESS });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const CONFIGS: [string, ConstructorParameters<typeof LSTM>[2]][] = [
   ['one layer', {}],

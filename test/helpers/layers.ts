@@ -101,3 +101,13 @@ export function label(combo: Record<string, unknown>): string {
     .map(([k, v]) => `${k}=${String(v)}`);
   return [...other, ...on].join(', ') || 'defaults';
 }
+
+/** Sets every weight of `model` to seeded random values in [-0.5, 0.5). */
+export function randomizeWeights(model: tfl.LayersModel, seed: number): void {
+  model.layers.forEach((l, k) => {
+    if (l.weights.length === 0) return;
+    const values = l.weights.map((w, j) => randomTensor(w.shape as number[], seed + 10 * k + j, 0.5));
+    l.setWeights(values);
+    tf.dispose(values);
+  });
+}
