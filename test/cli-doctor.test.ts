@@ -11,21 +11,13 @@ import { NO_PROGRESS } from '../src/cli/progress';
 import { installedVersion } from '../src/cli/doctor';
 import { onnxRuntimeAvailable } from '../src/runtime';
 import { REPO, runCli } from './helpers/cli';
-import { tf } from './helpers/tf';
+import { tf, tfjsNodeLoads } from './helpers/tf';
 
 function versionOf(pkg: string): string | null {
   const file = path.join(REPO, 'node_modules', pkg, 'package.json');
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version : null;
 }
 
-function tfjsNodeLoads(): boolean {
-  try {
-    require('@tensorflow/tfjs-node'); // eslint-disable-line @typescript-eslint/no-require-imports
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The block of lines of one item: its head line and the indented lines under it. */
 function block(lines: string[], name: string): string {

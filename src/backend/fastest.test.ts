@@ -2,19 +2,10 @@
  * `useFastestBackend`: what it picks, with typed reasons for the faster backends it did not
  * pick. Each test restores the cpu backend of the test setup.
  */
-import { tf } from '../../test/helpers/tf';
+import { tf, tfjsNodeLoads } from '../../test/helpers/tf';
 import { ConfigError } from '../errors';
 import { backendSkipMessage, useFastestBackend } from './fastest';
 
-/** Whether tfjs-node loads in this process (it cannot install offline: its install downloads libtensorflow). */
-function tfjsNodeLoads(): boolean {
-  try {
-    require('@tensorflow/tfjs-node'); // eslint-disable-line @typescript-eslint/no-require-imports
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 afterEach(async () => {
   expect(await tf.setBackend('cpu')).toBe(true);

@@ -56,3 +56,13 @@ export function expectClose(
     }
   }
 }
+
+/** Whether tfjs-node loads in this process (it cannot install offline: its install downloads libtensorflow). */
+export function tfjsNodeLoads(): boolean {
+  try {
+    require('@tensorflow/tfjs-node'); // eslint-disable-line @typescript-eslint/no-require-imports
+    return true;
+  } catch {
+    return false;
+  }
+}
