@@ -1,6 +1,8 @@
 /**
  * The adapters' committed PyTorch fixtures are what real PyTorch writes today: each generator is
- * run again (into a temporary file) and its output must equal the committed JSON exactly.
+ * run again (into a temporary file) and its output must equal the committed JSON: the same
+ * structure, inputs and weights exactly, computed outputs within 1e-6 (PyTorch's float32 kernels
+ * give other last bits on other CPUs).
  * Needs `/usr/bin/python3` with Debian's python3-torch, and python3-onnx for the ONNX export.
  */
 import { execFileSync } from 'child_process';
@@ -8,13 +10,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { jsonDifferences } from './helpers/json-close';
+
 const FIXTURES = path.join(__dirname, 'fixtures');
 
 describe.each([
   ['generate-onnx-lstm-export.py', 'onnx-lstm-export.json'],
   ['generate-packed-sequence.py', 'packed-sequence.json'],
 ])('%s', (generator, fixture) => {
-  it(`regenerates ${fixture} identically`, () => {
+  it(`regenerates ${fixture} (float outputs within 1e-6)`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-adapters-'));
     const out = path.join(dir, fixture);
     try {
@@ -22,7 +26,7 @@ describe.each([
       const fresh = JSON.parse(fs.readFileSync(out, 'utf8'));
       const committed = JSON.parse(fs.readFileSync(path.join(FIXTURES, fixture), 'utf8'));
       expect(fresh.cases.length).toBeGreaterThan(0);
-      expect(fresh).toEqual(committed);
+      expect(jsonDifferences(fresh, committed, 1e-6)).toEqual([]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
