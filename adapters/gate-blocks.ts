@@ -46,8 +46,8 @@ export function splitGates<T extends tf.Tensor>(x: T, order: GateOrder, axis: nu
   if (ax < 0 || ax >= x.rank || x.shape[ax] % 4 !== 0 || x.shape[ax] === 0) {
     throw new ShapeError(`${where}: axis ${axis} of a tensor shaped ${formatShape(x.shape)} must hold 4 gate blocks`);
   }
-  const parts = tf.split(x, 4, ax) as T[];
   const pos = positions(order);
+  const parts = tf.split(x, 4, ax) as T[];
   return { i: parts[pos[0]], f: parts[pos[1]], g: parts[pos[2]], o: parts[pos[3]] };
 }
 

@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { lengthsToMask, maskToLengths } from '../src/engine';
+import { checkSequenceSize } from '../src/engine/internal';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../src/errors';
 import { checkLengthsArg, checkNumberArg, checkTensorArg } from './checks';
 
@@ -82,6 +83,7 @@ function checkLengths(lengths: ArrayLike<number>, where: string): void {
 export function lengthsToBatchSizes(lengths: ArrayLike<number>): number[] {
   checkLengths(lengths, 'adapters.lengthsToBatchSizes');
   const Tmax = Array.from(lengths).reduce((a, b) => Math.max(a, b), 0);
+  checkSequenceSize(Tmax, 'the longest of lengths', 'adapters.lengthsToBatchSizes');
   const sizes: number[] = new Array(Tmax).fill(0);
   for (let n = 0; n < lengths.length; n++) for (let t = 0; t < lengths[n]; t++) sizes[t]++;
   return sizes;
@@ -106,6 +108,7 @@ export function batchSizesToLengths(batchSizes: ArrayLike<number>, sortedIndices
     }
   }
   const N = batchSizes[0];
+  checkSequenceSize(N, 'batchSizes[0]', where);
   const sortedLengths = Array.from({ length: N }, (_, j) => {
     let len = 0;
     while (len < batchSizes.length && batchSizes[len] > j) len++;

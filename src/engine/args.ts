@@ -129,3 +129,15 @@ export function checkOneOfArg<T>(value: unknown, allowed: readonly T[], name: st
   }
   return value as T;
 }
+
+/**
+ * Most time steps (or batch entries) a sequence layout helper accepts: 2^24. A count read from
+ * a mask, lengths or batch sizes above it describes no tensor that fits in memory, and is
+ * refused before anything is allocated.
+ */
+export const MAX_SEQUENCE_SIZE = 2 ** 24;
+
+/** `value` <= {@link MAX_SEQUENCE_SIZE}, else a ShapeError naming it. */
+export function checkSequenceSize(value: number, name: string, where: string): void {
+  if (value > MAX_SEQUENCE_SIZE) throw new ShapeError(`${where}: ${name} expected at most ${MAX_SEQUENCE_SIZE}, got ${value}`);
+}

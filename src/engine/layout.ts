@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
-import { checkLengthsArg, checkNumberArg, checkOneOfArg, checkTensorArg } from './args';
+import { checkLengthsArg, checkNumberArg, checkOneOfArg, checkSequenceSize, checkTensorArg } from './args';
 import { gatherRows } from './gather-rows';
 
 function expectRank(x: tf.Tensor, rank: number, what: string, where: string): void {
@@ -64,6 +64,7 @@ export function reversePadded(x: tf.Tensor3D, lengths: ArrayLike<number>, where 
 export function lengthsToMask(lengths: ArrayLike<number>, T: number, where = 'lengthsToMask'): tf.Tensor2D {
   checkLengthsArg(lengths, 'lengths', where);
   checkNumberArg(T, 'T', where, { integer: true, min: 0 });
+  checkSequenceSize(T, 'T', where);
   const N = lengths.length;
   const data = new Uint8Array(N * T);
   for (let n = 0; n < N; n++) {
