@@ -58,14 +58,6 @@ const SKIP: Readonly<Record<string, string>> = {
   'engine.onnxRuntimeUnavailableReason': 'takes no arguments (runtime re-export)',
 };
 
-/**
- * Entry points that still throw an untyped error for some bad argument: found by this test, not
- * fixed yet (out of reach in the time of issue 12's pass). Each says what the test found. They
- * are still called, and the test asserts they DO still fail that way somewhere in the run, so a
- * fix shows up as a failure here and the entry must then move out of this list.
- */
-const KNOWN_UNTYPED: Readonly<Record<string, string>> = {};
-
 /** Bad values of every kind the brief names; `make` builds a fresh one (disposed tensors, live tensors). */
 function badValue(): fc.Arbitrary<() => unknown> {
   const disposed = (): tf.Tensor => {
@@ -222,7 +214,7 @@ describe('every public entry point turns bad arguments into an LstmBridgeError',
   it('walks the namespaces: a few hundred entry points, and every skip-list name exists', () => {
     const names = new Set(ENTRIES.map((e) => e.name));
     expect(ENTRIES.length).toBeGreaterThan(150);
-    for (const name of [...Object.keys(SKIP), ...Object.keys(KNOWN_UNTYPED)]) expect(names.has(name)).toBe(true);
+    for (const name of [...Object.keys(SKIP)]) expect(names.has(name)).toBe(true);
     // The named entry points of issue 12 are among those called.
     for (const name of ['adapters.convertLstmWeights', 'adapters.torchToCanonical', 'adapters.toKeras', 'adapters.toTorch', 'nn.LSTM', 'layers.lstm', 'io.loadTorch', 'node.saveKeras']) {
       expect(CALLED.map((e) => e.name)).toContain(name);
@@ -231,7 +223,6 @@ describe('every public entry point turns bad arguments into an LstmBridgeError',
 
   it.each(CALLED.map((e, k) => [e.name, e, k] as const))('%s', async (_name, entry, k) => {
     const arity = arityOf(entry);
-    const untyped: string[] = [];
     await fc.assert(
       fc.asyncProperty(fc.array(badValue(), { minLength: 1, maxLength: arity }), async (makers) => {
         const limits = pkg.engine.sizeLimits();
@@ -244,14 +235,12 @@ describe('every public entry point turns bad arguments into an LstmBridgeError',
         disposeAll(args);
         pkg.engine.setSizeLimits(limits); // engine.setSizeLimits is an entry point too: keep its global caps out of the other runs
         const leaked = tf.memory().numTensors - before;
-        if (!outcome.ok && !(outcome.error instanceof LstmBridgeError)) untyped.push(describeError(outcome.error));
-        const typedOrNormal = outcome.ok || outcome.error instanceof LstmBridgeError || entry.name in KNOWN_UNTYPED;
+        const typedOrNormal = outcome.ok || outcome.error instanceof LstmBridgeError;
         if (!typedOrNormal) throw new Error(`${entry.name} threw ${describeError(outcome.error)}`);
         if (elapsed > CALL_TIME_LIMIT_MS) throw new Error(`${entry.name} took ${elapsed} ms`);
         if (leaked !== 0) throw new Error(`${entry.name} leaked ${leaked} tensor(s)`);
       }),
       { seed: 12_000 + k, numRuns: RUNS, endOnFailure: true },
     );
-    if (entry.name in KNOWN_UNTYPED) expect(untyped.length).toBeGreaterThan(0);
   });
 });

@@ -29,8 +29,11 @@ export function mergeDirections(
 ): tf.Tensor | [tf.Tensor, tf.Tensor] {
   checkTensorArg(forward, 'forward', where);
   checkTensorArg(backward, 'backward', where);
-  if (mode !== null && forward.shape.join() !== backward.shape.join()) {
-    throw new ShapeError(`${where}: backward expected the shape of forward ${formatShape(forward.shape)}, got ${formatShape(backward.shape)}`);
+  // concat joins outputs of different sizes (a backward layer of other units); the others combine element-wise.
+  const same = mode === 'concat' ? forward.shape.slice(0, -1).join() === backward.shape.slice(0, -1).join() && forward.rank === backward.rank : forward.shape.join() === backward.shape.join();
+  if (mode !== null && !same) {
+    const what = mode === 'concat' ? `all but the last axis of forward ${formatShape(forward.shape)}` : `the shape of forward ${formatShape(forward.shape)}`;
+    throw new ShapeError(`${where}: backward expected ${what} (merge mode ${showArg(mode)}), got ${formatShape(backward.shape)}`);
   }
   switch (mode) {
     case 'concat':

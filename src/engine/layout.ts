@@ -46,10 +46,13 @@ export function reversePadded(x: tf.Tensor3D, lengths: ArrayLike<number>, where 
   const [T, N, F] = x.shape;
   checkLengthsArg(lengths, 'lengths', where);
   if (lengths.length !== N) throw new ShapeError(`${where}: lengths expected ${N} entries, got ${lengths.length}`);
+  for (let n = 0; n < N; n++) {
+    if (lengths[n] > T) throw new ShapeError(`${where}: lengths[${n}] expected at most ${T} (the time steps), got ${lengths[n]}`);
+  }
   const index = new Int32Array(T * N);
   for (let t = 0; t < T; t++) {
     for (let n = 0; n < N; n++) {
-      const len = Math.min(lengths[n], T);
+      const len = lengths[n];
       const src = t < len ? len - 1 - t : t;
       index[t * N + n] = src * N + n;
     }
