@@ -1,4 +1,5 @@
-import { ShapeError } from '../src/errors';
+import * as adapters from '.';
+import { LstmBridgeError, ShapeError } from '../src/errors';
 import { tf } from '../test/helpers/tf';
 import { disposeWeights, expectOptionalShape, expectShape, gateSize, isAllZero, mergeBiases } from './checks';
 
@@ -9,8 +10,8 @@ describe('checks', () => {
       new ShapeError('adapters.x: weight_hh expected [16, 4], got [16, 3]'),
     );
     expect(() => expectShape(t, [null, 3], 'weight_hh', 'adapters.x')).not.toThrow();
-    expect(() => expectShape(undefined, [4], 'bias', 'adapters.x')).toThrow('adapters.x: bias expected a tensor [4], got nothing');
-    expect(() => expectShape([1, 2], [2], 'bias', 'adapters.x')).toThrow('got a object');
+    expect(() => expectShape(undefined, [4], 'bias', 'adapters.x')).toThrow('adapters.x: bias expected a tensor [4], got undefined');
+    expect(() => expectShape([1, 2], [2], 'bias', 'adapters.x')).toThrow('got an array of length 2');
     expect(() => expectOptionalShape(null, [4], 'bias', 'adapters.x')).not.toThrow();
     expect(() => expectOptionalShape(t, [4], 'bias', 'adapters.x')).toThrow(ShapeError);
     t.dispose();
@@ -49,5 +50,35 @@ describe('checks', () => {
     expect(isAllZero(b)).toBe(false);
     disposeWeights([{ a, note: 'ignored' }, { b, none: null }]);
     expect(a.isDisposed && b.isDisposed).toBe(true);
+  });
+});
+
+describe('the adapters reject null and wrong-kind arguments with typed errors naming them', () => {
+  const z12 = tf.zeros([1, 2]);
+  const z112 = tf.zeros([1, 1, 2]);
+  afterAll(() => tf.dispose([z12, z112]));
+  // issue 12: convertLstmWeights(null) and the conventions threw TypeErrors from deep inside.
+  it.each([
+    ['convertLstmWeights', () => adapters.convertLstmWeights(null as never, 'torch', 'keras'), 'weights expected an object, got null'],
+    ['torchToCanonical', () => adapters.torchToCanonical(null as never), 'adapters.torchToCanonical: weights expected an object, got null'],
+    ['kerasToCanonical', () => adapters.kerasToCanonical('x' as never), 'weights expected an object, got a string ("x")'],
+    ['onnxToCanonical', () => adapters.onnxToCanonical([1] as never), 'weights expected an object, got an array of length 1'],
+    ['canonicalToTorch', () => adapters.canonicalToTorch({ kernel: null } as never), 'kernel expected a tf.Tensor, got null'],
+    ['splitDirections', () => adapters.splitDirections(null as never), 'adapters.splitDirections: output expected a tf.Tensor, got null'],
+    ['mergeDirections', () => adapters.mergeDirections(z12, null as never, 'concat'), 'backward expected a tf.Tensor, got null'],
+    ['torchStatesToKeras', () => adapters.torchStatesToKeras(z112, z112, null as never), 'options expected an object, got null'],
+    ['lengthsToKerasMask', () => adapters.lengthsToKerasMask(5 as never, 3), 'lengths expected an array of integers >= 0, got a number (5)'],
+    ['cudnnParamsCount', () => adapters.cudnnParamsCount(null as never), 'sizes expected an object, got null'],
+  ])('%s', (_name, call, message) => {
+    const before = tf.memory().numTensors;
+    expect(call).toThrow(LstmBridgeError);
+    expect(call).toThrow(message);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('says a disposed tensor is disposed', () => {
+    const t = tf.zeros([8, 2]);
+    t.dispose();
+    expect(() => adapters.torchToCanonical({ weight_ih: t, weight_hh: t })).toThrow('weight_ih is a tf.Tensor that has been disposed');
   });
 });

@@ -8,6 +8,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../src/errors';
+import { checkRecordArg, checkTensorArg, checkTensorListArg, describeValue } from '../src/engine/internal';
+
+export { checkLengthsArg, checkNumberArg, checkOneOfArg, checkTensorArg } from '../src/engine/internal';
 
 /** An expected shape; `null` entries match any size. */
 export type ExpectedShape = readonly (number | null)[];
@@ -22,9 +25,9 @@ function matches(shape: readonly number[], expected: ExpectedShape): boolean {
  */
 export function expectShape(t: unknown, expected: ExpectedShape, name: string, where: string): asserts t is tf.Tensor {
   if (!(t instanceof tf.Tensor)) {
-    const got = t === undefined || t === null ? 'nothing' : `a ${typeof t}`;
-    throw new ShapeError(`${where}: ${name} expected a tensor ${formatShape(expected)}, got ${got}`);
+    throw new ShapeError(`${where}: ${name} expected a tensor ${formatShape(expected)}, got ${describeValue(t)}`);
   }
+  checkTensorArg(t, name, where);
   if (!matches(t.shape, expected)) {
     throw new ShapeError(`${where}: ${name} expected ${formatShape(expected)}, got ${formatShape(t.shape)}`);
   }
@@ -38,6 +41,26 @@ export function expectOptionalShape(
   where: string,
 ): asserts t is tf.Tensor | null | undefined {
   if (t !== undefined && t !== null) expectShape(t, expected, name, where);
+}
+
+/**
+ * The shared check of every adapter entry point's arguments of one kind: a record of weights,
+ * an options object or a list of tensors, before any field is read (the engine's checks in
+ * `src/engine/args.ts`, so every entry point words it the same way).
+ * @throws ConfigError / ShapeError naming the argument, the expected and the received value.
+ */
+export function expectRecord<T extends object>(value: unknown, name: string, where: string): T {
+  return checkRecordArg<T>(value, name, where);
+}
+
+/** Like {@link expectRecord} for an optional options argument: `undefined` gives `{}`. */
+export function expectOptions<T extends object>(value: unknown, name: string, where: string): T {
+  return checkRecordArg<T>(value, name, where, true);
+}
+
+/** A list of live tensors, each checked. */
+export function expectTensorList(value: unknown, name: string, where: string): readonly tf.Tensor[] {
+  return checkTensorListArg(value, name, where);
 }
 
 /**
@@ -62,6 +85,7 @@ export function gateSize(t: tf.Tensor, axis: number, multiple: number, name: str
  */
 export function disposeWeights(weights: object | readonly object[]): void {
   const records = Array.isArray(weights) ? weights : [weights];
+  records.forEach((record, k) => expectRecord(record, Array.isArray(weights) ? `weights[${k}]` : 'weights', 'adapters.disposeWeights'));
   for (const record of records) {
     for (const value of Object.values(record as Record<string, unknown>)) {
       if (value instanceof tf.Tensor) value.dispose();

@@ -29,7 +29,7 @@ describe('convertLstmWeights', () => {
     expect(() => convertLstmWeights(w, 'torch', 'keras', { consumeLess: 'gpu' })).toThrow(ConfigError);
     expect(() => convertLstmWeights(w, 'torch', 'keras', { cudnnParamsSizes: { inputSize: 1, hiddenSize: 1 } })).toThrow(ConfigError);
     expect(() => convertLstmWeights(tf.zeros([16]) as tf.Tensor1D, 'cudnnParams', 'torch')).toThrow('needs cudnnParamsSizes');
-    expect(() => convertLstmWeights(w as never, 'torch', 'caffe' as never)).toThrow('convention must be one of');
+    expect(() => convertLstmWeights(w as never, 'torch', 'caffe' as never)).toThrow('to expected one of "canonical", "torch"');
     disposeWeights(w);
   });
 

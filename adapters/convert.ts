@@ -31,7 +31,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights } from '../src/engine';
 import { ConfigError, ShapeError } from '../src/errors';
-import { disposeWeights } from './checks';
+import { checkOneOfArg, checkTensorArg, disposeWeights, expectOptions, expectRecord } from './checks';
 import { CudnnLstmWeights, CudnnParamsSizes, canonicalToCudnn, canonicalToCudnnParams, cudnnParamsToCanonical, cudnnToCanonical } from './conventions/cudnn';
 import { KerasLstmWeights, canonicalToKeras, kerasToCanonical } from './conventions/keras';
 import { Keras1ConsumeLess, Keras1LstmWeights, canonicalToKeras1, keras1ToCanonical } from './conventions/keras1';
@@ -71,12 +71,12 @@ export interface ConvertLstmWeightsOptions {
 
 const WHERE = 'adapters.convertLstmWeights';
 
-function checkOptions(from: LstmConvention, to: LstmConvention, options: ConvertLstmWeightsOptions): void {
-  for (const name of [from, to]) {
-    if (!LSTM_CONVENTIONS.includes(name)) {
-      throw new ConfigError(`${WHERE}: convention must be one of ${LSTM_CONVENTIONS.join(', ')}, got ${JSON.stringify(name)}`);
-    }
-  }
+function checkOptions(weights: unknown, from: LstmConvention, to: LstmConvention, options: ConvertLstmWeightsOptions): void {
+  checkOneOfArg(from, LSTM_CONVENTIONS, 'from', WHERE);
+  checkOneOfArg(to, LSTM_CONVENTIONS, 'to', WHERE);
+  expectOptions(options, 'options', WHERE);
+  if (from === 'cudnnParams') checkTensorArg(weights, 'weights', WHERE);
+  else expectRecord(weights, 'weights', WHERE);
   const refuse = (option: string, applies: string) => {
     throw new ConfigError(`${WHERE}: option ${option} applies only ${applies}, got from '${from}' to '${to}'`);
   };
@@ -155,7 +155,7 @@ export function convertLstmWeights<F extends LstmConvention, T extends LstmConve
   to: T,
   options: ConvertLstmWeightsOptions = {},
 ): LstmConventionWeights[T] {
-  checkOptions(from, to, options);
+  checkOptions(weights, from, to, options);
   const canonical = toCanonical(weights, from, options);
   try {
     return fromCanonical(canonical, to, options) as LstmConventionWeights[T];

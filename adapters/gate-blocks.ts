@@ -11,7 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ShapeError, formatShape } from '../src/errors';
+import { ConfigError, ShapeError, formatShape } from '../src/errors';
+import { describeValue } from '../src/engine/internal';
+import { checkNumberArg, checkTensorArg, expectRecord } from './checks';
 import { GateOrder, gatePermutation } from '../src/engine';
 
 /** The four gate blocks of one weight, by canonical gate name (g = cell candidate). */
@@ -38,13 +40,20 @@ function positions(order: GateOrder): [number, number, number, number] {
  * @throws ShapeError when the axis does not hold 4 equal blocks.
  */
 export function splitGates<T extends tf.Tensor>(x: T, order: GateOrder, axis: number, where = 'adapters.splitGates'): GateBlocks<T> {
+  checkTensorArg(x, 'x', where);
+  checkNumberArg(axis, 'axis', where, { integer: true });
   const ax = axis < 0 ? x.rank + axis : axis;
   if (ax < 0 || ax >= x.rank || x.shape[ax] % 4 !== 0 || x.shape[ax] === 0) {
     throw new ShapeError(`${where}: axis ${axis} of a tensor shaped ${formatShape(x.shape)} must hold 4 gate blocks`);
   }
-  const parts = tf.split(x, 4, ax) as T[];
   const pos = positions(order);
+  const parts = tf.split(x, 4, ax) as T[];
   return { i: parts[pos[0]], f: parts[pos[1]], g: parts[pos[2]], o: parts[pos[3]] };
+}
+
+function expectGateBlocks(blocks: unknown, where: string): void {
+  const record = expectRecord<Record<string, unknown>>(blocks, 'blocks', where);
+  for (const gate of CANONICAL) checkTensorArg(record[gate], `blocks.${gate}`, where);
 }
 
 /**
@@ -53,6 +62,8 @@ export function splitGates<T extends tf.Tensor>(x: T, order: GateOrder, axis: nu
  * Example: `joinGates({i, f, g, o}, 'iofc', 0)` stacks ONNX-style.
  */
 export function joinGates<T extends tf.Tensor>(blocks: GateBlocks<T>, order: GateOrder, axis: number): T {
+  expectGateBlocks(blocks, 'adapters.joinGates');
+  checkNumberArg(axis, 'axis', 'adapters.joinGates', { integer: true });
   const pos = positions(order);
   const ordered: T[] = new Array(4);
   CANONICAL.forEach((gate, k) => {
@@ -63,10 +74,13 @@ export function joinGates<T extends tf.Tensor>(blocks: GateBlocks<T>, order: Gat
 
 /** Applies `fn` to each block of `blocks` (in canonical order) and returns the results. */
 export function mapGates<T extends tf.Tensor, U extends tf.Tensor>(blocks: GateBlocks<T>, fn: (block: T) => U): GateBlocks<U> {
+  expectGateBlocks(blocks, 'adapters.mapGates');
+  if (typeof fn !== 'function') throw new ConfigError(`adapters.mapGates: fn expected a function, got ${describeValue(fn)}`);
   return { i: fn(blocks.i), f: fn(blocks.f), g: fn(blocks.g), o: fn(blocks.o) };
 }
 
 /** Disposes the four blocks. */
 export function disposeGates(blocks: GateBlocks): void {
+  expectGateBlocks(blocks, 'adapters.disposeGates');
   for (const gate of CANONICAL) blocks[gate].dispose();
 }

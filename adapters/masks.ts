@@ -18,12 +18,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { lengthsToMask, maskToLengths } from '../src/engine';
+import { checkSequenceSize } from '../src/engine/internal';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../src/errors';
+import { checkLengthsArg, checkNumberArg, checkTensorArg } from './checks';
 
 /** PyTorch lengths (N) -> a Keras mask (N, T), `bool`, true for `t < lengths[n]`. */
 export function lengthsToKerasMask(lengths: ArrayLike<number>, T: number): tf.Tensor2D {
-  if (!Number.isInteger(T) || T < 0) throw new ShapeError(`adapters.lengthsToKerasMask: T expected a non-negative integer, got ${T}`);
-  return lengthsToMask(lengths, T);
+  checkNumberArg(T, 'T', 'adapters.lengthsToKerasMask', { integer: true, min: 0 });
+  return lengthsToMask(lengths, T, 'adapters.lengthsToKerasMask');
 }
 
 /**
@@ -34,6 +36,7 @@ export function lengthsToKerasMask(lengths: ArrayLike<number>, T: number): tf.Te
  */
 export function kerasMaskToLengths(mask: tf.Tensor): number[] {
   const where = 'adapters.kerasMaskToLengths';
+  checkTensorArg(mask, 'mask', where);
   if (mask.rank !== 2) throw new ShapeError(`${where}: mask expected rank 2 (N, T), got ${formatShape(mask.shape)}`);
   try {
     return maskToLengths(mask, where);
@@ -50,17 +53,20 @@ export function kerasMaskToLengths(mask: tf.Tensor): number[] {
 
 /** A Keras mask (N, T) -> the engine's time-major mask (T, N). */
 export function kerasMaskToTimeMajor(mask: tf.Tensor): tf.Tensor2D {
+  checkTensorArg(mask, 'mask', 'adapters.kerasMaskToTimeMajor');
   if (mask.rank !== 2) throw new ShapeError(`adapters.kerasMaskToTimeMajor: mask expected rank 2 (N, T), got ${formatShape(mask.shape)}`);
   return tf.transpose(mask) as tf.Tensor2D;
 }
 
 /** The engine's time-major mask (T, N) -> a Keras mask (N, T). */
 export function timeMajorMaskToKeras(mask: tf.Tensor): tf.Tensor2D {
+  checkTensorArg(mask, 'mask', 'adapters.timeMajorMaskToKeras');
   if (mask.rank !== 2) throw new ShapeError(`adapters.timeMajorMaskToKeras: mask expected rank 2 (T, N), got ${formatShape(mask.shape)}`);
   return tf.transpose(mask) as tf.Tensor2D;
 }
 
 function checkLengths(lengths: ArrayLike<number>, where: string): void {
+  checkLengthsArg(lengths, 'lengths', where);
   if (lengths.length === 0) throw new ShapeError(`${where}: lengths expected at least one entry, got none`);
   for (let n = 0; n < lengths.length; n++) {
     const len = lengths[n];
@@ -76,7 +82,8 @@ function checkLengths(lengths: ArrayLike<number>, where: string): void {
  */
 export function lengthsToBatchSizes(lengths: ArrayLike<number>): number[] {
   checkLengths(lengths, 'adapters.lengthsToBatchSizes');
-  const Tmax = Math.max(...Array.from(lengths));
+  const Tmax = Array.from(lengths).reduce((a, b) => Math.max(a, b), 0);
+  checkSequenceSize(Tmax, 'the longest of lengths', 'adapters.lengthsToBatchSizes');
   const sizes: number[] = new Array(Tmax).fill(0);
   for (let n = 0; n < lengths.length; n++) for (let t = 0; t < lengths[n]; t++) sizes[t]++;
   return sizes;
@@ -91,6 +98,8 @@ export function lengthsToBatchSizes(lengths: ArrayLike<number>): number[] {
  */
 export function batchSizesToLengths(batchSizes: ArrayLike<number>, sortedIndices?: ArrayLike<number> | null): number[] {
   const where = 'adapters.batchSizesToLengths';
+  checkLengthsArg(batchSizes, 'batchSizes', where);
+  if (sortedIndices !== undefined && sortedIndices !== null) checkLengthsArg(sortedIndices, 'sortedIndices', where);
   if (batchSizes.length === 0) throw new ShapeError(`${where}: batch_sizes expected at least one entry, got none`);
   for (let t = 0; t < batchSizes.length; t++) {
     const b = batchSizes[t];
@@ -99,6 +108,7 @@ export function batchSizesToLengths(batchSizes: ArrayLike<number>, sortedIndices
     }
   }
   const N = batchSizes[0];
+  checkSequenceSize(N, 'batchSizes[0]', where);
   const sortedLengths = Array.from({ length: N }, (_, j) => {
     let len = 0;
     while (len < batchSizes.length && batchSizes[len] > j) len++;

@@ -37,6 +37,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, formatShape } from '../src/errors';
 import { MergeMode, mergeDirections, splitDirections } from './sequence-layout';
 import { engineStatesToTorch, torchStatesToEngine } from './states';
+import { checkTensorArg, expectOptions, expectRecord, expectTensorList } from './checks';
 
 /**
  * PyTorch `(h0, c0)`, (K·D, N, H) each -> the flat list of Keras initial states
@@ -72,6 +73,8 @@ export function kerasOutputsToTorch(outputs: readonly tf.Tensor[], options: { ba
     const got = Array.isArray(outputs) ? `${outputs.length} tensors` : typeof outputs;
     throw new ShapeError(`${where}: outputs expected [output, h_0, c_0, h_1, c_1, ...] (an odd number >= 3, from returnState), got ${got}`);
   }
+  expectTensorList(outputs, 'outputs', where);
+  expectOptions(options, 'options', where);
   const [output, ...states] = outputs;
   if (output.rank !== 3) throw new ShapeError(`${where}: output expected rank 3 (N, L, D*H), got ${formatShape(output.shape)}`);
   const hs = states.filter((_, k) => k % 2 === 0);
@@ -113,7 +116,10 @@ export function torchToKerasOutput(
   options: { batchFirst?: boolean } = {},
 ): tf.Tensor | tf.Tensor[] {
   const where = 'adapters.torchToKerasOutput';
-  const D = head.bidirectional ? 2 : 1;
+  checkTensorArg(output, 'output', where);
+  checkTensorArg(h_n, 'h_n', where);
+  const D = expectRecord<KerasOutputHead>(head, 'head', where).bidirectional ? 2 : 1;
+  expectOptions(options, 'options', where);
   if (output.rank !== 3) throw new ShapeError(`${where}: output expected rank 3, got ${formatShape(output.shape)}`);
   const batchFirst = options.batchFirst ?? true;
   const N = output.shape[batchFirst ? 0 : 1];

@@ -19,6 +19,8 @@ import { ActivationName } from '../src/engine';
 import { ConfigError, UnsupportedConversionError } from '../src/errors';
 import { ONNX_ACTIVATION_PARAMS, READABLE_ONNX_ACTIVATIONS, engineActivation } from '../src/onnx';
 import { OnnxLayout } from './onnx-layout';
+import { showArg } from '../src/engine/internal';
+import { expectRecord } from './checks';
 
 /** An `LSTM` node's attributes as decoded from the model (strings, numbers, lists). */
 export interface OnnxLstmAttributes {
@@ -65,13 +67,14 @@ function toEngine(name: string, alpha: number | undefined, beta: number | undefi
  *   engine lacks; ConfigError for malformed values.
  */
 export function onnxLstmAttributes(attributes: OnnxLstmAttributes): OnnxLstmNodeOptions {
+  expectRecord(attributes, 'attributes', WHERE);
   const direction = attributes.direction ?? 'forward';
   if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional') {
-    throw new ConfigError(`${WHERE}: direction must be "forward", "reverse" or "bidirectional", got ${JSON.stringify(direction)}`);
+    throw new ConfigError(`${WHERE}: direction must be "forward", "reverse" or "bidirectional", got ${showArg(direction)}`);
   }
   const numDirections = direction === 'bidirectional' ? 2 : 1;
   const layout = attributes.layout ?? 0;
-  if (layout !== 0 && layout !== 1) throw new ConfigError(`${WHERE}: layout must be 0 or 1, got ${JSON.stringify(layout)}`);
+  if (layout !== 0 && layout !== 1) throw new ConfigError(`${WHERE}: layout must be 0 or 1, got ${showArg(layout)}`);
   if (attributes.clip !== undefined && attributes.clip !== null) {
     throw new UnsupportedConversionError(
       `${WHERE}: clip ${attributes.clip} is not supported: the engine does not clip gate pre-activations`,

@@ -18,15 +18,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, formatShape } from '../src/errors';
+import { showArg } from '../src/engine/internal';
+import { checkOneOfArg, checkTensorArg, expectTensorList } from './checks';
 
 /** The ONNX `layout` attribute: 0 = time-major (default), 1 = batch-major. */
 export type OnnxLayout = 0 | 1;
 
 function checkLayout(layout: unknown, where: string): asserts layout is OnnxLayout {
-  if (layout !== 0 && layout !== 1) throw new ConfigError(`${where}: layout must be 0 or 1, got ${JSON.stringify(layout)}`);
+  if (layout !== 0 && layout !== 1) throw new ConfigError(`${where}: layout must be 0 or 1, got ${showArg(layout)}`);
 }
 
 function expectRank(t: tf.Tensor, rank: number, what: string, where: string): void {
+  checkTensorArg(t, what, where);
   if (t.rank !== rank) throw new ShapeError(`${where}: ${what} expected rank ${rank}, got ${formatShape(t.shape)}`);
 }
 
@@ -53,6 +56,7 @@ export function onnxYToDirections(Y: tf.Tensor, layout: OnnxLayout = 0): tf.Tens
 export function directionsToOnnxY(outputs: readonly tf.Tensor[], layout: OnnxLayout = 0): tf.Tensor4D {
   const where = 'adapters.directionsToOnnxY';
   checkLayout(layout, where);
+  expectTensorList(outputs, 'outputs', where);
   if (outputs.length !== 1 && outputs.length !== 2) {
     throw new ShapeError(`${where}: outputs expected 1 or 2 directions, got ${outputs.length}`);
   }
@@ -91,6 +95,7 @@ export function torchOutputToOnnxY(output: tf.Tensor, numDirections: 1 | 2, layo
   const where = 'adapters.torchOutputToOnnxY';
   checkLayout(layout, where);
   expectRank(output, 3, layout === 0 ? 'output (T, N, D*H)' : 'output (N, T, D*H)', where);
+  checkOneOfArg(numDirections, [1, 2], 'numDirections', where);
   const last = output.shape[2] as number;
   if (last % numDirections !== 0 || last === 0) {
     throw new ShapeError(`${where}: output expected a last axis of ${numDirections} * H, got ${formatShape(output.shape)}`);

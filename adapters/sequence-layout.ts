@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { MergeMode, mergeDirections as mergeEngineDirections, reverseTime } from '../src/engine';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../src/errors';
+import { checkOneOfArg, checkTensorArg, expectTensorList } from './checks';
 
 export { batchToTimeMajor, timeToBatchMajor, reversePadded, reverseTime } from '../src/engine';
 
@@ -39,12 +40,14 @@ export type TimeAxis = 0 | 1;
  * the engine's `reverse: true` output after `timeToBatchMajor` and `goBackwardsToTimeOrder(y, 1)`.
  */
 export function goBackwardsToTimeOrder<T extends tf.Tensor>(y: T, timeAxis: TimeAxis): T {
+  checkTensorArg(y, 'sequence', 'adapters.goBackwardsToTimeOrder');
   if (y.rank < 2) throw new ShapeError(`adapters.goBackwardsToTimeOrder: sequence expected rank >= 2, got ${formatShape(y.shape)}`);
   return reverseTime(y, timeAxis);
 }
 
 /** The input's time order -> Keras `goBackwards` output order. The same reversal. */
 export function timeOrderToGoBackwards<T extends tf.Tensor>(y: T, timeAxis: TimeAxis): T {
+  checkTensorArg(y, 'sequence', 'adapters.timeOrderToGoBackwards');
   if (y.rank < 2) throw new ShapeError(`adapters.timeOrderToGoBackwards: sequence expected rank >= 2, got ${formatShape(y.shape)}`);
   return reverseTime(y, timeAxis);
 }
@@ -55,6 +58,8 @@ export function timeOrderToGoBackwards<T extends tf.Tensor>(y: T, timeAxis: Time
  * @throws ShapeError when the last axis is not divisible by `numDirections`.
  */
 export function splitDirections(y: tf.Tensor, numDirections: 1 | 2 = 2): tf.Tensor[] {
+  checkTensorArg(y, 'output', 'adapters.splitDirections');
+  checkOneOfArg(numDirections, [1, 2], 'numDirections', 'adapters.splitDirections');
   const last = y.shape[y.rank - 1];
   if (y.rank < 1 || last % numDirections !== 0 || last === 0) {
     throw new ShapeError(
@@ -66,6 +71,7 @@ export function splitDirections(y: tf.Tensor, numDirections: 1 | 2 = 2): tf.Tens
 
 /** Concatenates direction outputs along the last axis: forward ‖ backward (PyTorch's layout). */
 export function concatDirections(parts: readonly tf.Tensor[]): tf.Tensor {
+  expectTensorList(parts, 'parts', 'adapters.concatDirections');
   if (parts.length === 0) throw new ShapeError('adapters.concatDirections: expected at least one direction, got 0');
   return tf.concat(parts as tf.Tensor[], parts[0].rank - 1);
 }
@@ -91,8 +97,10 @@ export function unmergeDirections(merged: tf.Tensor | readonly tf.Tensor[], mode
     if (!Array.isArray(merged) || merged.length !== 2) {
       throw new ShapeError('adapters.unmergeDirections: merge mode null expects a list [forward, backward]');
     }
+      expectTensorList(merged, 'merged', 'adapters.unmergeDirections');
     return [tf.clone(merged[0]), tf.clone(merged[1])];
   }
+  checkOneOfArg(mode, ['concat', 'sum', 'mul', 'ave', null], 'mode', 'adapters.unmergeDirections');
   if (mode !== 'concat') {
     throw new UnsupportedConversionError(
       `adapters.unmergeDirections: merge mode '${mode}' combines the directions element-wise, so the forward and ` +
@@ -100,6 +108,7 @@ export function unmergeDirections(merged: tf.Tensor | readonly tf.Tensor[], mode
     );
   }
   if (Array.isArray(merged)) throw new ShapeError("adapters.unmergeDirections: merge mode 'concat' expects one tensor, got a list");
+  checkTensorArg(merged, 'merged', 'adapters.unmergeDirections');
   const [f, b] = splitDirections(merged as tf.Tensor, 2);
   return [f, b];
 }

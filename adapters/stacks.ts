@@ -24,8 +24,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmStackLayer, LstmWeights, lstmSizes } from '../src/engine';
-import { ShapeError, StateDictError } from '../src/errors';
-import { disposeWeights } from './checks';
+import { ConfigError, ShapeError, StateDictError } from '../src/errors';
+import { describeValue } from '../src/engine/internal';
+import { checkNumberArg, checkOneOfArg, disposeWeights, expectOptions, expectRecord, expectTensorList } from './checks';
 import { canonicalToKeras, kerasToCanonical, kerasWeightList, kerasWeightsFromList } from './conventions/keras';
 import { TorchLstmWeights, canonicalToTorch, torchToCanonical } from './conventions/torch';
 
@@ -43,13 +44,26 @@ export interface LstmStackConfig {
 const KEY = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d+)(_reverse)?$/;
 const PARAMS = ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh', 'weight_hr'] as const;
 
+/** The shared check of a stack argument: an array of `{ forward, backward? }` records. */
+function expectStackLayers(layers: unknown, where: string): void {
+  if (!Array.isArray(layers)) throw new ShapeError(`${where}: layers expected an array of { forward, backward? }, got ${describeValue(layers)}`);
+  layers.forEach((layer, k) => {
+    const record = expectRecord<Record<string, unknown>>(layer, `layers[${k}]`, where);
+    expectRecord(record.forward, `layers[${k}].forward`, where);
+    if (record.backward !== undefined && record.backward !== null) expectRecord(record.backward, `layers[${k}].backward`, where);
+  });
+}
+
 /** The key suffix of layer `k`, direction `d`: `_l0`, `_l0_reverse`, ... */
 export function torchLayerSuffix(k: number, d: number): string {
+  checkNumberArg(k, 'k', 'adapters.torchLayerSuffix', { integer: true, min: 0 });
+  checkOneOfArg(d, [0, 1], 'd', 'adapters.torchLayerSuffix');
   return `_l${k}${d === 1 ? '_reverse' : ''}`;
 }
 
 /** Sizes of a stack of canonical layers, checking that consecutive layers fit together. */
 export function stackConfig(layers: readonly LstmStackLayer[], where = 'adapters.stackConfig'): LstmStackConfig {
+  expectStackLayers(layers, where);
   if (layers.length === 0) throw new ShapeError(`${where}: expected at least one layer, got 0`);
   const D = layers[0].backward ? 2 : 1;
   const first = lstmSizes(layers[0].forward, `${where} (layer 0)`);
@@ -92,7 +106,9 @@ export function torchStateDictToStack(
   options: { prefix?: string } = {},
 ): { config: LstmStackConfig; layers: LstmStackLayer[] } {
   const where = 'adapters.torchStateDictToStack';
-  const prefix = options.prefix ?? '';
+  expectRecord(stateDict, 'stateDict', where);
+  const prefix = expectOptions<{ prefix?: string }>(options, 'options', where).prefix ?? '';
+  if (typeof prefix !== 'string') throw new ConfigError(`${where}: options.prefix expected a string, got ${describeValue(prefix)}`);
   const found = new Map<string, tf.Tensor>();
   const unexpected: string[] = [];
   let numLayers = 0;
@@ -146,7 +162,8 @@ export function torchStateDictToStack(
 /** The engine's stack -> a PyTorch state dict (keys in PyTorch's order, with `prefix`). New tensors. */
 export function stackToTorchStateDict(layers: readonly LstmStackLayer[], options: { prefix?: string } = {}): Record<string, tf.Tensor> {
   stackConfig(layers, 'adapters.stackToTorchStateDict');
-  const prefix = options.prefix ?? '';
+  const prefix = expectOptions<{ prefix?: string }>(options, 'options', 'adapters.stackToTorchStateDict').prefix ?? '';
+  if (typeof prefix !== 'string') throw new ConfigError(`adapters.stackToTorchStateDict: options.prefix expected a string, got ${describeValue(prefix)}`);
   const out: Record<string, tf.Tensor> = {};
   layers.forEach((layer, k) => {
     const dirs = layer.backward ? [layer.forward, layer.backward] : [layer.forward];
@@ -168,6 +185,10 @@ export function stackToTorchStateDict(layers: readonly LstmStackLayer[], options
  */
 export function kerasWeightsToStack(perLayer: readonly (readonly tf.Tensor[])[]): { config: LstmStackConfig; layers: LstmStackLayer[] } {
   const where = 'adapters.kerasWeightsToStack';
+  if (!Array.isArray(perLayer)) throw new ShapeError(`${where}: perLayer expected an array of weight lists, got ${describeValue(perLayer)}`);
+  perLayer.forEach((list, k) => expectTensorList(list, `perLayer[${k}]`, where));
+  if (!Array.isArray(perLayer)) throw new ShapeError(`${where}: perLayer expected an array of weight lists, got ${describeValue(perLayer)}`);
+  perLayer.forEach((list, k) => expectTensorList(list, `perLayer[${k}]`, where));
   const layers: LstmStackLayer[] = [];
   try {
     perLayer.forEach((list, k) => {
@@ -204,6 +225,7 @@ export function stackToKerasWeights(layers: readonly LstmStackLayer[]): tf.Tenso
 
 /** Disposes every tensor of a stack. */
 export function disposeStack(layers: readonly LstmStackLayer[]): void {
+  expectStackLayers(layers, 'adapters.disposeStack');
   for (const l of layers) disposeWeights(l.backward ? [l.forward, l.backward] : [l.forward]);
 }
 

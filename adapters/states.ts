@@ -19,10 +19,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../src/errors';
+import { checkTensorArg, expectRecord, expectTensorList } from './checks';
 
 const where = (fn: string) => `adapters.${fn}`;
 
 function checkTorchStates(h_n: tf.Tensor, c_n: tf.Tensor, D: number, fn: string): void {
+  checkTensorArg(h_n, 'h_n', where(fn));
+  checkTensorArg(c_n, 'c_n', where(fn));
   if (h_n.rank !== 3) throw new ShapeError(`${where(fn)}: h_n expected rank 3 (L*D, N, H_out), got ${formatShape(h_n.shape)}`);
   if (c_n.rank !== 3) throw new ShapeError(`${where(fn)}: c_n expected rank 3 (L*D, N, H), got ${formatShape(c_n.shape)}`);
   const [count, N] = h_n.shape;
@@ -42,7 +45,7 @@ function checkTorchStates(h_n: tf.Tensor, c_n: tf.Tensor, D: number, fn: string)
  * @throws ShapeError for ranks or sizes that do not fit.
  */
 export function torchStatesToKeras(h_n: tf.Tensor, c_n: tf.Tensor, options: { bidirectional: boolean }): tf.Tensor2D[][] {
-  const D = options.bidirectional ? 2 : 1;
+  const D = expectRecord<{ bidirectional: boolean }>(options, 'options', where('torchStatesToKeras')).bidirectional ? 2 : 1;
   checkTorchStates(h_n, c_n, D, 'torchStatesToKeras');
   return tf.tidy(() => {
     const hs = tf.unstack(h_n) as tf.Tensor2D[];
@@ -64,6 +67,8 @@ export function torchStatesToKeras(h_n: tf.Tensor, c_n: tf.Tensor, options: { bi
  */
 export function kerasStatesToTorch(layers: readonly (readonly tf.Tensor[])[]): { h_n: tf.Tensor3D; c_n: tf.Tensor3D } {
   const fn = where('kerasStatesToTorch');
+  if (!Array.isArray(layers)) expectTensorList(layers, 'layers', fn);
+  layers.forEach((list, k) => expectTensorList(list, `layers[${k}]`, fn));
   if (layers.length === 0) throw new ShapeError(`${fn}: expected the states of at least one layer, got none`);
   const size = layers[0].length;
   layers.forEach((list, k) => {
@@ -100,6 +105,8 @@ export function engineStatesToTorch(
   c: readonly tf.Tensor[],
   fn = 'engineStatesToTorch',
 ): { h_n: tf.Tensor3D; c_n: tf.Tensor3D } {
+  expectTensorList(h, 'h', where(fn));
+  expectTensorList(c, 'c', where(fn));
   if (h.length === 0 || h.length !== c.length) {
     throw new ShapeError(`${where(fn)}: h and c expected the same nonzero number of states, got ${h.length} and ${c.length}`);
   }
@@ -116,12 +123,14 @@ export function engineStatesToTorch(
 
 /** TF1 `LSTMStateTuple(c, h)` / tfjs-core `basicLSTMCell`'s `[c, h]` -> Keras `[h, c]`. */
 export function tf1StateToKeras<T extends tf.Tensor>(state: readonly [T, T]): [T, T] {
+  expectTensorList(state, 'state', where('tf1StateToKeras'));
   if (state.length !== 2) throw new ShapeError(`${where('tf1StateToKeras')}: state expected [c, h], got ${state.length} tensors`);
   return [state[1], state[0]];
 }
 
 /** Keras `[h, c]` -> TF1 `(c, h)`. */
 export function kerasStateToTf1<T extends tf.Tensor>(state: readonly [T, T]): [T, T] {
+  expectTensorList(state, 'state', where('kerasStateToTf1'));
   if (state.length !== 2) throw new ShapeError(`${where('kerasStateToTf1')}: state expected [h, c], got ${state.length} tensors`);
   return [state[1], state[0]];
 }

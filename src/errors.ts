@@ -9,10 +9,19 @@
  * the library (they are plain ES classes compiled with the prototype chain intact).
  */
 
+/** A message that is not a string, as text (`String` of a disposed tensor throws). */
+function messageText(message: unknown): string {
+  try {
+    return String(message);
+  } catch {
+    return Object.prototype.toString.call(message);
+  }
+}
+
 /** Base class of every error thrown on purpose by lstm-bridge. */
 export class LstmBridgeError extends Error {
   constructor(message: string) {
-    super(message);
+    super(typeof message === 'string' ? message : messageText(message));
     this.name = new.target.name;
     Object.setPrototypeOf(this, new.target.prototype);
   }

@@ -57,7 +57,7 @@ describe('cudnn convention', () => {
     expect(() => cudnnParamsToCanonical(flat, { inputSize: 1, hiddenSize: 1 })).toThrow(
       new ShapeError('adapters.cudnnParamsToCanonical: params (4U(I + U) + 8U for I = 1, U = 1) expected [16], got [10]'),
     );
-    expect(() => cudnnParamsToCanonical(flat, { inputSize: 0, hiddenSize: 1 })).toThrow('sizes expected positive integers');
+    expect(() => cudnnParamsToCanonical(flat, { inputSize: 0, hiddenSize: 1 })).toThrow('sizes.inputSize expected an integer >= 1, got 0');
     const saved = { kernel: tf.zeros([3, 8]), recurrent_kernel: tf.zeros([2, 8]), bias: tf.zeros([8]) };
     expect(() => cudnnToCanonical(saved as never)).toThrow('bias expected [16], got [8]');
     disposeWeights([projected, saved, { flat }]);

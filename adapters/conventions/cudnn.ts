@@ -41,8 +41,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, lstmSizes } from '../../src/engine';
 import { tidy } from '../../src/engine/internal';
-import { ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectShape, gateSize } from '../checks';
+import { UnsupportedConversionError, formatShape } from '../../src/errors';
+import { checkNumberArg, expectRecord, expectShape, gateSize } from '../checks';
 import { joinGates, mapGates, splitGates } from '../gate-blocks';
 
 /** The three weights of a Keras 2 `CuDNNLSTM` layer, as saved. */
@@ -80,6 +80,7 @@ function biasPair(w: LstmWeights, U: number): [tf.Tensor1D, tf.Tensor1D] {
  * @throws ShapeError naming the weight, expected and received shapes.
  */
 export function cudnnToCanonical(w: CudnnLstmWeights, where = 'adapters.cudnnToCanonical'): LstmWeights {
+  expectRecord(w, 'weights', where);
   expectShape(w.kernel, [null, null], 'kernel', where);
   const U = gateSize(w.kernel, 1, 4, 'kernel', '4U', where);
   const I = w.kernel.shape[0];
@@ -106,6 +107,7 @@ export function cudnnToCanonical(w: CudnnLstmWeights, where = 'adapters.cudnnToC
  * @throws ShapeError for inconsistent canonical weights.
  */
 export function canonicalToCudnn(w: LstmWeights, where = 'adapters.canonicalToCudnn'): CudnnLstmWeights {
+  expectRecord(w, 'weights', where);
   const { inputSize: I, hiddenSize: U } = lstmSizes(w, where);
   rejectProjection(w, where);
   return tidy(() => {
@@ -121,7 +123,10 @@ export function canonicalToCudnn(w: LstmWeights, where = 'adapters.canonicalToCu
 }
 
 /** Number of values in a flat cuDNN LSTM buffer: 4U(I + U) + 8U. */
-export function cudnnParamsCount({ inputSize: I, hiddenSize: U }: CudnnParamsSizes): number {
+export function cudnnParamsCount(sizes: CudnnParamsSizes, where = 'adapters.cudnnParamsCount'): number {
+  const { inputSize: I, hiddenSize: U } = expectRecord<CudnnParamsSizes>(sizes, 'sizes', where);
+  checkNumberArg(I, 'sizes.inputSize', where, { integer: true, min: 1 });
+  checkNumberArg(U, 'sizes.hiddenSize', where, { integer: true, min: 1 });
   return 4 * U * (I + U) + 8 * U;
 }
 
@@ -134,11 +139,9 @@ export function cudnnParamsToCanonical(
   sizes: CudnnParamsSizes,
   where = 'adapters.cudnnParamsToCanonical',
 ): LstmWeights {
+  const count = cudnnParamsCount(sizes, where);
   const { inputSize: I, hiddenSize: U } = sizes;
-  if (!Number.isInteger(I) || I < 1 || !Number.isInteger(U) || U < 1) {
-    throw new ShapeError(`${where}: sizes expected positive integers, got inputSize ${I}, hiddenSize ${U}`);
-  }
-  expectShape(params, [cudnnParamsCount(sizes)], `params (4U(I + U) + 8U for I = ${I}, U = ${U})`, where);
+  expectShape(params, [count], `params (4U(I + U) + 8U for I = ${I}, U = ${U})`, where);
   return tidy(() => {
     const [wIfco, rIfco, bW, bR] = tf.split(params, [4 * U * I, 4 * U * U, 4 * U, 4 * U]);
     return {
@@ -156,6 +159,7 @@ export function cudnnParamsToCanonical(
  * @throws UnsupportedConversionError for a projection (cuDNN's LSTMP layout is not supported here).
  */
 export function canonicalToCudnnParams(w: LstmWeights, where = 'adapters.canonicalToCudnnParams'): tf.Tensor1D {
+  expectRecord(w, 'weights', where);
   const { hiddenSize: U } = lstmSizes(w, where);
   rejectProjection(w, where);
   return tidy(() => {

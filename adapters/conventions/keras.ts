@@ -31,7 +31,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LstmWeights, lstmSizes } from '../../src/engine';
 import { tidy } from '../../src/engine/internal';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize, mergeBiases } from '../checks';
+import { expectOptionalShape, expectRecord, expectShape, expectTensorList, gateSize, mergeBiases } from '../checks';
 
 /** The weights of one Keras LSTM layer (or one direction of a `Bidirectional`). */
 export interface KerasLstmWeights {
@@ -48,6 +48,7 @@ export interface KerasLstmWeights {
  * @throws ShapeError naming the weight, expected and received shapes.
  */
 export function kerasToCanonical(w: KerasLstmWeights, where = 'adapters.kerasToCanonical'): LstmWeights {
+  expectRecord(w, 'weights', where);
   expectShape(w.kernel, [null, null], 'kernel', where);
   const U = gateSize(w.kernel, 1, 4, 'kernel', '4U', where);
   expectShape(w.recurrent_kernel, [U, 4 * U], 'recurrent_kernel', where);
@@ -67,6 +68,7 @@ export function kerasToCanonical(w: KerasLstmWeights, where = 'adapters.kerasToC
  * @throws ShapeError for inconsistent canonical weights.
  */
 export function canonicalToKeras(w: LstmWeights, where = 'adapters.canonicalToKeras'): KerasLstmWeights {
+  expectRecord(w, 'weights', where);
   lstmSizes(w, where);
   if (w.projection) {
     throw new UnsupportedConversionError(
@@ -83,6 +85,7 @@ export function canonicalToKeras(w: LstmWeights, where = 'adapters.canonicalToKe
 
 /** `[kernel, recurrent_kernel, bias?]`, the order of Keras `get_weights()` / `set_weights()`. */
 export function kerasWeightList(w: KerasLstmWeights): tf.Tensor[] {
+  expectRecord(w, 'weights', 'adapters.kerasWeightList');
   return w.bias ? [w.kernel, w.recurrent_kernel, w.bias] : [w.kernel, w.recurrent_kernel];
 }
 
@@ -92,6 +95,7 @@ export function kerasWeightList(w: KerasLstmWeights): tf.Tensor[] {
  * @throws ShapeError when the list has another length.
  */
 export function kerasWeightsFromList(list: readonly tf.Tensor[], where = 'adapters.kerasWeightsFromList'): KerasLstmWeights {
+  expectTensorList(list, 'list', where);
   if (list.length !== 2 && list.length !== 3) {
     throw new ShapeError(
       `${where}: weights expected [kernel, recurrent_kernel] or [kernel, recurrent_kernel, bias], got ${list.length} arrays`,

@@ -36,7 +36,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LstmWeights, lstmSizes } from '../../src/engine';
 import { tidy } from '../../src/engine/internal';
 import { ConfigError, ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectShape, gateSize, mergeBiases } from '../checks';
+import { expectOptions, expectRecord, expectShape, expectTensorList, gateSize, mergeBiases } from '../checks';
 import { GateBlocks, joinGates, splitGates } from '../gate-blocks';
 
 /** Keras 1 per-gate arrays (`consume_less='cpu'` or `'mem'`). */
@@ -89,6 +89,7 @@ function perGate(w: Keras1PerGateLstmWeights, prefix: 'W' | 'U' | 'b'): GateBloc
  * @throws ShapeError naming the array, expected and received shapes.
  */
 export function keras1ToCanonical(w: Keras1LstmWeights, where = 'adapters.keras1ToCanonical'): LstmWeights {
+  expectRecord(w, 'weights', where);
   if (isFused(w)) {
     expectShape(w.W, [null, null], 'W', where);
     const U = gateSize(w.W, 1, 4, 'W', '4 * output_dim', where);
@@ -136,6 +137,7 @@ export function canonicalToKeras1(
   options: Keras1Options = {},
   where = 'adapters.canonicalToKeras1',
 ): Keras1LstmWeights {
+  expectOptions(options, 'options', where);
   const consumeLess = options.consumeLess ?? 'cpu';
   if (!['cpu', 'mem', 'gpu'].includes(consumeLess)) {
     throw new ConfigError(`${where}: consumeLess must be 'cpu', 'mem' or 'gpu', got ${JSON.stringify(consumeLess)}`);
@@ -171,6 +173,7 @@ export function canonicalToKeras1(
  * @throws ShapeError for another number of arrays.
  */
 export function keras1WeightsFromList(list: readonly tf.Tensor[], where = 'adapters.keras1WeightsFromList'): Keras1LstmWeights {
+  expectTensorList(list, 'list', where);
   if (list.length === 3) return { W: list[0] as tf.Tensor2D, U: list[1] as tf.Tensor2D, b: list[2] as tf.Tensor1D };
   if (list.length !== 12) {
     throw new ShapeError(
@@ -187,6 +190,7 @@ export function keras1WeightsFromList(list: readonly tf.Tensor[], where = 'adapt
 
 /** The saved order of a Keras 1 layer's arrays (inverse of {@link keras1WeightsFromList}). */
 export function keras1WeightList(w: Keras1LstmWeights): tf.Tensor[] {
+  expectRecord(w, 'weights', 'adapters.keras1WeightList');
   if (isFused(w)) return [w.W, w.U, w.b];
   return KERAS1_PER_GATE_ORDER.map((name) => w[name]);
 }

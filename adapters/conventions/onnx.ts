@@ -17,7 +17,7 @@
 import { LstmWeights } from '../../src/engine';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
 import { OnnxLstmWeights, onnxWeightsToCanonical } from '../../src/onnx';
-import { expectOptionalShape, expectShape, gateSize, isAllZero } from '../checks';
+import { expectOptionalShape, expectRecord, expectShape, gateSize, isAllZero } from '../checks';
 
 export { canonicalToOnnx } from '../../src/onnx';
 export type { OnnxLstmWeights } from '../../src/onnx';
@@ -29,6 +29,7 @@ export type { OnnxLstmWeights } from '../../src/onnx';
  * @throws ShapeError naming the input, expected and received shapes.
  */
 export function onnxToCanonical(w: OnnxLstmWeights, where = 'adapters.onnxToCanonical'): LstmWeights[] {
+  expectRecord(w, 'weights', where);
   expectShape(w.W, [null, null, null], 'W', where);
   const D = w.W.shape[0];
   if (D !== 1 && D !== 2) throw new ShapeError(`${where}: W expected [1 or 2, 4H, I], got ${formatShape(w.W.shape)}`);

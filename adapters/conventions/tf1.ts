@@ -35,7 +35,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LstmWeights, ifgoToIjfo, ijfoToIfgo, lstmSizes } from '../../src/engine';
 import { tidy } from '../../src/engine/internal';
 import { ConfigError, ShapeError, UnsupportedConversionError, formatShape } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize, mergeBiases } from '../checks';
+import { expectOptionalShape, expectOptions, expectRecord, expectShape, gateSize, mergeBiases } from '../checks';
 
 /** The variables of one TF1 LSTM cell. */
 export interface Tf1LstmWeights {
@@ -90,6 +90,8 @@ function shiftForget(bias: tf.Tensor1D, delta: number): tf.Tensor1D {
  * @throws ShapeError naming the variable, expected and received shapes.
  */
 export function tf1ToCanonical(w: Tf1LstmWeights, options: Tf1Options = {}, where = 'adapters.tf1ToCanonical'): LstmWeights {
+  expectRecord(w, 'weights', where);
+  expectOptions(options, 'options', where);
   const forgetBias = checkOptions(options, where);
   for (const name of ['w_f_diag', 'w_i_diag', 'w_o_diag'] as const) {
     if (w[name]) {
@@ -129,6 +131,8 @@ export function tf1ToCanonical(w: Tf1LstmWeights, options: Tf1Options = {}, wher
  * @throws ShapeError for inconsistent canonical weights.
  */
 export function canonicalToTf1(w: LstmWeights, options: Tf1Options = {}, where = 'adapters.canonicalToTf1'): Tf1LstmWeights {
+  expectRecord(w, 'weights', where);
+  expectOptions(options, 'options', where);
   const forgetBias = checkOptions(options, where);
   const { hiddenSize: H } = lstmSizes(w, where);
   return tidy(() => {

@@ -28,7 +28,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LstmWeights, lstmSizes } from '../../src/engine';
 import { tidy } from '../../src/engine/internal';
 import { ShapeError } from '../../src/errors';
-import { expectOptionalShape, expectShape, gateSize } from '../checks';
+import { expectOptionalShape, expectRecord, expectShape, gateSize } from '../checks';
 
 /** The weights of one PyTorch LSTM layer and direction (keys without the `_l{k}` suffix). */
 export interface TorchLstmWeights {
@@ -49,6 +49,7 @@ export interface TorchLstmWeights {
  * @throws ShapeError naming the weight, expected and received shapes (or a lone bias).
  */
 export function torchToCanonical(w: TorchLstmWeights, where = 'adapters.torchToCanonical'): LstmWeights {
+  expectRecord(w, 'weights', where);
   expectShape(w.weight_ih, [null, null], 'weight_ih', where);
   const H = gateSize(w.weight_ih, 0, 4, 'weight_ih', '4H', where);
   expectOptionalShape(w.weight_hr, [null, H], 'weight_hr', where);
@@ -78,6 +79,7 @@ export function torchToCanonical(w: TorchLstmWeights, where = 'adapters.torchToC
  * @throws ShapeError for inconsistent canonical weights.
  */
 export function canonicalToTorch(w: LstmWeights, where = 'adapters.canonicalToTorch'): TorchLstmWeights {
+  expectRecord(w, 'weights', where);
   const { hiddenSize: H } = lstmSizes(w, where);
   return tidy(() => {
     const hasBias = Boolean(w.bias || w.recurrentBias);

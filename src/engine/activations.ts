@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError } from '../errors';
+import { showArg } from './args';
 
 export const ACTIVATIONS = [
   'sigmoid',
@@ -66,7 +67,7 @@ export function parseActivation(name: unknown, argName: string, where: string): 
   }
   throw new ConfigError(
     `${where}: ${argName} must be one of ${ACTIVATIONS.join(', ')} (or hard_sigmoid), ` +
-      `got ${JSON.stringify(name)}`,
+      `got ${showArg(name)}`,
   );
 }
 

@@ -89,3 +89,55 @@ export function showArg(v: unknown, depth = 0): string {
   }
   return typeof v;
 }
+
+/**
+ * `value` as a record of named arguments (weights, options): a plain object — not null, an
+ * array, a tensor or a primitive — else a ConfigError naming the argument. `undefined` passes
+ * (and gives `{}`) when `optional`.
+ */
+export function checkRecordArg<T extends object>(value: unknown, name: string, where: string, optional = false): T {
+  if (optional && value === undefined) return {} as T;
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof tf.Tensor) {
+    throw new ConfigError(`${where}: ${name} expected an object${optional ? ' or undefined' : ''}, got ${describeValue(value)}`);
+  }
+  return value as T;
+}
+
+/** `value` as an array (or typed array) of live tf.Tensors, else a ShapeError naming the argument and the bad entry. */
+export function checkTensorListArg(value: unknown, name: string, where: string): readonly tf.Tensor[] {
+  if (!Array.isArray(value)) throw new ShapeError(`${where}: ${name} expected an array of tf.Tensors, got ${describeValue(value)}`);
+  value.forEach((t, k) => checkTensorArg(t, `${name}[${k}]`, where));
+  return value as tf.Tensor[];
+}
+
+/**
+ * `value` as a list of integers >= 0 (sequence lengths, batch sizes): an array or typed array,
+ * else a ConfigError naming the argument and the first bad entry.
+ */
+export function checkLengthsArg(value: unknown, name: string, where: string): ArrayLike<number> {
+  const arrayLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+  if (!arrayLike) throw new ConfigError(`${where}: ${name} expected an array of integers >= 0, got ${describeValue(value)}`);
+  const list = value as unknown as ArrayLike<unknown>;
+  for (let k = 0; k < list.length; k++) checkNumberArg(list[k], `${name}[${k}]`, where, { integer: true, min: 0 });
+  return list as ArrayLike<number>;
+}
+
+/** `value` as one of `allowed` (compared with `===`), else a ConfigError listing them. */
+export function checkOneOfArg<T>(value: unknown, allowed: readonly T[], name: string, where: string): T {
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(`${where}: ${name} expected one of ${allowed.map((a) => showArg(a)).join(', ')}, got ${showArg(value)}`);
+  }
+  return value as T;
+}
+
+/**
+ * Most time steps (or batch entries) a sequence layout helper accepts: 2^24. A count read from
+ * a mask, lengths or batch sizes above it describes no tensor that fits in memory, and is
+ * refused before anything is allocated.
+ */
+export const MAX_SEQUENCE_SIZE = 2 ** 24;
+
+/** `value` <= {@link MAX_SEQUENCE_SIZE}, else a ShapeError naming it. */
+export function checkSequenceSize(value: number, name: string, where: string): void {
+  if (value > MAX_SEQUENCE_SIZE) throw new ShapeError(`${where}: ${name} expected at most ${MAX_SEQUENCE_SIZE}, got ${value}`);
+}

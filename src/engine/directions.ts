@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ConfigError } from '../errors';
+import { ConfigError, ShapeError, formatShape } from '../errors';
+import { checkTensorArg, showArg } from './args';
 
 /** Keras `Bidirectional` merge modes; `null` keeps the two outputs apart. */
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
@@ -26,6 +27,14 @@ export function mergeDirections(
   mode: MergeMode,
   where = 'engine.mergeDirections',
 ): tf.Tensor | [tf.Tensor, tf.Tensor] {
+  checkTensorArg(forward, 'forward', where);
+  checkTensorArg(backward, 'backward', where);
+  // concat joins outputs of different sizes (a backward layer of other units); the others combine element-wise.
+  const same = mode === 'concat' ? forward.shape.slice(0, -1).join() === backward.shape.slice(0, -1).join() && forward.rank === backward.rank : forward.shape.join() === backward.shape.join();
+  if (mode !== null && !same) {
+    const what = mode === 'concat' ? `all but the last axis of forward ${formatShape(forward.shape)}` : `the shape of forward ${formatShape(forward.shape)}`;
+    throw new ShapeError(`${where}: backward expected ${what} (merge mode ${showArg(mode)}), got ${formatShape(backward.shape)}`);
+  }
   switch (mode) {
     case 'concat':
       return tf.concat([forward, backward], forward.rank - 1);
@@ -38,6 +47,6 @@ export function mergeDirections(
     case null:
       return [tf.clone(forward), tf.clone(backward)];
     default:
-      throw new ConfigError(`${where}: mode must be 'concat', 'sum', 'mul', 'ave' or null, got ${JSON.stringify(mode)}`);
+      throw new ConfigError(`${where}: mode must be 'concat', 'sum', 'mul', 'ave' or null, got ${showArg(mode)}`);
   }
 }

@@ -8,6 +8,8 @@
  * (The choice between tfjs and onnxruntime is the asynchronous entry's, one layer up.)
  */
 
+import { checkRecordArg } from './args';
+
 /** A tfjs executor. */
 export type TfjsExecutor = 'fast' | 'reference' | 'stepper';
 
@@ -66,6 +68,7 @@ export function chooseTfjsExecutor(facts: CallFacts): TfjsChoice {
 
 /** A stepper fallback in words (what the facades' execution reports say). */
 export function stepperFallbackMessage(reason: StepperFallback): string {
+  checkRecordArg(reason, 'reason', 'engine.stepperFallbackMessage');
   switch (reason.kind) {
     case 'no-stepper': return 'a plain sequence call (no prepared stepper)';
     case 'reference-requested': return "implementation 'reference' requested";

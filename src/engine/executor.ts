@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
 import { ActivationName } from './activations';
+import { checkLengthsArg, checkRecordArg, checkTensorListArg } from './args';
 import type { CellWeights, RecurrentCell, ResolvedCall } from './cell';
 import { StepMask, stepMasksFromLengths, stepMasksFromTensor } from './step-mask';
 
@@ -99,7 +100,9 @@ function expectShape(t: tf.Tensor, shape: readonly number[], name: string, where
 export function resolveCall<W extends CellWeights>(
   cell: RecurrentCell<W>, xShape: readonly number[], w: W, options: RecurrenceOptions = {},
 ): ResolvedCall {
-  const where = options.where ?? 'engine.lstmLayer';
+  checkRecordArg(options, 'options', 'engine.lstmLayer', true);
+  const where = typeof options.where === 'string' ? options.where : 'engine.lstmLayer';
+  checkLengthsArg(xShape, 'input shape', where);
   const sizes = cell.sizes(w, where);
   const { inputSize, hiddenSize, outputSize } = sizes;
   if (xShape.length !== 3) {
@@ -112,7 +115,7 @@ export function resolveCall<W extends CellWeights>(
   if (T === 0) throw new ShapeError(`${where}: input expected at least one time step, got ${formatShape(xShape)}`);
   const stateSizes = cell.stateSizes(sizes);
   if (options.initialState) {
-    const init = options.initialState;
+    const init = checkTensorListArg(options.initialState, 'initialState', where);
     cell.stateNames.forEach((name, j) => expectShape(init[j], [N, stateSizes[j]], `${name}0`, where));
   }
   if (options.recurrentInputMask) expectShape(options.recurrentInputMask, [N, outputSize], 'recurrentInputMask', where);

@@ -33,6 +33,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, formatShape } from '../errors';
+import { checkNumberArg, checkTensorArg, showArg } from './args';
 
 /** A gate order: the four gates' letters in stacking order. */
 export type GateOrder = 'ifgo' | 'ifco' | 'iofc' | 'ijfo' | 'icfo' | 'ifog' | 'fico';
@@ -43,7 +44,7 @@ const GATE_ORDERS: readonly GateOrder[] = ['ifgo', 'ifco', 'iofc', 'ijfo', 'icfo
 
 function gatesOf(order: GateOrder): Gate[] {
   if (!GATE_ORDERS.includes(order)) {
-    throw new ConfigError(`gate order must be one of ${GATE_ORDERS.join(', ')}, got ${JSON.stringify(order)}`);
+    throw new ConfigError(`gate order expected one of ${GATE_ORDERS.join(', ')}, got ${showArg(order)}`);
   }
   return order.split('').map((letter) => (letter === 'c' || letter === 'j' ? 'g' : letter) as Gate);
 }
@@ -63,6 +64,8 @@ export function gatePermutation(from: GateOrder, to: GateOrder): [number, number
  * Exact (a copy of blocks, no arithmetic). The size of `axis` must be divisible by 4.
  */
 export function permuteGates<T extends tf.Tensor>(x: T, from: GateOrder, to: GateOrder, axis = 0): T {
+  checkTensorArg(x, 'x', 'permuteGates');
+  checkNumberArg(axis, 'axis', 'permuteGates', { integer: true });
   const perm = gatePermutation(from, to);
   const ax = axis < 0 ? x.rank + axis : axis;
   const size = x.shape[ax];

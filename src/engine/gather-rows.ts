@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
+import { checkNumberArg, checkTensorArg, describeValue } from './args';
 
 /**
  * Returns the rows `index[k]` of `x` (R, F) as a (K, F) tensor; an entry of -1 gives a row
@@ -16,6 +17,10 @@ import { ShapeError, formatShape } from '../errors';
  * Differentiable with respect to `x` on every backend.
  */
 export function gatherRows(x: tf.Tensor2D, index: Int32Array, fill = 0): tf.Tensor2D {
+  checkTensorArg(x, 'x', 'engine.gatherRows');
+  if (x.rank !== 2) throw new ShapeError(`engine.gatherRows: x expected rank 2, got ${formatShape(x.shape)}`);
+  if (!(index instanceof Int32Array)) throw new ShapeError(`engine.gatherRows: index expected an Int32Array, got ${describeValue(index)}`);
+  checkNumberArg(fill, 'fill', 'engine.gatherRows', { nonFinite: true });
   const [R, F] = x.shape;
   const K = index.length;
   const inverse = new Int32Array(R).fill(K); // K = the zero row appended to dy

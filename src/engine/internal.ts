@@ -12,7 +12,7 @@ export { SMALL_STEP_ELEMENTS } from './lstm-stepper';
 export { TANH_VIA_SIGMOID_MIN_SIZE, fastActivation, tanhViaSigmoid } from './fused';
 export { setLazyGradients } from './lazy-grad';
 export { checkLayerCount, checkWeightCount, lstmWeightCount } from './size-limits';
-export { checkNumberArg, checkTensorArg, describeValue, showArg } from './args';
+export { MAX_SEQUENCE_SIZE, checkLengthsArg, checkNumberArg, checkOneOfArg, checkRecordArg, checkSequenceSize, checkTensorArg, checkTensorListArg, describeValue, showArg } from './args';
 export type { NumberArgOptions, TensorArgOptions } from './args';
 
 // The facades' entry point and the executor choice.

@@ -7,14 +7,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
+import { checkLengthsArg, checkNumberArg, checkOneOfArg, checkSequenceSize, checkTensorArg } from './args';
 import { gatherRows } from './gather-rows';
 
 function expectRank(x: tf.Tensor, rank: number, what: string, where: string): void {
+  checkTensorArg(x, what, where);
   if (x.rank !== rank) throw new ShapeError(`${where}: ${what} expected rank ${rank}, got ${formatShape(x.shape)}`);
 }
 
 /** (N, T, ...) -> (T, N, ...). */
 export function batchToTimeMajor<T extends tf.Tensor>(x: T, where = 'batchToTimeMajor'): T {
+  checkTensorArg(x, 'sequence', where);
   if (x.rank < 2) throw new ShapeError(`${where}: sequence expected rank >= 2, got ${formatShape(x.shape)}`);
   const perm = [1, 0, ...Array.from({ length: x.rank - 2 }, (_, k) => k + 2)];
   return tf.transpose(x, perm);
@@ -26,7 +29,10 @@ export function timeToBatchMajor<T extends tf.Tensor>(x: T, where = 'timeToBatch
 }
 
 /** Reverses the time axis (`timeAxis` 0 for time-major, 1 for batch-major). */
-export function reverseTime<T extends tf.Tensor>(x: T, timeAxis: 0 | 1): T {
+export function reverseTime<T extends tf.Tensor>(x: T, timeAxis: 0 | 1, where = 'reverseTime'): T {
+  checkTensorArg(x, 'sequence', where);
+  checkOneOfArg(timeAxis, [0, 1], 'timeAxis', where);
+  if (x.rank < 2) throw new ShapeError(`${where}: sequence expected rank >= 2, got ${formatShape(x.shape)}`);
   return tf.reverse(x, timeAxis);
 }
 
@@ -38,7 +44,11 @@ export function reverseTime<T extends tf.Tensor>(x: T, timeAxis: 0 | 1): T {
 export function reversePadded(x: tf.Tensor3D, lengths: ArrayLike<number>, where = 'reversePadded'): tf.Tensor3D {
   expectRank(x, 3, 'sequence (T, N, F)', where);
   const [T, N, F] = x.shape;
+  checkLengthsArg(lengths, 'lengths', where);
   if (lengths.length !== N) throw new ShapeError(`${where}: lengths expected ${N} entries, got ${lengths.length}`);
+  for (let n = 0; n < N; n++) {
+    if (lengths[n] > T) throw new ShapeError(`${where}: lengths[${n}] expected at most ${T} (the time steps), got ${lengths[n]}`);
+  }
   const index = new Int32Array(T * N);
   for (let t = 0; t < T; t++) {
     for (let n = 0; n < N; n++) {
@@ -54,13 +64,16 @@ export function reversePadded(x: tf.Tensor3D, lengths: ArrayLike<number>, where 
  * A batch-major mask (N, T) of ones for t < lengths[n], zeros after (right padding), as
  * Keras masks are laid out. dtype `bool`.
  */
-export function lengthsToMask(lengths: ArrayLike<number>, T: number): tf.Tensor2D {
+export function lengthsToMask(lengths: ArrayLike<number>, T: number, where = 'lengthsToMask'): tf.Tensor2D {
+  checkLengthsArg(lengths, 'lengths', where);
+  checkNumberArg(T, 'T', where, { integer: true, min: 0 });
+  checkSequenceSize(T, 'T', where);
   const N = lengths.length;
   const data = new Uint8Array(N * T);
   for (let n = 0; n < N; n++) {
     const len = lengths[n];
     if (!Number.isInteger(len) || len < 0 || len > T) {
-      throw new ShapeError(`lengthsToMask: lengths[${n}] expected an integer in [0, ${T}], got ${len}`);
+      throw new ShapeError(`${where}: lengths[${n}] expected an integer in [0, ${T}], got ${len}`);
     }
     data.fill(1, n * T, n * T + len);
   }

@@ -24,6 +24,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import './register';
+import { checkTensorArg } from './args';
 import { recurrenceInputs } from './cell';
 import { LSTM_CELL } from './cells/lstm-cell';
 import { LstmLayerOptions, LstmLayerResult, RecurrenceResult, ResolvedLayerCall, resolveCall } from './executor';
@@ -55,6 +56,7 @@ function lstmResult(r: RecurrenceResult): LstmLayerResult {
  * @throws ShapeError for inconsistent weights, input, states, lengths or mask.
  */
 export function lstmLayer(x: tf.Tensor, w: LstmWeights, options: LstmLayerOptions = {}): LstmLayerResult {
+  checkTensorArg(x, 'x', 'engine.lstmLayer');
   const resolved = resolveLayerCall(x.shape, w, options);
   if (resolved.N === 0) {
     return lstmResult(emptyBatchRecurrence(resolved, [x, w.kernel, w.recurrentKernel, w.bias, w.recurrentBias, w.projection, ...(options.initialState ?? [])]));

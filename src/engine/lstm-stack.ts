@@ -23,6 +23,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ActivationName } from './activations';
+import { checkLengthsArg, checkRecordArg, checkTensorArg } from './args';
 import { LstmLayerOptions, lstmLayer, resolveLayerCall } from './lstm-layer';
 import { StackCall, StackLayer, checkStackShape, directionsOf, runStack, stackLayerOptions } from './stack';
 import { LstmWeights } from './weights';
@@ -73,7 +74,9 @@ export interface LstmStackResult {
 
 /** The stack machinery's view of a call (`./stack`). */
 function stackCall(options: LstmStackOptions, where: string): StackCall {
-  return { ...options, initialStates: [['h0', options.h0], ['c0', options.c0]], where };
+  checkRecordArg(options, 'options', where, true);
+  const w = options === undefined || typeof options.where !== 'string' ? where : options.where;
+  return { ...options, initialStates: [['h0', options.h0], ['c0', options.c0]], where: w };
 }
 
 /**
@@ -82,7 +85,8 @@ function stackCall(options: LstmStackOptions, where: string): StackCall {
  * @throws ConfigError / ShapeError naming the layer, the argument and both shapes.
  */
 export function checkStackCall(xShape: readonly number[], layers: readonly LstmStackLayer[], options: LstmStackOptions = {}): void {
-  const call = stackCall(options, options.where ?? 'engine.lstmStack');
+  const call = stackCall(options, 'engine.lstmStack');
+  checkLengthsArg(xShape, 'xShape', call.where);
   const D = checkStackShape(layers, call);
   let shape = [...xShape];
   layers.forEach((layer, k) => {
@@ -93,7 +97,8 @@ export function checkStackCall(xShape: readonly number[], layers: readonly LstmS
 
 /** Runs a stack of (bi)directional LSTM layers; differentiable; disposes its intermediates. */
 export function lstmStack(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions = {}): LstmStackResult {
-  const call = stackCall(options, options.where ?? 'engine.lstmStack');
+  const call = stackCall(options, 'engine.lstmStack');
+  checkTensorArg(x, 'x', call.where);
   const r = runStack(x, layers, call, (input, w, o) => {
     const l = lstmLayer(input, w, o as LstmLayerOptions);
     return { output: l.output, state: [l.h, l.c] };

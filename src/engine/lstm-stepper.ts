@@ -30,7 +30,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { ConfigError } from '../errors';
 import { ActivationName } from './activations';
+import { checkRecordArg, describeValue } from './args';
 import { LSTM_STEP, LstmStepConfig, PreparedLstmLayer } from './cells/lstm-step';
 import { CellStepper } from './stepper';
 import { LstmWeights } from './weights';
@@ -67,6 +69,8 @@ export class LstmStepper {
 
   /** @param layers the weights of each layer, canonical form (layer k > 0 takes H_out inputs). */
   constructor(layers: readonly LstmWeights[], options: LstmStepperOptions = {}) {
+    checkRecordArg(options, 'options', 'engine.LstmStepper', true);
+    if (!Array.isArray(layers)) throw new ConfigError(`engine.LstmStepper: layers expected an array of LstmWeights, got ${describeValue(layers)}`);
     const config = { activation: options.activation ?? 'tanh', recurrentActivation: options.recurrentActivation ?? 'sigmoid' };
     this.stepper = new CellStepper(LSTM_STEP, layers, config, options.where ?? 'engine.LstmStepper');
   }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError } from '../errors';
+import { checkRecordArg, checkTensorListArg, describeValue } from './args';
 import type { RecurrenceOptions } from './executor';
 
 /** The weights of one layer of a stack. */
@@ -33,6 +34,12 @@ export type RunLayer<W> = (x: tf.Tensor, w: W, options: RecurrenceOptions) => { 
 /** Checks the layer count, directions and state counts of a stack call; returns D. */
 export function checkStackShape<W>(layers: readonly StackLayer<W>[], call: StackCall): number {
   const where = call.where;
+  if (!Array.isArray(layers)) throw new ConfigError(`${where}: layers expected an array of { forward, backward? }, got ${describeValue(layers)}`);
+  layers.forEach((l, k) => {
+    checkRecordArg(l, `layers[${k}]`, where);
+    checkRecordArg(l.forward, `layers[${k}].forward`, where);
+    if (l.backward !== undefined && l.backward !== null) checkRecordArg(l.backward, `layers[${k}].backward`, where);
+  });
   if (layers.length === 0) throw new ConfigError(`${where}: expected at least one layer, got 0`);
   const D = layers[0].backward ? 2 : 1;
   if (layers.some((l) => (l.backward ? 2 : 1) !== D)) {
@@ -40,6 +47,7 @@ export function checkStackShape<W>(layers: readonly StackLayer<W>[], call: Stack
   }
   const count = layers.length * D;
   for (const [name, list] of call.initialStates) {
+    if (list !== undefined && list !== null) checkTensorListArg(list, name, where);
     if (list && list.length !== count) {
       throw new ShapeError(`${where}: ${name} expected ${count} states (layers * directions), got ${list.length}`);
     }

@@ -28,6 +28,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
+import { checkRecordArg, checkTensorArg } from './args';
 import type { CellSizes, CellWeights } from './cell';
 
 /**
@@ -48,6 +49,10 @@ export type LstmSizes = CellSizes;
  * @throws ShapeError naming the weight, the expected and the received shape.
  */
 export function lstmSizes(w: LstmWeights, where = 'engine'): LstmSizes {
+  checkRecordArg(w, 'weights', where);
+  checkTensorArg(w.kernel, 'kernel', where);
+  checkTensorArg(w.recurrentKernel, 'recurrentKernel', where);
+  for (const name of ['bias', 'recurrentBias', 'projection'] as const) if (w[name]) checkTensorArg(w[name], name, where);
   if (w.kernel.rank !== 2 || w.kernel.shape[1] % 4 !== 0) {
     throw new ShapeError(`${where}: kernel expected (I, 4H), got ${formatShape(w.kernel.shape)}`);
   }
@@ -79,6 +84,7 @@ export function lstmSizes(w: LstmWeights, where = 'engine'): LstmSizes {
 
 /** Number of scalar parameters in one layer-direction. */
 export function countLstmParameters(w: LstmWeights): number {
+  lstmSizes(w, 'engine.countLstmParameters');
   return [w.kernel, w.recurrentKernel, w.bias, w.recurrentBias, w.projection].reduce(
     (n, t) => n + (t ? t.size : 0),
     0,

@@ -25,7 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError } from '../errors';
-import { describeValue } from '../engine/internal';
+import { checkRecordArg, describeValue } from '../engine/internal';
 import { readBytes, readText, writeBytes } from './node-files';
 import { fileSystem } from './tfjs/fs-handler';
 import { KerasFile } from '../keras-model';
@@ -159,7 +159,8 @@ export type LoadKerasFileOptions = LoadKerasOptions;
  * ```
  */
 export async function loadKeras(source: PathOrBytes | KerasFile, options: LoadKerasFileOptions = {}): Promise<tfl.LayersModel> {
-  let config = options.config;
+  checkRecordArg(options, 'options', 'io.loadKeras', true);
+  let config = (options ?? {}).config;
   if (typeof config === 'string' && !config.trimStart().startsWith('{')) {
     if (!fs.existsSync(config)) throw new ConfigError(`io.loadKeras: config expected model.to_json() text or a path to it, got ${JSON.stringify(config.slice(0, 80))} (no such file)`);
     config = readText('io.loadKeras', config);

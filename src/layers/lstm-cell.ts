@@ -19,7 +19,7 @@ import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
 import { LstmWeights, lstmCellStep } from '../engine';
-import { checkWeightCount, lstmWeightCount } from '../engine/internal';
+import { checkRecordArg, checkWeightCount, lstmWeightCount } from '../engine/internal';
 import { ConfigError } from '../errors';
 import { CellConfig } from './config';
 import { constrainUpdates } from './constrained-variable';
@@ -77,6 +77,7 @@ export class LSTMCell {
   private readonly seeds: SeedStream;
 
   constructor(readonly config: CellConfig) {
+    checkRecordArg(config, 'config', 'layers.LSTMCell');
     this.seeds = new SeedStream(config.seed);
   }
 

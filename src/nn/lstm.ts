@@ -56,7 +56,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
 import { LstmStackLayer, LstmWeights } from '../engine';
-import { LstmRunner, checkLayerCount, checkWeightCount, describeValue, lstmWeightCount, showArg, tidy } from '../engine/internal';
+import { LstmRunner, checkLayerCount, checkNumberArg, checkWeightCount, describeValue, lstmWeightCount, showArg, tidy } from '../engine/internal';
 import { ExecutionReport, LstmExecutor, asyncExecutionReport, lstmStackAsync, syncExecutionReport } from '../runtime/internal';
 import { uniformInit } from './init';
 import { planLstmCall } from './lstm-call';
@@ -114,6 +114,7 @@ function findLstmPrefix(stateDict: tf.NamedTensorMap, where: string): string {
 
 /** Key names of one layer and direction. */
 export function lstmParamKeys(layer: number, reverse: boolean): { ih: string; hh: string; bih: string; bhh: string; hr: string } {
+  checkNumberArg(layer, 'layer', 'nn.lstmParamKeys', { integer: true, min: 0 });
   const sfx = `_l${layer}${reverse ? '_reverse' : ''}`;
   return { ih: `weight_ih${sfx}`, hh: `weight_hh${sfx}`, bih: `bias_ih${sfx}`, bhh: `bias_hh${sfx}`, hr: `weight_hr${sfx}` };
 }

@@ -1,6 +1,6 @@
 /** Validation of the torch facade's constructor arguments, with PyTorch's rules. */
 import { ConfigError } from '../errors';
-import { showArg } from '../engine/internal';
+import { checkRecordArg, showArg } from '../engine/internal';
 
 /** Requires a positive integer. */
 export function checkPositiveInt(value: unknown, name: string, where: string): number {
@@ -21,6 +21,7 @@ export function checkBool(value: unknown, name: string, where: string, fallback:
 
 /** Rejects keys that are not options of the constructor (typos must not be ignored). */
 export function checkKnownKeys(options: object, known: readonly string[], where: string): void {
+  checkRecordArg(options, 'options', where);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new ConfigError(`${where}: unknown option ${JSON.stringify(key)}; expected one of ${known.join(', ')}`);

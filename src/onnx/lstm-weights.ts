@@ -26,6 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, ifgoToIofc, iofcToIfgo, lstmSizes } from '../engine';
 import { ShapeError, UnsupportedConversionError, formatShape } from '../errors';
+import { describeValue } from '../engine/internal';
 
 /** The weight inputs of one ONNX `LSTM` node. */
 export interface OnnxLstmWeights {
@@ -80,8 +81,9 @@ export function onnxWeightsToCanonical(w: OnnxLstmWeights): LstmWeights[] {
  * @throws ShapeError when the directions' sizes differ or there are not 1 or 2 of them.
  */
 export function canonicalToOnnx(directions: readonly LstmWeights[], where = 'adapters.canonicalToOnnx'): OnnxLstmWeights {
-  if (directions.length !== 1 && directions.length !== 2) {
-    throw new ShapeError(`${where}: directions expected 1 or 2 sets of weights, got ${directions.length}`);
+  if (!Array.isArray(directions) || (directions.length !== 1 && directions.length !== 2)) {
+    const got = Array.isArray(directions) ? String(directions.length) : describeValue(directions);
+    throw new ShapeError(`${where}: directions expected 1 or 2 sets of weights, got ${got}`);
   }
   const sizes = directions.map((w, d) => lstmSizes(w, `${where} (direction ${d})`));
   directions.forEach((w, d) => {

@@ -41,6 +41,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmStackLayer, LstmStackOptions, LstmStackResult, checkStackCall, lstmStack } from '../engine';
 import { ConfigError, UnsupportedConversionError } from '../errors';
+import { checkRecordArg, checkTensorArg, showArg } from '../engine/internal';
 import { runOnnxRuntime } from './ort-executor';
 import { OrtFallbackReason, OrtPlan, fallbackMessage, planOnnxRuntime } from './ort-plan';
 
@@ -71,7 +72,7 @@ const EXECUTORS: readonly LstmExecutor[] = ['auto', 'tfjs', 'onnxruntime'];
 export function chooseExecutor(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
 ): { executor: 'tfjs' | 'onnxruntime'; reason: string | null } {
-  const { executor, reason } = choose(x, layers, options);
+  const { executor, reason } = choose(x, layers, options ?? {});
   return { executor, reason: reason ? fallbackMessage(reason) : null };
 }
 
@@ -80,10 +81,12 @@ type Choice =
   | { readonly executor: 'tfjs'; readonly reason: OrtFallbackReason };
 
 function choose(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions): Choice {
-  const where = options.where ?? 'engine.lstmStackAsync';
+  checkRecordArg(options, 'options', 'engine.lstmStackAsync', true);
+  const where = typeof options.where === 'string' ? options.where : 'engine.lstmStackAsync';
+  checkTensorArg(x, 'x', where);
   const executor = options.executor ?? 'auto';
   if (!EXECUTORS.includes(executor)) {
-    throw new ConfigError(`${where}: executor must be one of ${EXECUTORS.join(', ')}, got ${JSON.stringify(executor)}`);
+    throw new ConfigError(`${where}: executor must be one of ${EXECUTORS.join(', ')}, got ${showArg(executor)}`);
   }
   checkStackCall(x.shape, layers, { ...options, where });
   if (executor === 'tfjs') return { executor: 'tfjs', reason: { kind: 'tfjs-requested' } };
@@ -103,8 +106,8 @@ function choose(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmSt
 export async function lstmStackAsync(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
 ): Promise<LstmStackAsyncResult> {
-  const where = options.where ?? 'engine.lstmStackAsync';
   const choice = choose(x, layers, options);
+  const where = options.where ?? 'engine.lstmStackAsync';
   if (choice.executor === 'tfjs') {
     const r = lstmStack(x, layers, { ...options, where });
     return { ...r, executor: 'tfjs', fallback: choice.reason };

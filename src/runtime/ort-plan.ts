@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ActivationName, LstmStackLayer, LstmStackOptions } from '../engine';
+import { checkRecordArg } from '../engine/internal';
 import { onnxActivation } from '../onnx';
 import { OrtModule, loadOnnxRuntime, onnxRuntimeUnavailableReason } from './ort-runtime';
 
@@ -37,6 +38,7 @@ export type OrtPlan =
 
 /** The reason in words (what `chooseExecutor` reports and the errors quote). */
 export function fallbackMessage(reason: OrtFallbackReason): string {
+  checkRecordArg(reason, 'reason', 'runtime.fallbackMessage');
   switch (reason.kind) {
     case 'not-installed': return reason.detail;
     case 'tfjs-requested': return "executor 'tfjs' requested";

@@ -28,7 +28,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ActivationName, applyActivation } from '../activations';
+import { ActivationName, applyActivation, parseActivation } from '../activations';
+import { checkTensorArg, checkTensorListArg } from '../args';
+import { ShapeError, formatShape } from '../../errors';
 import { derivativeFromOutput } from '../activation-grads';
 import type { CellStepResult, RecurrenceInputs, RecurrentCell, ResolvedCall } from '../cell';
 import {
@@ -40,6 +42,7 @@ import { lstmBackward } from './lstm-cell-backward';
 
 /** Sum of the biases present, or null. */
 export function combinedBias(w: LstmWeights): tf.Tensor1D | null {
+  lstmSizes(w, 'engine.combinedBias');
   if (w.bias && w.recurrentBias) return tf.add(w.bias, w.recurrentBias) as tf.Tensor1D;
   return w.bias ?? w.recurrentBias ?? null;
 }
@@ -56,14 +59,25 @@ export function lstmStepFromProjection(
   activation: ActivationName,
   recurrentActivation: ActivationName,
 ): [tf.Tensor2D, tf.Tensor2D] {
+  const where = 'engine.lstmStepFromProjection';
+  const { hiddenSize, outputSize } = lstmSizes(w, where);
+  checkTensorArg(xz, 'xz', where);
+  const N = xz.shape[0];
+  if (xz.rank !== 2 || xz.shape[1] !== 4 * hiddenSize) throw new ShapeError(`${where}: xz expected [N, ${4 * hiddenSize}], got ${formatShape(xz.shape)}`);
+  checkTensorArg(h, 'h', where);
+  checkTensorArg(c, 'c', where);
+  if (h.rank !== 2 || h.shape[0] !== N || h.shape[1] !== outputSize) throw new ShapeError(`${where}: h expected [${N}, ${outputSize}], got ${formatShape(h.shape)}`);
+  if (c.rank !== 2 || c.shape[0] !== N || c.shape[1] !== hiddenSize) throw new ShapeError(`${where}: c expected [${N}, ${hiddenSize}], got ${formatShape(c.shape)}`);
+  const act = parseActivation(activation, 'activation', where);
+  const recAct = parseActivation(recurrentActivation, 'recurrentActivation', where);
   const z = tf.add(xz, tf.matMul(h, w.recurrentKernel));
   const [zi, zf, zg, zo] = tf.split(z, 4, 1);
-  const i = applyActivation(recurrentActivation, zi);
-  const f = applyActivation(recurrentActivation, zf);
-  const g = applyActivation(activation, zg);
-  const o = applyActivation(recurrentActivation, zo);
+  const i = applyActivation(recAct, zi);
+  const f = applyActivation(recAct, zf);
+  const g = applyActivation(act, zg);
+  const o = applyActivation(recAct, zo);
   const cNext = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
-  let hNext = tf.mul(o, applyActivation(activation, cNext)) as tf.Tensor2D;
+  let hNext = tf.mul(o, applyActivation(act, cNext)) as tf.Tensor2D;
   if (w.projection) hNext = tf.matMul(hNext, w.projection);
   return [hNext, cNext];
 }
@@ -79,11 +93,22 @@ export function lstmCellStep(
   activation: ActivationName = 'tanh',
   recurrentActivation: ActivationName = 'sigmoid',
 ): [tf.Tensor2D, tf.Tensor2D] {
+  const where = 'engine.lstmCellStep';
+  const { inputSize, hiddenSize, outputSize } = lstmSizes(w, where);
+  checkTensorArg(x, 'x', where);
+  const N = x.shape[0];
+  if (x.rank !== 2 || x.shape[1] !== inputSize) throw new ShapeError(`${where}: x expected [N, ${inputSize}], got ${formatShape(x.shape)}`);
+  const [h, c] = checkTensorListArg(state, 'state', where);
+  if (state.length !== 2) throw new ShapeError(`${where}: state expected [h, c], got ${state.length} tensors`);
+  if (h.rank !== 2 || h.shape[0] !== N || h.shape[1] !== outputSize) throw new ShapeError(`${where}: h expected [${N}, ${outputSize}], got ${formatShape(h.shape)}`);
+  if (c.rank !== 2 || c.shape[0] !== N || c.shape[1] !== hiddenSize) throw new ShapeError(`${where}: c expected [${N}, ${hiddenSize}], got ${formatShape(c.shape)}`);
+  const act = parseActivation(activation, 'activation', where);
+  const recAct = parseActivation(recurrentActivation, 'recurrentActivation', where);
   return tf.tidy(() => {
     let xz: tf.Tensor2D = tf.matMul(x, w.kernel);
     const b = combinedBias(w);
     if (b) xz = tf.add(xz, b);
-    return lstmStepFromProjection(xz, state[0], state[1], w, activation, recurrentActivation);
+    return lstmStepFromProjection(xz, h as tf.Tensor2D, c as tf.Tensor2D, w, act, recAct);
   });
 }
 

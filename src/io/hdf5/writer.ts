@@ -16,6 +16,7 @@ import * as path from 'path';
 
 import { ConfigError } from '../../errors';
 import { Hdf5FormatError } from '../shared/errors';
+import { checkRecordArg } from '../../engine/internal';
 import { RawTensor } from '../shared/dtypes';
 
 /**
@@ -125,6 +126,7 @@ function writeGroup(h5: H5wasmModule, g: H5Group, spec: H5GroupSpec): void {
  * ```
  */
 export async function writeHdf5(root: H5GroupSpec): Promise<Uint8Array> {
+  checkRecordArg(root, 'root', 'io.writeHdf5');
   const h5 = await loadH5wasm();
   // h5wasm's Node build works on the real file system (NODERAWFS): the file is written in a
   // private temporary directory of this call, so that concurrent writers (processes, or calls

@@ -21,6 +21,7 @@ import { ReadOptions, limitCheck, resolveLimits } from '../shared/limits';
 import { parseJson } from './h5';
 import { keras3GroupNames } from './keras3-layout';
 import { readKeras } from './reader';
+import { checkRecordArg } from '../../engine/internal';
 
 const WHERE = 'io.loadKeras';
 
@@ -68,7 +69,8 @@ function layerWeights(file: KerasFile, config: Json): FileLayerWeights[] {
  *   for bad options.
  */
 export async function loadKeras(source: Uint8Array | KerasFile, options: LoadKerasOptions = {}): Promise<tfl.LayersModel> {
-  const limits = resolveLimits(options.limits);
+  checkRecordArg(options, 'options', 'io.loadKeras', true);
+  const limits = resolveLimits((options ?? {}).limits);
   let file: KerasFile;
   if (source instanceof Uint8Array) file = readKeras(source, options);
   else if (isKerasFile(source)) file = source;

@@ -16,9 +16,12 @@ import { readKerasArchive } from './archive';
 import { readKerasH5 } from './h5';
 import { ReadOptions } from '../shared/limits';
 import { isZip } from '../shared/zip';
+import { checkRecordArg } from '../../engine/internal';
 
 /** Reads a Keras `.h5`, `.weights.h5` or `.keras` file from its bytes. */
 export function readKeras(bytes: Uint8Array, options: ReadOptions = {}): KerasFile {
   if (!(bytes instanceof Uint8Array)) throw new KerasFormatError(`io.readKeras: bytes expected a Uint8Array, got ${typeof bytes}`);
+  checkRecordArg(options, 'options', 'io.readKeras', true);
+  options = options ?? {};
   return isZip(bytes) ? readKerasArchive(bytes, options) : readKerasH5(bytes, options);
 }

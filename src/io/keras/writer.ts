@@ -19,6 +19,7 @@
 import { zipSync } from 'fflate';
 
 import { ConfigError } from '../../errors';
+import { checkRecordArg } from '../../engine/internal';
 import { H5AttrSpec, H5DatasetSpec, H5GroupSpec, writeHdf5 } from '../hdf5/writer';
 import { KerasFile } from '../../keras-model';
 
@@ -86,7 +87,9 @@ function keras3Tree(file: KerasFile): H5GroupSpec {
  * @throws ConfigError when the description does not fit the format.
  */
 export async function writeKeras(file: KerasFile, options: WriteKerasOptions = {}): Promise<Uint8Array> {
-  const kind = options.nameLists ?? 'fixed';
+  checkRecordArg(file, 'file', WHERE);
+  checkRecordArg(options, 'options', WHERE, true);
+  const kind = (options ?? {}).nameLists ?? 'fixed';
   if (kind !== 'fixed' && kind !== 'vlen') throw new ConfigError(`${WHERE}: nameLists expected 'fixed' or 'vlen', got '${String(kind)}'`);
   switch (file.format) {
     case 'h5':

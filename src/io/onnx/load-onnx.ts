@@ -28,6 +28,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmStackConfig, OnnxLstmAttributes, disposeStack, onnxLstmAttributes, onnxToCanonical, stackConfig, stackToTorchStateDict } from '../../../adapters';
 import { ActivationName, LstmStackLayer } from '../../engine';
+import { checkRecordArg, describeValue } from '../../engine/internal';
 import { ConfigError, LstmBridgeError, ShapeError, StateDictError, UnsupportedConversionError } from '../../errors';
 import { LSTM } from '../../nn';
 import {
@@ -89,7 +90,8 @@ export interface OnnxLstmStack {
 
 /** Frees the canonical weights of stacks read by {@link readOnnxLstmStacks}. */
 export function disposeOnnxStacks(stacks: readonly OnnxLstmStack[]): void {
-  for (const s of stacks) disposeStack(s.layers);
+  if (!Array.isArray(stacks)) throw new ConfigError(`io.disposeOnnxStacks: stacks expected an array of stacks from readOnnxLstmStacks, got ${describeValue(stacks)}`);
+  stacks.forEach((s, k) => disposeStack(checkRecordArg<OnnxLstmStack>(s, `stacks[${k}]`, 'io.disposeOnnxStacks').layers));
 }
 
 function supplied(where: string, values: Readonly<Record<string, OnnxInputValue>> | undefined): Map<string, ConstValue> {

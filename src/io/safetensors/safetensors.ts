@@ -22,6 +22,7 @@ import { ReadOptions, checkLimit, resolveLimits } from '../shared/limits';
 import { TensorLike, toPlain } from '../shared/tensor-like';
 import { hasOwn, setOwn } from '../shared/own';
 import { showValue } from '../shared/show';
+import { checkRecordArg } from '../../engine/internal';
 
 /** safetensors dtype names -> file dtypes (others, e.g. F8_E4M3, U16, C64, are refused). */
 const DTYPES: Readonly<Record<string, FileDtype>> = Object.freeze({
@@ -59,7 +60,8 @@ function fail(msg: string): never {
 
 /** Reads a safetensors file into plain tensors. */
 export function readSafetensors(bytes: Uint8Array, options: ReadOptions = {}): SafetensorsFile {
-  const limits = resolveLimits(options.limits);
+  checkRecordArg(options, 'options', 'io.readSafetensors', true);
+  const limits = resolveLimits((options ?? {}).limits);
   if (!(bytes instanceof Uint8Array)) fail(`bytes expected a Uint8Array, got ${typeof bytes}`);
   checkLimit(WHERE, 'file size', bytes.length, limits, 'maxFileBytes');
   if (bytes.length < 8) fail(`file of ${bytes.length} bytes is shorter than the 8-byte header length`);
@@ -139,7 +141,8 @@ export function loadSafetensors(bytes: Uint8Array, options: ReadOptions = {}): t
 export function saveSafetensors(tensors: Record<string, TensorLike>, metadata: Record<string, string> = {}): Uint8Array {
   const where = 'io.saveSafetensors';
   if (tensors === null || typeof tensors !== 'object') throw new ConfigError(`${where}: tensors expected an object of named tensors`);
-  if (!Object.values(metadata).every((v) => typeof v === 'string')) throw new ConfigError(`${where}: metadata expected an object of strings`);
+  checkRecordArg(metadata, 'metadata', where, true);
+  if (!Object.values(metadata ?? {}).every((v) => typeof v === 'string')) throw new ConfigError(`${where}: metadata expected an object of strings`);
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   const blobs: Uint8Array[] = [];

@@ -24,7 +24,8 @@ import * as nodePath from 'node:path';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import { FileParseError } from '../../errors';
+import { ConfigError, FileParseError } from '../../errors';
+import { describeValue } from '../../engine/internal';
 import { fsCallAsync } from '../node-files';
 
 const MODEL_FILE = 'model.json';
@@ -110,6 +111,7 @@ async function readWeights(dir: string, file: string, manifest: tf.io.WeightsMan
  *   `.json` model file (its weights go to `weights.bin` beside it).
  */
 export function fileSystem(path: string): tf.io.IOHandler {
+  if (typeof path !== 'string' || path === '') throw new ConfigError(`io.fileSystem: path expected a non-empty string, got ${describeValue(path)}`);
   const { dir, file } = modelJsonPath(path);
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {

@@ -21,6 +21,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { FileLayerWeights, FileWeight, Json, RecurrentInfo, buildKerasModel, checkJsonDepth, isObject } from '../../keras-model';
 import { KerasLayerError, TfjsFormatError } from '../shared/errors';
+import { checkRecordArg } from '../../engine/internal';
 import { ReadOptions, limitCheck, resolveLimits } from '../shared/limits';
 import { TfjsWeight, readTfjsWeights } from './weights';
 
@@ -53,6 +54,7 @@ export function groupTfjsWeights(
  *   cannot be built or whose weights do not fit, `SizeLimitError` above the caps.
  */
 export async function loadTfjsModel(modelJson: unknown, shards: readonly Uint8Array[], options: ReadOptions = {}): Promise<tfl.LayersModel> {
+  checkRecordArg(options, 'options', WHERE, true);
   const limits = resolveLimits(options.limits);
   const file = readTfjsWeights(modelJson, shards, options);
   const topology = file.modelTopology;

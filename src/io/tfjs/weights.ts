@@ -10,7 +10,7 @@
  * manifest declares.
  */
 import { ConfigError } from '../../errors';
-import { describeValue } from '../../engine/internal';
+import { checkRecordArg, describeValue } from '../../engine/internal';
 import { TfjsFormatError } from '../shared/errors';
 import { showValue } from '../shared/show';
 import { ELEMENT_SIZE, FileDtype, RawTensor, checkedNumel, gatherElements } from '../shared/dtypes';
@@ -69,7 +69,8 @@ export function tfjsShardPaths(modelJson: unknown): string[] {
  * @param shards the bytes of each path of {@link tfjsShardPaths}, in that order.
  */
 export function readTfjsWeights(modelJson: unknown, shards: readonly Uint8Array[], options: ReadOptions = {}): TfjsModelFile {
-  const limits = resolveLimits(options.limits);
+  checkRecordArg(options, 'options', 'io.readTfjsWeights', true);
+  const limits = resolveLimits((options ?? {}).limits);
   let json = modelJson;
   if (typeof json === 'string') {
     checkLimit(WHERE, 'model.json size', json.length, limits, 'maxHeaderBytes');

@@ -22,6 +22,7 @@ import { ConfigError } from '../../errors';
 import { contiguousStrides } from '../shared/dtypes';
 import { PickleWriter } from './pickle/writer';
 import { Plain, TensorLike, toPlain } from '../shared/tensor-like';
+import { checkRecordArg } from '../../engine/internal';
 
 /** Options of {@link saveTorch}. */
 export interface SaveTorchOptions {
@@ -52,7 +53,8 @@ function storageOf(p: Plain): { cls: string; bytes: Uint8Array } {
  * @returns the file's bytes.
  */
 export function saveTorch(tensors: Record<string, TensorLike>, options: SaveTorchOptions = {}): Uint8Array {
-  const root = options.archiveName ?? 'archive';
+  checkRecordArg(options, 'options', WHERE, true);
+  const root = (options ?? {}).archiveName ?? 'archive';
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(root) || root === '.' || root === '..') {
     throw new ConfigError(`${WHERE}: archiveName expected letters, digits, '_', '-', '.', got '${root}'`);
   }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, formatShape } from '../../../errors';
-import { checkTensorArg, describeValue } from '../../../engine/internal';
+import { checkRecordArg, checkTensorArg, describeValue } from '../../../engine/internal';
 import { PackedSequence, gatherPacked } from './packed-sequence';
 import { padSequence } from './pad';
 
@@ -48,6 +48,7 @@ export function packPaddedSequence(
   options: PackPaddedOptions = {},
 ): PackedSequence {
   const where = 'nn.utils.rnn.packPaddedSequence';
+  checkRecordArg(options, 'options', where, true);
   const batchFirst = options.batchFirst ?? false;
   const enforceSorted = options.enforceSorted ?? true;
   checkTensorArg(input, 'input', where);
@@ -97,6 +98,7 @@ export function packPaddedSequence(
  */
 export function packSequence(sequences: readonly tf.Tensor[], options: { enforceSorted?: boolean } = {}): PackedSequence {
   const where = 'nn.utils.rnn.packSequence';
+  checkRecordArg(options, 'options', where, true);
   if (!Array.isArray(sequences)) {
     throw new ShapeError(`${where}: sequences expected an array of tf.Tensors, got ${describeValue(sequences)}`);
   }

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../../../errors';
-import { checkNumberArg, checkTensorArg, describeValue } from '../../../engine/internal';
+import { checkRecordArg, checkNumberArg, checkTensorArg, describeValue } from '../../../engine/internal';
 import { PackedSequence, packedLayout, scatterPacked } from './packed-sequence';
 
 /** Options of {@link padPackedSequence}. */
@@ -25,6 +25,7 @@ export interface PadPackedOptions {
  */
 export function padPackedSequence(sequence: PackedSequence, options: PadPackedOptions = {}): [tf.Tensor, tf.Tensor1D] {
   const where = 'nn.utils.rnn.padPackedSequence';
+  checkRecordArg(options, 'options', where, true);
   if (!(sequence instanceof PackedSequence)) {
     throw new ShapeError(`${where}: sequence expected a PackedSequence, got ${describeValue(sequence)}`);
   }
@@ -61,6 +62,7 @@ export interface PadSequenceOptions {
  */
 export function padSequence(sequences: readonly tf.Tensor[] | tf.Tensor, options: PadSequenceOptions = {}): tf.Tensor {
   const where = 'nn.utils.rnn.padSequence';
+  checkRecordArg(options, 'options', where, true);
   if (sequences instanceof tf.Tensor) {
     // PyTorch accepts a tensor (its first dimension lists the sequences, all of the same length).
     checkTensorArg(sequences, 'sequences', where);

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../../../errors';
-import { checkTensorArg, describeValue } from '../../../engine/internal';
+import { checkRecordArg, checkTensorArg, describeValue } from '../../../engine/internal';
 import { PackedSequence } from './packed-sequence';
 import { padPackedSequence } from './pad';
 
@@ -36,6 +36,7 @@ function readLengths(lengths: ArrayLike<number> | tf.Tensor, N: number, T: numbe
  */
 export function unpadSequence(padded: tf.Tensor, lengths: ArrayLike<number> | tf.Tensor, options: { batchFirst?: boolean } = {}): tf.Tensor[] {
   const where = 'nn.utils.rnn.unpadSequence';
+  checkRecordArg(options, 'options', where, true);
   checkTensorArg(padded, 'paddedSequences', where);
   if (padded.rank < 2) throw new ShapeError(`${where}: paddedSequences expected rank >= 2, got ${formatShape(padded.shape)}`);
   const batchFirst = options.batchFirst ?? false;
