@@ -25,9 +25,16 @@ function ort(): OrtModule {
   return m;
 }
 
-/** A random stack (from an nn.LSTM's canonical weights, scaled so that relu stays bounded). */
+/**
+ * A seeded random stack (an nn.LSTM's canonical weights, uniform in ±0.5 = PyTorch's ±1/√H), so
+ * that unbounded activations (relu, elu, softplus gates) stay finite over the 6 steps: with the
+ * module's own unseeded init a draw could overflow to Inf/NaN on one side.
+ */
 function stackOf(numLayers: number, bidirectional: boolean): { lstm: LSTM; layers: LstmStackLayer[] } {
   const lstm = new LSTM(3, 4, { numLayers, bidirectional });
+  const seeded = Object.fromEntries(Object.entries(lstm.stateDict()).map(([k, t], j) => [k, randomTensor(t.shape, 900 + j, 0.5)]));
+  lstm.loadStateDict(seeded);
+  tf.dispose(Object.values(seeded));
   const layers = Array.from({ length: numLayers }, (_, k) => ({
     forward: lstm.canonicalWeights(k, false),
     backward: bidirectional ? lstm.canonicalWeights(k, true) : null,
