@@ -162,12 +162,19 @@ function setLayerWeights(where: string, layer: tfl.layers.Layer, values: tf.Tens
         fail(where, layer, `weight ${expected[k].originalName} expected ${formatShape(expected[k].shape)}, the file has ${formatShape(v.shape)}`);
       }
     });
-    if (layer instanceof LSTM || layer instanceof Bidirectional) {
-      layer.setWeights(values); // the facade stores set values as given (constraints apply to updates only)
-    } else {
-      // tfjs-layers' setWeights() passes values through the layer's constraints (MaxNorm, ...),
-      // which Keras never does when loading: write the variables themselves.
-      expected.forEach((w, k) => (w.read() as tf.Variable).assign(values[k].dtype === w.dtype ? values[k] : tf.cast(values[k], w.dtype)));
+    // A file may store a weight in another dtype than the layer's (an int32 dataset for a float32
+    // kernel): Keras' set_weights casts to the variable's dtype, and so does this.
+    const typed = values.map((v, k) => (v.dtype === expected[k].dtype ? v : tf.cast(v, expected[k].dtype)));
+    try {
+      if (layer instanceof LSTM || layer instanceof Bidirectional) {
+        layer.setWeights(typed); // the facade stores set values as given (constraints apply to updates only)
+      } else {
+        // tfjs-layers' setWeights() passes values through the layer's constraints (MaxNorm, ...),
+        // which Keras never does when loading: write the variables themselves.
+        expected.forEach((w, k) => (w.read() as tf.Variable).assign(typed[k]));
+      }
+    } finally {
+      tf.dispose(typed.filter((t, k) => t !== values[k]));
     }
   } finally {
     tf.dispose(values);
