@@ -84,7 +84,10 @@ export function buildModel(m: ModelContext, modelConfig: unknown, checkSize: Siz
   } catch (e) {
     // Layers built before the failure hold variables: free them.
     for (const l of created) disposeQuietly(l);
-    throw e;
+    if (e instanceof LstmBridgeError) throw e;
+    // Whatever tfjs-layers refuses outside a guarded step (an input name it does not accept,
+    // ...) comes from the file's config: a typed error, not tfjs' own.
+    return fail(m, `tfjs-layers cannot build the model (${e instanceof Error ? e.message : String(e)})`);
   }
 }
 
