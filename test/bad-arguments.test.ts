@@ -13,18 +13,14 @@ import { LSTM, LSTMCell, utils } from '../src/nn';
 import { PackedSequence } from '../src/nn/utils/rnn/packed-sequence';
 import { layers } from '../src';
 import { keras2WeightsOnly } from './helpers/keras-model-fixtures';
+import { thrown } from './helpers/thrown';
 
 const { packPaddedSequence, padPackedSequence, padSequence, packSequence } = utils.rnn;
 
 /** Runs `f`, expects an error of `cls` whose message matches `pattern`, and no tensor leak. */
 function refuses(f: () => unknown, cls: new (...a: never[]) => LstmBridgeError, pattern: RegExp): void {
   const before = tf.memory().numTensors;
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
+  const err = thrown(() => f());
   expect(err).toBeInstanceOf(cls);
   expect((err as Error).message).toMatch(pattern);
   expect(tf.memory().numTensors).toBe(before);

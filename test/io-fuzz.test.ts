@@ -20,6 +20,7 @@ import { readTfjsWeights } from '../src/io/tfjs/weights';
 import { readTorch } from '../src/io/torch/reader';
 import { saveTorch } from '../src/io/torch/writer';
 import { writeKeras } from '../src/io/keras/writer';
+import { thrown } from './helpers/thrown';
 
 /** Mutants per file; raise with IO_FUZZ_COUNT for a longer local run. */
 const MUTANTS_PER_FILE = Number(process.env.IO_FUZZ_COUNT ?? 150);
@@ -120,12 +121,7 @@ describe('crafted hostile files', () => {
     for (const [module, name] of [['os', 'system'], ['builtins', 'eval'], ['posix', 'system']]) {
       const evil = Uint8Array.from(`\x80\x02c${module}\n${name}\nX\x02\x00\x00\x00id\x85R.`, (c) => c.charCodeAt(0));
       const bytes = zipSync({ ...entries, [root]: evil });
-      let err: unknown;
-      try {
-        readTorch(bytes);
-      } catch (e) {
-        err = e;
-      }
+      const err = thrown(() => readTorch(bytes));
       expect(err).toBeInstanceOf(PickleSecurityError);
       expect((err as PickleSecurityError).refused).toBe(`${module}.${name}`);
     }
@@ -143,12 +139,7 @@ describe('crafted hostile files', () => {
       if (bytes[p - 1] === 0x2e && dv.getUint32(p + 4, true) === 0 && dv.getUint32(p, true) > 0 && dv.getUint32(p, true) < 64) {
         const copy = bytes.slice();
         new DataView(copy.buffer).setUint32(p + 4, 0x7fffffff, true);
-        let err: unknown;
-        try {
-          readTorch(copy);
-        } catch (e) {
-          err = e;
-        }
+        const err = thrown(() => readTorch(copy));
         if (err instanceof FileParseError && !(err instanceof PickleError)) patched = true;
       }
     }

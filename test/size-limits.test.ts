@@ -10,16 +10,12 @@ import { ConfigError } from '../src/errors';
 import { DEFAULT_SIZE_LIMITS, setSizeLimits, sizeLimits } from '../src/engine';
 import { LSTM, LSTMCell } from '../src/nn';
 import { layers } from '../src';
+import { thrown } from './helpers/thrown';
 
 function refused(make: () => unknown, pattern: RegExp): void {
   const before = tf.memory().numTensors;
   const t0 = Date.now();
-  let err: unknown;
-  try {
-    make();
-  } catch (e) {
-    err = e;
-  }
+  const err = thrown(() => make());
   expect(err).toBeInstanceOf(ConfigError);
   expect((err as Error).message).toMatch(pattern);
   expect(Date.now() - t0).toBeLessThan(1000);

@@ -3,6 +3,7 @@ import { expectedFor, fixtureBytes } from '../../../test/helpers/io-fixtures';
 import { FileParseError } from '../../errors';
 import { DtypeError, PickleSecurityError, SizeLimitError, TorchFormatError, TorchScriptArchiveError } from '../shared/errors';
 import { loadTorch, readTorch } from './reader';
+import { thrown } from '../../../test/helpers/thrown';
 
 /** Values from PyTorch (already float32) must match exactly: conversions are exact or rounded the same way. */
 function expectMatchesTorch(file: string, prefix = ''): void {
@@ -83,12 +84,7 @@ describe('readTorch on files written by real PyTorch', () => {
   });
 
   it('refuses a pickled whole module with a PickleSecurityError naming the global', () => {
-    let err: unknown;
-    try {
-      readTorch(fixtureBytes('whole_module.pt'));
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => readTorch(fixtureBytes('whole_module.pt')));
     expect(err).toBeInstanceOf(PickleSecurityError);
     expect((err as PickleSecurityError).refused).toMatch(/^torch\.nn\.modules\./);
   });

@@ -20,6 +20,7 @@ import { unpickle } from './pickle/reader';
 import { PyObject, PySet, PyTuple } from './pickle/values';
 import { loadTorch, readTorch } from './reader';
 import { StorageTable, flattenStateDict } from './state';
+import { thrown } from '../../../test/helpers/thrown';
 
 interface WholeModelExpected {
   readonly files: Record<string, {
@@ -96,12 +97,7 @@ describe("readTorch(bytes, { unknownClasses: 'skip' }) on files saved by real Py
 
 describe('by default the allow-list stays strict', () => {
   it.each(Object.keys(EXPECTED.files))('%s is refused, and the message names the option', (file) => {
-    let err: unknown;
-    try {
-      readTorch(fixtureBytes(file));
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => readTorch(fixtureBytes(file)));
     expect(err).toBeInstanceOf(PickleSecurityError);
     const firstUnknown = EXPECTED.files[file].globals.find((g) => !ALLOWED.has(g));
     expect((err as PickleSecurityError).refused).toBe(firstUnknown);
@@ -154,12 +150,7 @@ describe("hostile pickles with unknownClasses: 'skip': still nothing runs", () =
     ['REDUCE of an allowed type marker', P(0x80, 2, 0x63, 'torch\nTensor\n', 0x29, 0x52, 0x2e), 'global torch.Tensor'],
     ['NEWOBJ of OrderedDict', P(0x80, 2, 0x63, 'collections\nOrderedDict\n', 0x29, 0x81, 0x2e), 'global collections.OrderedDict'],
   ])('%s is still refused', (_what, bytes, refused) => {
-    let err: unknown;
-    try {
-      unpickleSkipping(bytes);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => unpickleSkipping(bytes));
     expect(err).toBeInstanceOf(PickleSecurityError);
     expect((err as PickleSecurityError).refused).toBe(refused);
   });

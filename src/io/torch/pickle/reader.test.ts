@@ -5,6 +5,7 @@ import { PyBytes, PyDict, PyList, PyTuple } from './values';
 import { PickleWriter } from './writer';
 import { torchGlobals } from '../globals';
 import { flattenStateDict } from '../state';
+import { thrown } from '../../../../test/helpers/thrown';
 
 const enc = (s: string) => Array.from(new TextEncoder().encode(s));
 /** A pickle from raw opcodes. */
@@ -56,12 +57,7 @@ describe('unpickle: refuses, never executes', () => {
     ['REDUCE of a type marker', P(0x80, 2, 0x63, 'torch\nTensor\n', 0x29, 0x52, 0x2e), 'global torch.Tensor'],
     ['persistent id without a loader', P(0x80, 2, 0x4e, 0x51, 0x2e), 'BINPERSID'],
   ])('%s', (_what, bytes, refused) => {
-    let err: unknown;
-    try {
-      read(bytes);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => read(bytes));
     expect(err).toBeInstanceOf(PickleSecurityError);
     expect((err as PickleSecurityError).refused).toBe(refused);
   });
