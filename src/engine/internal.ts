@@ -30,5 +30,9 @@ export type {
   ResolvedCall,
 } from './cell';
 export { LSTM_CELL } from './cells/lstm-cell';
+export { cellLayer } from './cell-layer';
+export { GRU_CELL, GRU_RESET_BEFORE_CELL, gruCell, gruStepFromProjection } from './cells/gru-cell';
+export { RNN_CELL } from './cells/rnn-cell';
+export { hStackCall } from './gru-stack';
 export { fastRecurrence } from './recurrence-fast';
 export { referenceRecurrence } from './recurrence-reference';
