@@ -5,6 +5,6 @@
  */
 export * from './engine';
 export {
-  chooseExecutor, clearOnnxSessionCache, lstmStackAsync, onnxRuntimeAvailable, onnxRuntimeUnavailableReason, onnxSessionCacheSize,
+  chooseExecutor, clearOnnxSessionCache, gruStackAsync, lstmStackAsync, rnnStackAsync, onnxRuntimeAvailable, onnxRuntimeUnavailableReason, onnxSessionCacheSize,
 } from './runtime';
-export type { LstmExecutor, LstmStackAsyncOptions, LstmStackAsyncResult } from './runtime';
+export type { GruStackAsyncOptions, GruStackAsyncResult, LstmExecutor, LstmStackAsyncOptions, LstmStackAsyncResult, RnnStackAsyncOptions } from './runtime';

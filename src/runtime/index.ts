@@ -11,6 +11,8 @@
  * The package exports these names in `runtime` and, for compatibility, in `engine`.
  */
 export { chooseExecutor, lstmStackAsync } from './lstm-async';
+export { gruStackAsync, rnnStackAsync } from './gru-async';
+export type { GruStackAsyncOptions, GruStackAsyncResult, RnnStackAsyncOptions } from './gru-async';
 export type { LstmExecutor, LstmStackAsyncOptions, LstmStackAsyncResult } from './lstm-async';
 export type { AsyncExecutionReport, ExecutionReport, SyncExecutionReport } from './execution-report';
 export { fallbackMessage } from './ort-plan';
