@@ -47,12 +47,12 @@ function run(where: string, executor: LstmExecutor | undefined, compute: () => G
 export async function gruStackAsync(x: tf.Tensor, layers: readonly GruStackLayer[], options: GruStackAsyncOptions = {}): Promise<GruStackAsyncResult> {
   checkRecordArg(options, 'options', 'gruStackAsync', true);
   const { executor, ...rest } = options ?? {};
-  return run(rest.where ?? 'gruStackAsync', executor, () => tf.tidy(() => gruStack(x, layers, rest)));
+  return run(rest.where ?? 'gruStackAsync', executor, () => gruStack(x, layers, rest));
 }
 
 /** A vanilla RNN stack on the fastest executor; see the module documentation. */
 export async function rnnStackAsync(x: tf.Tensor, layers: readonly RnnStackLayer[], options: RnnStackAsyncOptions = {}): Promise<GruStackAsyncResult> {
   checkRecordArg(options, 'options', 'rnnStackAsync', true);
   const { executor, ...rest } = options ?? {};
-  return run(rest.where ?? 'rnnStackAsync', executor, () => tf.tidy(() => rnnStack(x, layers, rest)));
+  return run(rest.where ?? 'rnnStackAsync', executor, () => rnnStack(x, layers, rest));
 }
