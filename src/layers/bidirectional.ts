@@ -234,7 +234,7 @@ export class Bidirectional<L extends RecurrentLayer = LSTM> extends tfl.layers.L
   override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
     const m = this.returnSequences ? pickMask(mask) : null;
     const outputMasks = this.mergeMode === null ? [m, m] : [m];
-    const all = this.returnState ? [...outputMasks, null, null, null, null] : outputMasks;
+    const all = this.returnState ? [...outputMasks, ...new Array<null>(2 * this.stateCount).fill(null)] : outputMasks;
     return (all.length === 1 ? all[0] : all) as tf.Tensor | tf.Tensor[];
   }
 
