@@ -15,17 +15,17 @@
 export { LSTM, lstm } from './lstm';
 export { GRU, gru } from './gru';
 export { SimpleRNN, simpleRNN } from './simple-rnn';
-export { RecurrentLayer } from './recurrent-layer';
 export { Bidirectional, bidirectional } from './bidirectional';
 export type { BidirectionalArgs, MergeMode } from './bidirectional';
 export { LSTMCell } from './lstm-cell';
 export { GRUCell } from './gru-cell';
 export { SimpleRNNCell } from './simple-rnn-cell';
-export { RecurrentCellBase } from './cell-base';
-export { OneStateCell } from './one-state-cell';
 export type { AddWeight, DropoutMasks } from './cell-base';
 export type { HCellSpec } from './h-recurrence';
-export type { RecurCall, RecurResult, RecurrentKind } from './recurrent-layer';
+// The abstract bases are types only: construct a kind (`LSTM`, `GRU`, `SimpleRNN`), not a base.
+export type { RecurCall, RecurResult, RecurrentKind, RecurrentLayer } from './recurrent-layer';
+export type { RecurrentCellBase } from './cell-base';
+export type { OneStateCell } from './one-state-cell';
 export type {
   ActivationArg, CellConfig, LSTMArgs, LSTMCellArgs, RecurrentCellArgs, RecurrentCellConfig, RecurrentLayerArgs, RnnConfig,
 } from './config';
