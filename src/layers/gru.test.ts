@@ -8,6 +8,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
+import * as engine from '../engine';
 import { ConfigError, ShapeError } from '../errors';
 import { bidirectional } from './bidirectional';
 import { GRU, gru } from './gru';
@@ -146,6 +147,22 @@ describe('layers.GRU / layers.SimpleRNN: calls and models', () => {
       expectClose(stateful.apply(x) as tf.Tensor, first, 1e-6, 1e-6, 'after reset');
       expect(() => stateful.resetStates([tf.zeros([N, U]), tf.zeros([N, U])])).toThrow('expected [h], got 2 tensor(s)');
     }
+  });
+
+  it('training dropout: one seeded input mask (N, F) and recurrent mask (N, U) per call, fixed across time', () => {
+    const args = { units: U, dropout: 0.4, recurrentDropout: 0.3, seed: 11, returnSequences: true, resetAfter: false };
+    const layer = built(new GRU(args));
+    const plain = built(new GRU({ ...args, dropout: 0, recurrentDropout: 0 }));
+    plain.setWeights(layer.getWeights());
+    const twin = new GRU(args); // draws the same masks from the same seed stream
+    const x = randomTensor([N, T, F], 12);
+    const [inputMask, recurrentMask] = [twin.cell.dropoutMask([N, F], 0.4), twin.cell.dropoutMask([N, U], 0.3)];
+    const y = layer.apply(x, { training: true }) as tf.Tensor;
+    const ref = engine.gruLayer(tf.transpose(tf.mul(x, tf.expandDims(inputMask, 1)), [1, 0, 2]), plain.cell.weights(), {
+      resetAfter: false, recurrentInputMask: recurrentMask,
+    });
+    expectClose(y, tf.transpose(ref.output, [1, 0, 2]), 1e-6, 1e-6, 'dropout');
+    expectClose(layer.apply(x, { training: false }) as tf.Tensor, plain.apply(x) as tf.Tensor, 0, 0, 'inference');
   });
 
   it('takes the mask of an Embedding with maskZero in a sequential model', () => {
