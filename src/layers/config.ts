@@ -1,5 +1,7 @@
 /**
- * The arguments of `layers.LSTM`: their types, Keras defaults, and validation.
+ * The arguments of `layers.LSTM`: their types, Keras defaults, and validation; and what every
+ * recurrent kind shares (`RecurrentCellArgs`, `RecurrentLayerArgs`, their resolvers and checks).
+ * `layers.GRU` / `layers.SimpleRNN` add theirs in `./gru-config`.
  *
  * Every Keras `LSTM` argument is accepted under its camelCase name with **Keras'** default.
  * Where tfjs-layers' `tf.layers.lstm` differs, the difference is listed here:
