@@ -24,6 +24,7 @@ import { lstmCellStep } from '../engine';
 import { checkTensorArg, checkWeightCount, describeValue, lstmWeightCount } from '../engine/internal';
 import { uniformInit } from './init';
 import { Module, checkShape } from './module';
+import { checkKindOf } from './state-dict-kind';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
 
 /**
@@ -99,6 +100,11 @@ export class LSTMCell extends Module {
       return unbatched ? [tf.squeeze(h1, [0]), tf.squeeze(c1, [0])] : [h1, c1];
     });
     return [r[0], r[1]];
+  }
+
+  /** A GRU or RNN cell's weights given to an LSTMCell: the error names the kind they are. */
+  protected override checkStateDictKind(stateDict: tf.NamedTensorMap): void {
+    checkKindOf(stateDict, 'LSTMCell', `${this.where}.loadStateDict`, '', '.fromStateDict');
   }
 
   /** PyTorch's repr, e.g. `LSTMCell(10, 20)`. */
