@@ -3,7 +3,8 @@
 nn.RNN (tanh and relu), nn.GRUCell and nn.RNNCell. Run from the repository root with Debian's
 python3-torch:
 
-    /usr/bin/python3 scripts/torch/gen_nn_gru_fixtures.py
+    /usr/bin/python3 scripts/torch/gen_nn_gru_fixtures.py            # writes the fixture
+    /usr/bin/python3 scripts/torch/gen_nn_gru_fixtures.py --stdout   # prints it (regeneration check)
 
 Tiny sizes (the fixture is committed); each case records the state dict, input, h0, outputs and
 the gradients of a random linear loss wrt every parameter, the input and h0
@@ -72,6 +73,9 @@ def main():
     root = os.path.join(os.path.dirname(__file__), "..", "..")
     path = os.path.join(root, "test", "fixtures", "torch", "nn-gru-rnn.json")
     fixture = {"torch_version": torch.__version__, "cases": [run_case(c) for c in CASES]}
+    if "--stdout" in sys.argv:  # the regeneration check of the test:torch suite
+        json.dump(fixture, sys.stdout, separators=(",", ":"))
+        return
     with open(path, "w") as f:
         json.dump(fixture, f, separators=(",", ":"))
     print(f"wrote {path} ({os.path.getsize(path)} bytes, {len(CASES)} cases)")
