@@ -27,9 +27,9 @@ describe('construction and keys', () => {
     expect(rnn.nonlinearity).toBe('tanh');
     expect(String(gru)).toBe('GRU(10, 7)');
     const r2 = new RNN(3, 4, { numLayers: 2, nonlinearity: 'relu', bias: false, batchFirst: true, dropout: 0.5, bidirectional: true });
-    expect(String(r2)).toBe("RNN(3, 4, num_layers=2, nonlinearity='relu', bias=False, batch_first=True, dropout=0.5, bidirectional=True)");
+    expect(String(r2)).toBe('RNN(3, 4, num_layers=2, bias=False, batch_first=True, dropout=0.5, bidirectional=True)');
     const cells = [new GRUCell(3, 4), new RNNCell(3, 4, { nonlinearity: 'relu', bias: false })];
-    expect(cells.map(String)).toEqual(['GRUCell(3, 4)', "RNNCell(3, 4, bias=False, nonlinearity='relu')"]);
+    expect(cells.map(String)).toEqual(['GRUCell(3, 4)', 'RNNCell(3, 4, bias=False, nonlinearity=relu)']);
     [gru, rnn, r2, ...cells].forEach((m) => m.dispose());
   });
 

@@ -9,9 +9,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { CellWeights, GruLayerResult } from '../engine';
-import { ShapeError, formatShape } from '../errors';
 import { checkTensorArg, checkWeightCount } from '../engine/internal';
 import { uniformInit } from './init';
+import { checkCellInput } from './cell-input';
 import { Module, checkShape } from './module';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
 import { canonicalCellWeights } from './stack-params';
@@ -62,13 +62,7 @@ export abstract class HiddenCell extends Module {
   forward(input: tf.Tensor, hx?: tf.Tensor | null): tf.Tensor {
     this.throwIfDisposed();
     const where = this.where;
-    checkTensorArg(input, 'input', where, { dtype: 'float32' });
-    if (input.rank !== 1 && input.rank !== 2) {
-      throw new ShapeError(`${where}: input expected 1-D (unbatched) or 2-D, got ${input.rank}-D ${formatShape(input.shape)}`);
-    }
-    const unbatched = input.rank === 1;
-    const N = unbatched ? 1 : input.shape[0];
-    checkShape(input, unbatched ? [this.inputSize] : [N, this.inputSize], 'input', where);
+    const { unbatched, N } = checkCellInput(input, this.inputSize, where);
     const given = hx !== null && hx !== undefined;
     if (given) checkShape(checkTensorArg(hx, 'hx', where, { dtype: 'float32' }), unbatched ? [this.hiddenSize] : [N, this.hiddenSize], 'hx', where);
     return tf.tidy(() => {

@@ -21,8 +21,8 @@ import {
 } from '../runtime/internal';
 import { Module } from './module';
 import { RecurrentStackOptions, StackConfig, interLayerDropout, parseStackOptions } from './recurrent-options';
-import { RecurrentCall, planRecurrentCall } from './recurrent-call';
-import { canonicalCellWeights, checkStateDictArg, stackParamKeys, registerStackParams } from './stack-params';
+import { RecurrentCall, convertAsync, planRecurrentCall } from './recurrent-call';
+import { buildStackLayers, canonicalCellWeights, checkStateDictArg, registerStackParams, stackParamKeys, stackRepr } from './stack-params';
 import { StateDictKind, checkKindOf, describeKind } from './state-dict-kind';
 import { PackedSequence } from './utils/rnn/packed-sequence';
 import { EngineWeightCache } from './weight-cache';
@@ -66,10 +66,6 @@ export abstract class HiddenStack extends Module {
   protected abstract runStackAsync(
     x: tf.Tensor3D, layers: readonly HiddenStackLayer[], call: HiddenStackCall & { executor?: LstmExecutor },
   ): Promise<GruStackAsyncResult>;
-  /** PyTorch's repr arguments beyond the shared ones (`nonlinearity='relu'`). */
-  protected extraRepr(): string[] {
-    return [];
-  }
 
   protected constructor(
     inputSize: number, hiddenSize: number, options: RecurrentStackOptions, known: readonly string[], gates: number, where: string,
@@ -145,30 +141,25 @@ export abstract class HiddenStack extends Module {
   ): Promise<[tf.Tensor | PackedSequence, tf.Tensor]> {
     const call = this.plan(input, h0);
     const e = tidy(() => call.toEngine());
-    const scratch: tf.Tensor[] = [...(e.x === input ? [] : [e.x]), ...(e.states ? e.states[0] : [])];
-    try {
-      const r = await this.runStackAsync(e.x, this.cache.layersFor(), {
+    const out = await convertAsync(
+      [...(e.x === input ? [] : [e.x]), ...(e.states ? e.states[0] : [])],
+      () => this.runStackAsync(e.x, this.cache.layersFor(), {
         h0: e.states ? e.states[0] : null, lengths: e.lengths, interLayerDropout: interLayerDropout(this),
         executor: options?.executor, where: `${this.where}.forwardAsync`,
-      });
-      scratch.push(r.output, ...r.h);
-      this.execution = asyncReport(r);
-      const out = tidy(() => call.fromEngine(r.output, [r.h]));
-      const kept = new Set<tf.Tensor>([out.output, out.states[0]]);
-      scratch.splice(0, scratch.length, ...scratch.filter((t) => !kept.has(t)));
-      return [call.wrapOutput(out.output), out.states[0]];
-    } finally {
-      tf.dispose(scratch);
-    }
+      }),
+      (r) => {
+        this.execution = asyncReport(r);
+        return [r.output, ...r.h];
+      },
+      (r) => call.fromEngine(r.output, [r.h]),
+      (o) => [o.output, o.states[0]],
+    );
+    return [call.wrapOutput(out.output), out.states[0]];
   }
 
   /** The engine-form weights of every layer, as new tensors (transposes of the parameters). */
   private buildEngineLayers(): HiddenStackLayer[] {
-    const layers: HiddenStackLayer[] = [];
-    for (let k = 0; k < this.numLayers; k++) {
-      layers.push({ forward: this.canonicalWeights(k, false), backward: this.bidirectional ? this.canonicalWeights(k, true) : null });
-    }
-    return layers;
+    return buildStackLayers(this, (k, reverse) => this.canonicalWeights(k, reverse));
   }
 
   /** Frees the parameters and the cached engine weights. */
@@ -182,16 +173,9 @@ export abstract class HiddenStack extends Module {
     checkKindOf(stateDict, this.kind, `${this.where}.loadStateDict`, '', '.fromStateDict');
   }
 
-  /** PyTorch's repr, e.g. `GRU(10, 7, num_layers=3, bidirectional=True)`. */
+  /** PyTorch's repr, e.g. `GRU(10, 7, num_layers=3, bidirectional=True)` (PyTorch shows no nonlinearity). */
   override toString(): string {
-    const extra: string[] = [];
-    if (this.numLayers !== 1) extra.push(`num_layers=${this.numLayers}`);
-    extra.push(...this.extraRepr());
-    if (!this.bias) extra.push('bias=False');
-    if (this.batchFirst) extra.push('batch_first=True');
-    if (this.dropout !== 0) extra.push(`dropout=${this.dropout}`);
-    if (this.bidirectional) extra.push('bidirectional=True');
-    return `${this.kind}(${[this.inputSize, this.hiddenSize, ...extra].join(', ')})`;
+    return stackRepr(this.kind, this);
   }
 }
 

@@ -19,10 +19,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ShapeError, formatShape } from '../errors';
+import { ShapeError } from '../errors';
 import { lstmCellStep } from '../engine';
 import { checkTensorArg, checkWeightCount, describeValue, lstmWeightCount } from '../engine/internal';
 import { uniformInit } from './init';
+import { checkCellInput } from './cell-input';
 import { Module, checkShape } from './module';
 import { checkKindOf } from './state-dict-kind';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
@@ -72,13 +73,7 @@ export class LSTMCell extends Module {
   forward(input: tf.Tensor, hx?: [tf.Tensor, tf.Tensor] | null): [tf.Tensor, tf.Tensor] {
     this.throwIfDisposed();
     const where = this.where;
-    checkTensorArg(input, 'input', where, { dtype: 'float32' });
-    if (input.rank !== 1 && input.rank !== 2) {
-      throw new ShapeError(`${where}: input expected 1-D (unbatched) or 2-D, got ${input.rank}-D ${formatShape(input.shape)}`);
-    }
-    const unbatched = input.rank === 1;
-    const N = unbatched ? 1 : input.shape[0];
-    checkShape(input, unbatched ? [this.inputSize] : [N, this.inputSize], 'input', where);
+    const { unbatched, N } = checkCellInput(input, this.inputSize, where);
     if (hx !== null && hx !== undefined) {
       if (!Array.isArray(hx) || hx.length !== 2) {
         throw new ShapeError(`${where}: hx expected [h, c], got ${Array.isArray(hx) ? `an array of ${hx.length}` : describeValue(hx)}`);

@@ -59,9 +59,12 @@ import { LstmStackLayer, LstmWeights } from '../engine';
 import { LstmRunner, showArg, tidy } from '../engine/internal';
 import { ExecutionReport, LstmExecutor, asyncExecutionReport, lstmStackAsync, syncExecutionReport } from '../runtime/internal';
 import { planLstmCall } from './lstm-call';
+import { convertAsync } from './recurrent-call';
 import { Module } from './module';
 import { RecurrentStackOptions, STACK_OPTION_KEYS, interLayerDropout, parseStackOptions } from './recurrent-options';
-import { canonicalCellWeights, checkStateDictArg, findStackPrefix, loadBuilt, registerStackParams, stackParamKeys, stripPrefix } from './stack-params';
+import {
+  buildStackLayers, canonicalCellWeights, checkStateDictArg, findStackPrefix, loadBuilt, registerStackParams, stackParamKeys, stackRepr, stripPrefix,
+} from './stack-params';
 import { checkKindOf } from './state-dict-kind';
 import { PackedSequence } from './utils/rnn/packed-sequence';
 import { EngineWeightCache } from './weight-cache';
@@ -233,34 +236,25 @@ export class LSTM extends Module {
     this.throwIfDisposed();
     const call = planLstmCall(this, input, hx ?? null, this.where);
     const e = tidy(() => call.toEngine());
-    const scratch: tf.Tensor[] = [...(e.x === input ? [] : [e.x]), ...(e.h0 ?? []), ...(e.c0 ?? [])];
-    try {
-      const r = await lstmStackAsync(e.x, this.cache.layersFor(), {
-        h0: e.h0, c0: e.c0, lengths: e.lengths,
-        interLayerDropout: interLayerDropout(this),
+    const out = await convertAsync(
+      [...(e.x === input ? [] : [e.x]), ...(e.h0 ?? []), ...(e.c0 ?? [])],
+      () => lstmStackAsync(e.x, this.cache.layersFor(), {
+        h0: e.h0, c0: e.c0, lengths: e.lengths, interLayerDropout: interLayerDropout(this),
         executor: options.executor, where: `${this.where}.forwardAsync`,
-      });
-      scratch.push(r.output, ...r.h, ...r.c);
-      this.execution = asyncExecutionReport(r);
-      const out = tidy(() => call.fromEngine(r.output, r.h, r.c));
-      const kept = new Set<tf.Tensor>([out.output, out.hN, out.cN]);
-      scratch.splice(0, scratch.length, ...scratch.filter((t) => !kept.has(t)));
-      return call.wrap(out);
-    } finally {
-      tf.dispose(scratch);
-    }
+      }),
+      (r) => {
+        this.execution = asyncExecutionReport(r);
+        return [r.output, ...r.h, ...r.c];
+      },
+      (r) => call.fromEngine(r.output, r.h, r.c),
+      (o) => [o.output, o.hN, o.cN],
+    );
+    return call.wrap(out);
   }
 
   /** The engine-form weights of every layer, as new tensors (transposes of the parameters). */
   private buildEngineLayers(): LstmStackLayer[] {
-    const layers: LstmStackLayer[] = [];
-    for (let k = 0; k < this.numLayers; k++) {
-      layers.push({
-        forward: this.canonicalWeights(k, false),
-        backward: this.bidirectional ? this.canonicalWeights(k, true) : null,
-      });
-    }
-    return layers;
+    return buildStackLayers(this, (k, reverse) => this.canonicalWeights(k, reverse));
   }
 
   /** Frees the parameters and the cached engine weights. */
@@ -317,13 +311,6 @@ export class LSTM extends Module {
 
   /** PyTorch's repr, e.g. `LSTM(10, 7, num_layers=3, bidirectional=True)`. */
   override toString(): string {
-    const extra: string[] = [];
-    if (this.projSize > 0) extra.push(`proj_size=${this.projSize}`);
-    if (this.numLayers !== 1) extra.push(`num_layers=${this.numLayers}`);
-    if (!this.bias) extra.push('bias=False');
-    if (this.batchFirst) extra.push('batch_first=True');
-    if (this.dropout !== 0) extra.push(`dropout=${this.dropout}`);
-    if (this.bidirectional) extra.push('bidirectional=True');
-    return `LSTM(${[this.inputSize, this.hiddenSize, ...extra].join(', ')})`;
+    return stackRepr('LSTM', this, this.projSize > 0 ? [`proj_size=${this.projSize}`] : []);
   }
 }

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, formatShape } from '../errors';
-import { checkTensorArg, describeValue, unstack0 } from '../engine/internal';
+import { checkTensorArg, describeValue, tidy, unstack0 } from '../engine/internal';
 import { checkShape } from './module';
 import { PackedLayout, PackedSequence, gatherPacked, packedLayout, scatterPacked } from './utils/rnn/packed-sequence';
 
@@ -146,4 +146,25 @@ function planPacked(
         input.unsortedIndices ? tf.clone(input.unsortedIndices) : null,
       ),
   };
+}
+
+/**
+ * An asynchronous engine call on tensors made for it (`made`: the converted input and states):
+ * runs it, converts its results (`convert`, inside a tidy scope), and frees every intermediate
+ * but the converted results (`keep`), on success and on failure.
+ */
+export async function convertAsync<R, O>(
+  made: readonly tf.Tensor[], run: () => Promise<R>, results: (r: R) => tf.Tensor[], convert: (r: R) => O, keep: (o: O) => tf.Tensor[],
+): Promise<O> {
+  const scratch: tf.Tensor[] = [...made];
+  let kept = new Set<tf.Tensor>();
+  try {
+    const r = await run();
+    scratch.push(...results(r));
+    const out = tidy(() => convert(r));
+    kept = new Set(keep(out));
+    return out;
+  } finally {
+    tf.dispose(scratch.filter((t) => !kept.has(t)));
+  }
 }

@@ -45,7 +45,7 @@ export class RNNCell extends HiddenCell {
   }
 
   protected override extraRepr(): string[] {
-    return this.nonlinearity === 'tanh' ? [] : [`nonlinearity='${this.nonlinearity}'`];
+    return this.nonlinearity === 'tanh' ? [] : [`nonlinearity=${this.nonlinearity}`];
   }
 
   /** Builds the cell a state dict describes; `nonlinearity` is not in the weights (default tanh). */

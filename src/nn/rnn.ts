@@ -82,10 +82,6 @@ export class RNN extends HiddenStack {
     return super.stateDict() as RnnStateDict;
   }
 
-  protected override extraRepr(): string[] {
-    return this.nonlinearity === 'tanh' ? [] : [`nonlinearity='${this.nonlinearity}'`];
-  }
-
   protected runStack(x: tf.Tensor3D, layers: readonly HiddenStackLayer[], call: HiddenStackCall): GruStackResult {
     return rnnStack(x, layers, { ...call, activation: this.nonlinearity });
   }

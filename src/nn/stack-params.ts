@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { StateDictError } from '../errors';
-import type { CellWeights } from '../engine';
+import type { CellWeights, StackLayer } from '../engine';
 import { checkNumberArg, checkWeightCount, describeValue } from '../engine/internal';
 import { uniformInit } from './init';
 import type { StackConfig } from './recurrent-options';
@@ -81,6 +81,24 @@ export function canonicalCellWeights(param: (key: string) => tf.Tensor, keys: St
     bias: bias ? (param(keys.bih) as tf.Tensor1D) : null,
     recurrentBias: bias ? (param(keys.bhh) as tf.Tensor1D) : null,
   };
+}
+
+/** The engine-form weights of every layer: `weights(k, reverse)` per layer and direction. */
+export function buildStackLayers<W>(m: { readonly numLayers: number; readonly bidirectional: boolean }, weights: (layer: number, reverse: boolean) => W): StackLayer<W>[] {
+  const layers: StackLayer<W>[] = [];
+  for (let k = 0; k < m.numLayers; k++) layers.push({ forward: weights(k, false), backward: m.bidirectional ? weights(k, true) : null });
+  return layers;
+}
+
+/** PyTorch's repr of a recurrent stack: `GRU(10, 7, num_layers=3, bidirectional=True)`; `first` after the sizes (LSTM `proj_size`). */
+export function stackRepr(name: string, m: StackConfig, first: readonly string[] = []): string {
+  const extra = [...first];
+  if (m.numLayers !== 1) extra.push(`num_layers=${m.numLayers}`);
+  if (!m.bias) extra.push('bias=False');
+  if (m.batchFirst) extra.push('batch_first=True');
+  if (m.dropout !== 0) extra.push(`dropout=${m.dropout}`);
+  if (m.bidirectional) extra.push('bidirectional=True');
+  return `${name}(${[m.inputSize, m.hiddenSize, ...extra].join(', ')})`;
 }
 
 /** The prefix under which a state dict holds a recurrent stack (`''`, `'rnn.'`, `'encoder.gru.'`). */
