@@ -14,6 +14,7 @@ export type { RNNNonlinearity, RNNOptions, RnnStateDict } from './rnn';
 export { GRUCell } from './gru-cell';
 export { RNNCell } from './rnn-cell';
 export { HiddenStack } from './hidden-stack';
+export type { HiddenStackCall, HiddenStackLayer } from './hidden-stack';
 export { HiddenCell } from './hidden-cell';
 export type { HiddenCellStateDict } from './hidden-cell';
 export type { RecurrentStackOptions } from './recurrent-options';
