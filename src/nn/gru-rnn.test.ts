@@ -6,7 +6,7 @@
  */
 import { randomTensor, tf } from '../../test/helpers/tf';
 import { thrown } from '../../test/helpers/thrown';
-import { ConfigError, ShapeError, StateDictError } from '../errors';
+import { ConfigError, ShapeError, StateDictError, UnsupportedConversionError } from '../errors';
 import { fromStateDict } from './from-state-dict';
 import { GRU } from './gru';
 import { GRUCell } from './gru-cell';
@@ -151,6 +151,16 @@ describe('forward', () => {
     expect(Array.from(ya.dataSync())).toEqual(Array.from(y.dataSync()));
     expect(Array.from(ha.dataSync())).toEqual(Array.from(h.dataSync()));
     expect(rnn.lastExecution).toMatchObject({ call: 'forwardAsync', executor: 'tfjs' });
+    // an executor that cannot run it: a typed error, and the converted input and states are freed
+    const xb = randomTensor([2, 5, 3], 8);
+    const gru = new GRU(3, 4, { batchFirst: true });
+    const h0 = tf.zeros([1, 2, 4]);
+    const count = tf.memory().numTensors;
+    await expect(gru.forwardAsync(xb, h0, { executor: 'onnxruntime' })).rejects.toThrow(UnsupportedConversionError);
+    await expect(gru.forwardAsync(xb, h0, { executor: 'gpu' as 'tfjs' })).rejects.toThrow(ConfigError);
+    expect(tf.memory().numTensors).toBe(count);
+    tf.dispose([xb, h0]);
+    gru.dispose();
     tf.dispose([x, y, h, ya, ha]);
     rnn.dispose();
   });
