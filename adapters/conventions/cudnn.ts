@@ -70,6 +70,24 @@ function rejectProjection(w: LstmWeights, where: string): void {
   }
 }
 
+/**
+ * One saved input block (I, U) of a Keras `CuDNNLSTM` / `CuDNNGRU` kernel -> the Keras-layout
+ * block (I, U): the block holds the bytes of cuDNN's `W_g` (U, I), so reinterpret, then transpose.
+ */
+export function cudnnInputBlockToKeras(block: tf.Tensor, I: number, U: number): tf.Tensor2D {
+  return tf.transpose(tf.reshape(block, [U, I])) as tf.Tensor2D;
+}
+
+/** The inverse of {@link cudnnInputBlockToKeras}: `W_g = block^T` (U, I), its bytes reinterpreted as (I, U). */
+export function kerasInputBlockToCudnn(block: tf.Tensor, I: number, U: number): tf.Tensor2D {
+  return tf.reshape(tf.transpose(block), [I, U]) as tf.Tensor2D;
+}
+
+/** A recurrent block (U, U) either way: cuDNN's `R_g` is the transpose of Keras's block. */
+export function cudnnRecurrentBlockToKeras(block: tf.Tensor): tf.Tensor2D {
+  return tf.transpose(block) as tf.Tensor2D;
+}
+
 /** Two 4U biases, zeros for a missing one. */
 function biasPair(w: LstmWeights, U: number): [tf.Tensor1D, tf.Tensor1D] {
   return [(w.bias ?? tf.zeros([4 * U])) as tf.Tensor1D, (w.recurrentBias ?? tf.zeros([4 * U])) as tf.Tensor1D];
@@ -88,8 +106,8 @@ export function cudnnToCanonical(w: CudnnLstmWeights, where = 'adapters.cudnnToC
   expectShape(w.bias, [8 * U], 'bias', where);
   return tidy(() => {
     // Block (I, U) holds W_g (U, I) row-major: reinterpret, then transpose to the canonical (I, U).
-    const kernelBlocks = mapGates(splitGates(w.kernel, 'ifco', 1, where), (k) => tf.transpose(tf.reshape(k, [U, I])) as tf.Tensor2D);
-    const recurrentBlocks = mapGates(splitGates(w.recurrent_kernel, 'ifco', 1, where), (r) => tf.transpose(r) as tf.Tensor2D);
+    const kernelBlocks = mapGates(splitGates(w.kernel, 'ifco', 1, where), (k) => cudnnInputBlockToKeras(k, I, U));
+    const recurrentBlocks = mapGates(splitGates(w.recurrent_kernel, 'ifco', 1, where), cudnnRecurrentBlockToKeras);
     const [bias, recurrentBias] = tf.split(w.bias, 2) as tf.Tensor1D[];
     return {
       kernel: joinGates(kernelBlocks, 'ifgo', 1),
@@ -112,8 +130,8 @@ export function canonicalToCudnn(w: LstmWeights, where = 'adapters.canonicalToCu
   rejectProjection(w, where);
   return tidy(() => {
     // Canonical block (I, U) -> W_g = block^T (U, I) -> its bytes reinterpreted as (I, U).
-    const kernelBlocks = mapGates(splitGates(w.kernel, 'ifgo', 1, where), (k) => tf.reshape(tf.transpose(k), [I, U]) as tf.Tensor2D);
-    const recurrentBlocks = mapGates(splitGates(w.recurrentKernel, 'ifgo', 1, where), (r) => tf.transpose(r) as tf.Tensor2D);
+    const kernelBlocks = mapGates(splitGates(w.kernel, 'ifgo', 1, where), (k) => kerasInputBlockToCudnn(k, I, U));
+    const recurrentBlocks = mapGates(splitGates(w.recurrentKernel, 'ifgo', 1, where), cudnnRecurrentBlockToKeras);
     return {
       kernel: joinGates(kernelBlocks, 'ifco', 1),
       recurrent_kernel: joinGates(recurrentBlocks, 'ifco', 1),
