@@ -16,7 +16,7 @@ import { expectClose, tf } from './helpers/tf';
 
 interface Arr { shape: number[]; data: number[] }
 type Form = Record<string, Arr>;
-interface Case { kind: 'GRU' | 'RNN'; activation?: 'relu'; x: Arr; output: Arr; keras_output?: Arr; torch: Form; keras: Form; cudnn?: Form; onnx: Form; onnx_attributes: Record<string, unknown> }
+interface Case { kind: 'GRU' | 'RNN' | 'TF1GRU'; tf1?: Form; activation?: 'relu'; x: Arr; output: Arr; keras_output?: Arr; torch: Form; keras: Form; cudnn?: Form; onnx: Form; onnx_attributes: Record<string, unknown> }
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'gru-conventions.json'), 'utf8')) as { cases: Case[] };
 const tensors = (form: Form) => Object.fromEntries(Object.entries(form).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
@@ -45,6 +45,19 @@ describe('GRU conventions against the frameworks (fixture)', () => {
       disposeWeights([torch, native, canonical]);
     });
   }
+});
+
+describe('TF1 GRUCell against a numpy transcription of its step (fixture)', () => {
+  const c = FIXTURE.cases.find((k) => k.kind === 'TF1GRU') as Case;
+  it('tf1 -> canonical runs (reset before) to the cell\'s output, u taken as z', () => {
+    const native = tensors(c.tf1 as Form);
+    const canonical = convertGruWeights(native as never, 'tf1', 'canonical');
+    const x = tf.tensor(c.x.data, c.x.shape);
+    const { output, h } = gruLayer(x, canonical, { resetAfter: false });
+    expectClose(output, c.output.data, 1e-5);
+    tf.dispose([x, output, h]);
+    disposeWeights([native, canonical]);
+  });
 });
 
 describe('RNN conventions against the frameworks (fixture)', () => {

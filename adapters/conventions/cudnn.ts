@@ -88,6 +88,24 @@ export function cudnnRecurrentBlockToKeras(block: tf.Tensor): tf.Tensor2D {
   return tf.transpose(block) as tf.Tensor2D;
 }
 
+/**
+ * Checks the saved weights of a Keras CuDNN layer of G gates (`CuDNNLSTM` 4, `CuDNNGRU` 3):
+ * kernel (I, G·U), recurrent_kernel (U, G·U), bias (2·G·U); returns I and U.
+ * @throws ShapeError naming the weight, expected and received shapes.
+ */
+export function cudnnSavedSizes(
+  w: { readonly kernel: tf.Tensor; readonly recurrent_kernel: tf.Tensor; readonly bias: tf.Tensor },
+  gates: number,
+  where: string,
+): { I: number; U: number } {
+  expectRecord(w, 'weights', where);
+  expectShape(w.kernel, [null, null], 'kernel', where);
+  const U = gateSize(w.kernel, 1, gates, 'kernel', `${gates}U`, where);
+  expectShape(w.recurrent_kernel, [U, gates * U], 'recurrent_kernel', where);
+  expectShape(w.bias, [2 * gates * U], 'bias', where);
+  return { I: w.kernel.shape[0], U };
+}
+
 /** Two 4U biases, zeros for a missing one. */
 function biasPair(w: LstmWeights, U: number): [tf.Tensor1D, tf.Tensor1D] {
   return [(w.bias ?? tf.zeros([4 * U])) as tf.Tensor1D, (w.recurrentBias ?? tf.zeros([4 * U])) as tf.Tensor1D];
@@ -98,12 +116,7 @@ function biasPair(w: LstmWeights, U: number): [tf.Tensor1D, tf.Tensor1D] {
  * @throws ShapeError naming the weight, expected and received shapes.
  */
 export function cudnnToCanonical(w: CudnnLstmWeights, where = 'adapters.cudnnToCanonical'): LstmWeights {
-  expectRecord(w, 'weights', where);
-  expectShape(w.kernel, [null, null], 'kernel', where);
-  const U = gateSize(w.kernel, 1, 4, 'kernel', '4U', where);
-  const I = w.kernel.shape[0];
-  expectShape(w.recurrent_kernel, [U, 4 * U], 'recurrent_kernel', where);
-  expectShape(w.bias, [8 * U], 'bias', where);
+  const { I, U } = cudnnSavedSizes(w, 4, where);
   return tidy(() => {
     // Block (I, U) holds W_g (U, I) row-major: reinterpret, then transpose to the canonical (I, U).
     const kernelBlocks = mapGates(splitGates(w.kernel, 'ifco', 1, where), (k) => cudnnInputBlockToKeras(k, I, U));

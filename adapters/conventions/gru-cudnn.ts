@@ -28,10 +28,10 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { GruWeights } from '../../src/engine';
 import { tidy } from '../../src/engine/internal';
-import { expectRecord, expectShape, gateSize } from '../checks';
+import { expectRecord } from '../checks';
 import { mapBlocks } from '../gate-blocks';
 import { GRU_KIND, canonicalToKerasCell, kerasCellToCanonical } from './cell-kinds';
-import { cudnnInputBlockToKeras, cudnnRecurrentBlockToKeras, kerasInputBlockToCudnn } from './cudnn';
+import { cudnnInputBlockToKeras, cudnnRecurrentBlockToKeras, cudnnSavedSizes, kerasInputBlockToCudnn } from './cudnn';
 
 /** The three weights of a Keras 2 `CuDNNGRU` layer, as saved. */
 export interface CudnnGruWeights {
@@ -48,12 +48,7 @@ export interface CudnnGruWeights {
  * @throws ShapeError naming the weight, expected and received shapes.
  */
 export function cudnnGruToCanonical(w: CudnnGruWeights, where = 'adapters.cudnnGruToCanonical'): GruWeights {
-  expectRecord(w, 'weights', where);
-  expectShape(w.kernel, [null, null], 'kernel', where);
-  const U = gateSize(w.kernel, 1, 3, 'kernel', '3U', where);
-  const I = w.kernel.shape[0];
-  expectShape(w.recurrent_kernel, [U, 3 * U], 'recurrent_kernel', where);
-  expectShape(w.bias, [6 * U], 'bias', where);
+  const { I, U } = cudnnSavedSizes(w, 3, where);
   return tidy(() =>
     kerasCellToCanonical(GRU_KIND, {
       kernel: mapBlocks(w.kernel, 3, 1, (k) => cudnnInputBlockToKeras(k, I, U), where),
