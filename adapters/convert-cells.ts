@@ -113,7 +113,7 @@ function describeReset(convention: GruConvention, resetAfter: boolean): string {
 
 /** The resets of the source and the target of a GRU conversion. */
 function gruResets(weights: unknown, from: GruConvention, to: GruConvention, options: ConvertGruWeightsOptions, where: string): [boolean, boolean] {
-  const formReset = from === 'keras' ? kerasGruResetAfter(weights as KerasGruWeights) : FIXED_RESET[from];
+  const formReset = from === 'keras' ? kerasGruResetAfter(weights as KerasGruWeights, where) : FIXED_RESET[from];
   const source = formReset ?? options.resetAfter ?? true;
   const target = FIXED_RESET[to] ?? options.resetAfter ?? source;
   if (source !== target) {

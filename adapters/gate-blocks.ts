@@ -95,6 +95,7 @@ export function mapBlocks(x: tf.Tensor, count: number, axis: number, fn: (block:
   checkTensorArg(x, 'x', where);
   checkNumberArg(count, 'count', where, { integer: true, min: 1 });
   checkNumberArg(axis, 'axis', where, { integer: true });
+  if (typeof fn !== 'function') throw new ConfigError(`${where}: fn expected a function, got ${describeValue(fn)}`);
   const ax = axis < 0 ? x.rank + axis : axis;
   if (ax < 0 || ax >= x.rank || x.shape[ax] % count !== 0 || x.shape[ax] === 0) {
     throw new ShapeError(`${where}: axis ${axis} of a tensor shaped ${formatShape(x.shape)} must hold ${count} equal blocks`);

@@ -31,7 +31,7 @@ import { tidy } from '../../src/engine/internal';
 import { expectRecord } from '../checks';
 import { mapBlocks } from '../gate-blocks';
 import { GRU_KIND, canonicalToKerasCell, kerasCellToCanonical } from './cell-kinds';
-import { cudnnInputBlockToKeras, cudnnRecurrentBlockToKeras, cudnnSavedSizes, kerasInputBlockToCudnn } from './cudnn';
+import { cudnnInputBlockToKeras, cudnnRecurrentBlockToKeras, cudnnSavedSizes, kerasInputBlockToCudnn } from './cudnn-blocks';
 
 /** The three weights of a Keras 2 `CuDNNGRU` layer, as saved. */
 export interface CudnnGruWeights {

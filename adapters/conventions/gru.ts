@@ -34,7 +34,7 @@
  * ```
  */
 import { GruWeights } from '../../src/engine';
-import { checkOneOfArg, expectOptions } from '../checks';
+import { checkOneOfArg, checkTensorArg, expectOptions, expectRecord } from '../checks';
 import {
   GRU_KIND, KerasCellWeights, OnnxCellWeights, TorchCellWeights, canonicalToKerasCell, canonicalToOnnxCell, canonicalToTorchCell,
   kerasCellToCanonical, onnxCellToCanonical, torchCellToCanonical,
@@ -73,7 +73,9 @@ export function canonicalToTorchGru(w: GruWeights, where = 'adapters.canonicalTo
  * Keras `reset_after` as the bias shape tells it: (2, 3U) true, (3U) false, no bias `null`
  * (tf-keras tells the forms apart the same way).
  */
-export function kerasGruResetAfter(w: KerasGruWeights): boolean | null {
+export function kerasGruResetAfter(w: KerasGruWeights, where = 'adapters.kerasGruResetAfter'): boolean | null {
+  expectRecord(w, 'weights', where);
+  if (w.bias !== undefined && w.bias !== null) checkTensorArg(w.bias, 'bias', where);
   return w.bias ? w.bias.rank === 2 : null;
 }
 
