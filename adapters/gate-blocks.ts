@@ -84,3 +84,21 @@ export function disposeGates(blocks: GateBlocks): void {
   expectGateBlocks(blocks, 'adapters.disposeGates');
   for (const gate of CANONICAL) blocks[gate].dispose();
 }
+
+/**
+ * Splits `x` along `axis` into `count` equal blocks, applies `fn` to each (with its index) and
+ * joins the results along `axis` in the same order: the per-block transforms of any cell kind
+ * (a GRU's 3 blocks, an LSTM's 4). Intermediate tensors are the caller's to tidy.
+ * @throws ShapeError when the axis does not hold `count` equal blocks.
+ */
+export function mapBlocks(x: tf.Tensor, count: number, axis: number, fn: (block: tf.Tensor, k: number) => tf.Tensor, where = 'adapters.mapBlocks'): tf.Tensor {
+  checkTensorArg(x, 'x', where);
+  checkNumberArg(count, 'count', where, { integer: true, min: 1 });
+  checkNumberArg(axis, 'axis', where, { integer: true });
+  if (typeof fn !== 'function') throw new ConfigError(`${where}: fn expected a function, got ${describeValue(fn)}`);
+  const ax = axis < 0 ? x.rank + axis : axis;
+  if (ax < 0 || ax >= x.rank || x.shape[ax] % count !== 0 || x.shape[ax] === 0) {
+    throw new ShapeError(`${where}: axis ${axis} of a tensor shaped ${formatShape(x.shape)} must hold ${count} equal blocks`);
+  }
+  return tf.concat(tf.split(x, count, ax).map(fn), ax);
+}

@@ -1,7 +1,9 @@
 /**
  * Conversions of LSTM weights, gate orders, layouts and states between conventions: PyTorch,
  * Keras (and Keras 1, `CuDNNLSTM`), ONNX, TF1 cells and cuDNN's flat buffer, each to and from
- * the engine's canonical form (`src/engine/weights.ts`).
+ * the engine's canonical form (`src/engine/weights.ts`); the same for GRU (PyTorch, Keras
+ * reset_after True/False, ONNX, `CuDNNGRU`, TF1 `GRUCell`) and vanilla RNN (PyTorch, Keras
+ * `SimpleRNN`, ONNX) weights, with `convertGruWeights` / `convertRnnWeights`.
  *
  * Whole models: `toKeras` (an `nn.LSTM` -> a tfjs `LayersModel` of Keras-style layers) and
  * `toTorch` (a Keras `LSTM` / `Bidirectional(LSTM)` layer or stack -> an `nn.LSTM`), with
@@ -25,6 +27,13 @@ export * from './conventions/tf1';
 export * from './conventions/cudnn';
 export * from './conventions/keras1';
 export * from './convert';
+export type { CellKind, KerasCellWeights, OnnxCellWeights, TorchCellWeights } from './conventions/cell-kinds';
+export * from './conventions/gru';
+export * from './conventions/gru-cudnn';
+export * from './conventions/gru-tf1';
+export * from './conventions/rnn';
+export * from './convert-cells';
+export { rznToZrh, zrhToRzn } from '../src/engine';
 export * from './sequence-layout';
 export * from './states';
 export * from './masks';

@@ -17,6 +17,7 @@ const FIXTURES = path.join(__dirname, 'fixtures');
 describe.each([
   ['generate-onnx-lstm-export.py', 'onnx-lstm-export.json'],
   ['generate-packed-sequence.py', 'packed-sequence.json'],
+  ['generate-gru-conventions.py', 'gru-conventions.json'],
 ])('%s', (generator, fixture) => {
   it(`regenerates ${fixture} (float outputs within 1e-6)`, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-adapters-'));

@@ -42,8 +42,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LstmWeights, lstmSizes } from '../../src/engine';
 import { tidy } from '../../src/engine/internal';
 import { UnsupportedConversionError, formatShape } from '../../src/errors';
-import { checkNumberArg, expectRecord, expectShape, gateSize } from '../checks';
+import { checkNumberArg, expectRecord, expectShape } from '../checks';
 import { joinGates, mapGates, splitGates } from '../gate-blocks';
+import { cudnnInputBlockToKeras, cudnnRecurrentBlockToKeras, cudnnSavedSizes, kerasInputBlockToCudnn } from './cudnn-blocks';
 
 /** The three weights of a Keras 2 `CuDNNLSTM` layer, as saved. */
 export interface CudnnLstmWeights {
@@ -80,16 +81,11 @@ function biasPair(w: LstmWeights, U: number): [tf.Tensor1D, tf.Tensor1D] {
  * @throws ShapeError naming the weight, expected and received shapes.
  */
 export function cudnnToCanonical(w: CudnnLstmWeights, where = 'adapters.cudnnToCanonical'): LstmWeights {
-  expectRecord(w, 'weights', where);
-  expectShape(w.kernel, [null, null], 'kernel', where);
-  const U = gateSize(w.kernel, 1, 4, 'kernel', '4U', where);
-  const I = w.kernel.shape[0];
-  expectShape(w.recurrent_kernel, [U, 4 * U], 'recurrent_kernel', where);
-  expectShape(w.bias, [8 * U], 'bias', where);
+  const { I, U } = cudnnSavedSizes(w, 4, where);
   return tidy(() => {
     // Block (I, U) holds W_g (U, I) row-major: reinterpret, then transpose to the canonical (I, U).
-    const kernelBlocks = mapGates(splitGates(w.kernel, 'ifco', 1, where), (k) => tf.transpose(tf.reshape(k, [U, I])) as tf.Tensor2D);
-    const recurrentBlocks = mapGates(splitGates(w.recurrent_kernel, 'ifco', 1, where), (r) => tf.transpose(r) as tf.Tensor2D);
+    const kernelBlocks = mapGates(splitGates(w.kernel, 'ifco', 1, where), (k) => cudnnInputBlockToKeras(k, I, U));
+    const recurrentBlocks = mapGates(splitGates(w.recurrent_kernel, 'ifco', 1, where), cudnnRecurrentBlockToKeras);
     const [bias, recurrentBias] = tf.split(w.bias, 2) as tf.Tensor1D[];
     return {
       kernel: joinGates(kernelBlocks, 'ifgo', 1),
@@ -112,8 +108,8 @@ export function canonicalToCudnn(w: LstmWeights, where = 'adapters.canonicalToCu
   rejectProjection(w, where);
   return tidy(() => {
     // Canonical block (I, U) -> W_g = block^T (U, I) -> its bytes reinterpreted as (I, U).
-    const kernelBlocks = mapGates(splitGates(w.kernel, 'ifgo', 1, where), (k) => tf.reshape(tf.transpose(k), [I, U]) as tf.Tensor2D);
-    const recurrentBlocks = mapGates(splitGates(w.recurrentKernel, 'ifgo', 1, where), (r) => tf.transpose(r) as tf.Tensor2D);
+    const kernelBlocks = mapGates(splitGates(w.kernel, 'ifgo', 1, where), (k) => kerasInputBlockToCudnn(k, I, U));
+    const recurrentBlocks = mapGates(splitGates(w.recurrentKernel, 'ifgo', 1, where), cudnnRecurrentBlockToKeras);
     return {
       kernel: joinGates(kernelBlocks, 'ifco', 1),
       recurrent_kernel: joinGates(recurrentBlocks, 'ifco', 1),

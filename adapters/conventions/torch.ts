@@ -27,8 +27,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights, lstmSizes } from '../../src/engine';
 import { tidy } from '../../src/engine/internal';
-import { ShapeError } from '../../src/errors';
 import { expectOptionalShape, expectRecord, expectShape, gateSize } from '../checks';
+import { checkTorchBiasPair } from './cell-kinds';
 
 /** The weights of one PyTorch LSTM layer and direction (keys without the `_l{k}` suffix). */
 export interface TorchLstmWeights {
@@ -57,12 +57,7 @@ export function torchToCanonical(w: TorchLstmWeights, where = 'adapters.torchToC
   expectShape(w.weight_hh, [4 * H, Hout], 'weight_hh', where);
   expectOptionalShape(w.bias_ih, [4 * H], 'bias_ih', where);
   expectOptionalShape(w.bias_hh, [4 * H], 'bias_hh', where);
-  if (!w.bias_ih !== !w.bias_hh) {
-    throw new ShapeError(
-      `${where}: bias_ih and bias_hh come together (both, or neither with bias=False), ` +
-        `got only ${w.bias_ih ? 'bias_ih' : 'bias_hh'}`,
-    );
-  }
+  checkTorchBiasPair(w.bias_ih, w.bias_hh, where);
   return tidy(() => ({
     kernel: tf.transpose(w.weight_ih) as tf.Tensor2D,
     recurrentKernel: tf.transpose(w.weight_hh) as tf.Tensor2D,
