@@ -15,7 +15,7 @@
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Where Debian's chromium package puts the browser; `CHROMIUM` overrides it. */
@@ -59,11 +59,14 @@ export interface BundlePageOptions {
   title?: string;
 }
 
-/** Bundles `entry` for the browser (ESM, es2020) into `outDir/page.js` plus an `index.html`. */
-export async function bundlePage(options: BundlePageOptions): Promise<{ html: string; js: string }> {
+/**
+ * Bundles `entry` for the browser (ESM, es2020) into `outDir/page.js` plus an `index.html`;
+ * returns esbuild's metafile too (which inputs the bundle has).
+ */
+export async function bundlePage(options: BundlePageOptions): Promise<{ html: string; js: string; metafile: Metafile }> {
   mkdirSync(options.outDir, { recursive: true });
   const js = join(options.outDir, 'page.js');
-  await build({
+  const result = await build({
     entryPoints: [options.entry],
     outfile: js,
     bundle: true,
@@ -72,11 +75,30 @@ export async function bundlePage(options: BundlePageOptions): Promise<{ html: st
     target: 'es2020',
     sourcemap: 'inline',
     logLevel: 'warning',
+    metafile: true,
     ...(options.esbuild ?? {}),
   });
   const html = join(options.outDir, 'index.html');
   writeFileSync(html, `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>${options.title ?? 'lstm-bridge browser checks'}</title>\n<script type="module" src="./page.js"></script>\n`);
-  return { html, js };
+  return { html, js, metafile: result.metafile as Metafile };
+}
+
+/**
+ * An esbuild plugin resolving imports of the repository's `src` index (`'../../src'` from
+ * scripts/browser/) to the package's ESM build by name (`lstm-bridge`, through its `exports`, as
+ * a user's bundler resolves it). Needs `npm run build` first.
+ */
+export function esmBuildPlugin(root: string): Plugin {
+  return {
+    name: 'lstm-bridge-esm-build',
+    setup(b) {
+      b.onResolve({ filter: /^(\.\.\/)+src$/ }, async () => {
+        if (!existsSync(join(root, 'dist/esm/src/index.js'))) throw new Error('no ESM build in dist/esm: run npm run build first');
+        const r = await b.resolve('lstm-bridge', { kind: 'import-statement', resolveDir: root });
+        return { path: r.path, external: false };
+      });
+    },
+  };
 }
 
 const TYPES: Record<string, string> = {

@@ -19,7 +19,7 @@ import { adapters, io, nn } from '../../src';
 import { saveKeras, writeKeras } from '../../src/io/node';
 import { keras3MaskedBidirectional } from '../../test/helpers/keras-model-fixtures';
 import { runChecks, type CheckFiles, type CheckResults } from './checks';
-import { bundlePage, launchChromium, openPage, startStaticServer, toBase64 } from './harness';
+import { bundlePage, esmBuildPlugin, launchChromium, openPage, startStaticServer, toBase64 } from './harness';
 
 export const TOLERANCE: Record<string, number> = { cpu: 1e-6, wasm: 1e-5, webgl: 1e-4 };
 const ROOT = resolve(__dirname, '../..');
@@ -82,12 +82,27 @@ async function main(): Promise<void> {
     pt: toBase64(files.pt), safetensors: toBase64(files.safetensors), h5: toBase64(files.h5), keras: toBase64(files.keras),
     tfjsModelJson: files.tfjsModelJson, tfjsShards: files.tfjsShards.map(toBase64), onnx: toBase64(files.onnx),
   };
-  await bundlePage({ entry: join(__dirname, 'page.ts'), outDir: join(tmp, 'page') });
-  const server = await startStaticServer({ '/': join(tmp, 'page'), '/wasm/': join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
+  const plugins = [esmBuildPlugin(ROOT)];
+  await bundlePage({ entry: join(__dirname, 'page.ts'), outDir: join(tmp, 'page'), esbuild: { plugins } });
+  const nnOnly = await bundlePage({ entry: join(__dirname, 'nn-only.ts'), outDir: join(tmp, 'nn-only'), esbuild: { plugins } });
+  // What the bundle carries: inputs with bytes in the output (the metafile's inputs list every file parsed).
+  const nnOnlyInputs = Object.values(nnOnly.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k));
+  const notInNnOnly = ['tfjs-layers', 'jsfive', 'fflate', 'dist/esm/src/io/', 'dist/esm/src/keras-model/', 'dist/esm/src/cli/'].filter((s) => nnOnlyInputs.some((i) => i.includes(s)));
+  if (notInNnOnly.length > 0) throw new Error(`the { nn } page bundle carries ${notInNnOnly.join(', ')}`);
+  if (!nnOnlyInputs.some((i) => i.includes('dist/esm/'))) throw new Error('the { nn } page bundle is not made of the ESM build');
+  const server = await startStaticServer({ '/': join(tmp, 'page'), '/nn-only/': join(tmp, 'nn-only'), '/wasm/': join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
   const browser = await launchChromium();
   let failed = node.leaked !== 0;
   const table: Record<string, Record<string, number>> = {};
   try {
+    const nnPage = await openPage(browser, `${server.url}/nn-only/index.html`);
+    const nnOnlyRun = await nnPage.evaluate(() => (globalThis as unknown as { runNnOnly(): Promise<{ results: CheckResults; leaked: number }> }).runNnOnly());
+    const nnKeys = Object.keys(nnOnlyRun.results);
+    const nnWorst = Math.max(...Object.values(compare(Object.fromEntries(nnKeys.map((k) => [k, node.results[k] ?? []])), nnOnlyRun.results)));
+    const nnOk = nnKeys.length > 0 && nnWorst <= (TOLERANCE['cpu'] as number) && nnOnlyRun.leaked === 0;
+    failed ||= !nnOk;
+    console.log(`${nnOk ? 'ok  ' : 'FAIL'} { nn }-only bundle (no tfjs-layers; tfjs-core's ESM gradients), cpu: forward, gradients, packed: max |diff| ${nnWorst.toExponential(2)}, leaked tensors ${nnOnlyRun.leaked}`);
+    await nnPage.context().close();
     const page = await openPage(browser, `${server.url}/index.html`);
     const webgpu = await page.evaluate(() => (globalThis as unknown as { webgpuExposed(): boolean }).webgpuExposed());
     console.log(`webgpu: ${webgpu ? 'navigator.gpu exposed (not run by this suite)' : 'not exposed by this Chromium (headless, software GL)'}`);
