@@ -19,6 +19,7 @@ import { adapters, io, nn } from '../../src';
 import { saveKeras, writeKeras } from '../../src/io/node';
 import { keras3MaskedBidirectional } from '../../test/helpers/keras-model-fixtures';
 import { runChecks, type CheckFiles, type CheckResults } from './checks';
+import { writeImportMapPage } from './import-map';
 import { bundlePage, esmBuildPlugin, launchChromium, openPage, startStaticServer, toBase64 } from './harness';
 
 export const TOLERANCE: Record<string, number> = { cpu: 1e-6, wasm: 1e-5, webgl: 1e-4 };
@@ -90,7 +91,8 @@ async function main(): Promise<void> {
   const notInNnOnly = ['tfjs-layers', 'jsfive', 'fflate', 'dist/esm/src/io/', 'dist/esm/src/keras-model/', 'dist/esm/src/cli/'].filter((s) => nnOnlyInputs.some((i) => i.includes(s)));
   if (notInNnOnly.length > 0) throw new Error(`the { nn } page bundle carries ${notInNnOnly.join(', ')}`);
   if (!nnOnlyInputs.some((i) => i.includes('dist/esm/'))) throw new Error('the { nn } page bundle is not made of the ESM build');
-  const server = await startStaticServer({ '/': join(tmp, 'page'), '/nn-only/': join(tmp, 'nn-only'), '/wasm/': join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
+  await writeImportMapPage(join(tmp, 'import-map'), ROOT);
+  const server = await startStaticServer({ '/': join(tmp, 'page'), '/nn-only/': join(tmp, 'nn-only'), '/import-map/': join(tmp, 'import-map'), '/vendor/': join(tmp, 'import-map/vendor'), '/repo/': ROOT, '/wasm/': join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
   const browser = await launchChromium();
   let failed = node.leaked !== 0;
   const table: Record<string, Record<string, number>> = {};
@@ -103,6 +105,12 @@ async function main(): Promise<void> {
     failed ||= !nnOk;
     console.log(`${nnOk ? 'ok  ' : 'FAIL'} { nn }-only bundle (no tfjs-layers; tfjs-core's ESM gradients), cpu: forward, gradients, packed: max |diff| ${nnWorst.toExponential(2)}, leaked tensors ${nnOnlyRun.leaked}`);
     await nnPage.context().close();
+    const mapPage = await openPage(browser, `${server.url}/import-map/index.html`);
+    const m = await mapPage.evaluate(() => (globalThis as unknown as { __result: { backend: string; shape: number[]; gradFinite: boolean; gradNonZero: boolean; roundTrip: number } }).__result);
+    const mapOk = m.shape.join() === '5,2,4' && m.gradFinite && m.gradNonZero && m.roundTrip === 0;
+    failed ||= !mapOk;
+    console.log(`${mapOk ? 'ok  ' : 'FAIL'} import-map page (no bundler, ${m.backend}): nn.LSTM forward ${m.shape.join('x')}, gradient finite and non-zero, safetensors round trip |diff| ${m.roundTrip}`);
+    await mapPage.context().close();
     const page = await openPage(browser, `${server.url}/index.html`);
     const webgpu = await page.evaluate(() => (globalThis as unknown as { webgpuExposed(): boolean }).webgpuExposed());
     console.log(`webgpu: ${webgpu ? 'navigator.gpu exposed (not run by this suite)' : 'not exposed by this Chromium (headless, software GL)'}`);
