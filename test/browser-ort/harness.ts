@@ -128,9 +128,12 @@ export function collectErrors(page: Page): string[] {
  * failing with the page's errors when it sets `window.__error` or times out.
  */
 export async function pageResult<T>(browser: Browser, url: string, timeoutMs = 120000): Promise<{ result: T; page: Page; errors: string[] }> {
-  const page = await browser.newPage();
+  // A fresh context per page (no worker or cache of an earlier page; the caller closes
+  // `page.context()`), and no wait for "load".
+  const context = await browser.newContext();
+  const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(url);
+  await page.goto(url, { waitUntil: 'commit', timeout: timeoutMs });
   try {
     await page.waitForFunction(() => {
       const w = window as unknown as { __result?: unknown; __error?: unknown };

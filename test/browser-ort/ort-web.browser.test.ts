@@ -56,7 +56,7 @@ withChromium('onnxruntime-web in Chromium', () => {
     for (const backend of ['cpu', 'wasm']) {
       test(`${name}, tfjs backend ${backend}: onnxruntime-web matches the tfjs path within ${TOLERANCE}`, async () => {
         const { result, page, errors } = await pageResult<OrtPageResult>(browser, `${served().url}?backend=${backend}`);
-        await page.close();
+        await page.context().close();
         expect(result.backend).toBe(backend);
         expect(result.isolated).toBe(threads);
         if (threads) expect(result.numThreads).toBeGreaterThanOrEqual(2);
@@ -81,7 +81,7 @@ withChromium('onnxruntime-web in Chromium', () => {
   test('without onnxruntime-web: forced rejects with a ConfigError naming it, auto falls back to tfjs', async () => {
     const { result, page } = await pageResult<{ forced: string; execution: { executor: string; reason: { kind: string } }; leaked: number; available: boolean }>(
       browser, `${absent.url}?backend=cpu&absent=1`);
-    await page.close();
+    await page.context().close();
     expect(result.forced).toMatch(/^ConfigError: .*executor 'onnxruntime' needs the optional package onnxruntime-web: onnxruntime-web could not be loaded/);
     expect(result.execution.executor).toBe('tfjs');
     expect(result.execution.reason.kind).toBe('not-installed');
