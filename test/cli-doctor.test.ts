@@ -34,7 +34,7 @@ function checkReport(lines: string[]): void {
   expect(lines[1]).toBe(`tfjs: @tensorflow/tfjs-core ${versionOf('@tensorflow/tfjs-core')}, @tensorflow/tfjs-layers ${versionOf('@tensorflow/tfjs-layers')}`);
   expect(block(lines, 'wasm')).toMatch(new RegExp(`^  wasm +present +${versionOf('@tensorflow/tfjs-backend-wasm')}\\n`));
   expect(block(lines, 'cpu')).toMatch(new RegExp(`^  cpu +present +${versionOf('@tensorflow/tfjs-backend-cpu')}\\n`));
-  expect(block(lines, 'webgl')).toMatch(/^ {2}webgl +not here +-\n {4}why: runs in a browser only/);
+  expect(block(lines, 'webgl')).toMatch(/^ {2}webgl +not here +(-|\d+\.\d+\.\d+)\n {4}why: runs in a browser only/);
   if (tfjsNodeLoads()) {
     expect(block(lines, 'tensorflow')).toMatch(/^ {2}tensorflow +present/);
     expect(text).toContain('useFastestBackend() picks: tensorflow');
