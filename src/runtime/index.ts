@@ -1,8 +1,11 @@
 /**
- * `runtime`: onnxruntime-node as an executor of LSTM stacks, and the one choice between tfjs and
+ * `runtime`: onnxruntime (onnxruntime-node in Node, onnxruntime-web in a page) as an executor of LSTM stacks, and the one choice between tfjs and
  * onnxruntime ({@link lstmStackAsync}). Above the engine and the ONNX module, below the facades.
  *
- * - `./ort-runtime`: lazy loading of the optional `onnxruntime-node` package.
+ * - `./ort-types`: the seam, the members of onnxruntime's API the runtime uses (both packages).
+ * - `./ort-runtime`: lazy loading of the optional `onnxruntime-node` package (Node), and the one
+ *   `loadOnnxRuntime` the executor asks in either environment.
+ * - `./ort-web`: in a web page, lazy `import('onnxruntime-web')`, its wasm paths and threads.
  * - `./ort-plan`: whether a call is expressible in ONNX, with a typed fallback reason.
  * - `./ort-executor`: the model of a stack (the ONNX module's builder), cached sessions, runs.
  * - `./lstm-async`: `lstmStackAsync` / `chooseExecutor`, the contract (see there).
@@ -18,4 +21,6 @@ export type { AsyncExecutionReport, ExecutionReport, SyncExecutionReport } from 
 export { fallbackMessage } from './ort-plan';
 export type { Inexpressible, OrtFallbackReason } from './ort-plan';
 export { clearOnnxSessionCache, onnxSessionCacheSize } from './ort-executor';
-export { onnxRuntimeAvailable, onnxRuntimeUnavailableReason } from './ort-runtime';
+export { loadOnnxRuntimeAsync, onnxRuntimeAvailable, onnxRuntimeUnavailableReason } from './ort-runtime';
+export { configureOnnxRuntimeWeb, setOnnxRuntimeWasmPaths } from './ort-web';
+export type { OnnxRuntimeWebOptions } from './ort-web';

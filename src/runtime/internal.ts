@@ -2,7 +2,8 @@
 export * from './index';
 export { SESSION_CACHE_SIZE } from './ort-executor';
 export { loadOnnxRuntime } from './ort-runtime';
-export type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './ort-runtime';
+export type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from './ort-types';
+export { isBrowserEnvironment, onnxRuntimePackage } from './ort-web';
 export { asyncExecutionReport, syncExecutionReport } from './execution-report';
 export { planOnnxRuntime } from './ort-plan';
 export type { OrtPlan } from './ort-plan';

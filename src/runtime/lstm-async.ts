@@ -12,11 +12,12 @@
  * - **Validation first.** Bad shapes, lengths or masks throw the same `ShapeError` /
  *   `ConfigError` as `lstmStack` (as a rejected promise), whatever the executor.
  * - **Executors** (`options.executor`):
- *   - `'auto'` (default): onnxruntime when `onnxruntime-node` is installed and the call is
+ *   - `'auto'` (default): onnxruntime when `onnxruntime-node` (in Node; `onnxruntime-web` in a
+ *     web page, loaded on the first call, `./ort-web`) is installed and the call is
  *     expressible in ONNX (see below), else the tfjs executor.
  *   - `'tfjs'`: always the tfjs-ops executor (`lstmStack`), on the current tfjs backend.
- *   - `'onnxruntime'`: always onnxruntime; rejects with `ConfigError` when `onnxruntime-node` is
- *     not installed, and with `UnsupportedConversionError` when the call is not expressible
+ *   - `'onnxruntime'`: always onnxruntime; rejects with `ConfigError` when the runtime package
+ *     (`onnxruntime-node`, or `onnxruntime-web` in a page) is not installed, and with `UnsupportedConversionError` when the call is not expressible
  *     (picked from the typed fallback reason's `kind`, `./ort-plan`).
  * - **Expressible in ONNX**: no projection, activations among sigmoid, tanh, relu,
  *   hardSigmoid(Keras3), elu, softsign, softplus, linear, no inter-layer dropout, masks that
@@ -44,6 +45,7 @@ import { ConfigError, UnsupportedConversionError } from '../errors';
 import { checkRecordArg, checkTensorArg, showArg } from '../engine/internal';
 import { runOnnxRuntime } from './ort-executor';
 import { OrtFallbackReason, OrtPlan, fallbackMessage, planOnnxRuntime } from './ort-plan';
+import { loadOnnxRuntimeWeb, onnxRuntimePackage } from './ort-web';
 
 /** Which executor runs a call. */
 export type LstmExecutor = 'auto' | 'tfjs' | 'onnxruntime';
@@ -95,7 +97,7 @@ function choose(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmSt
   if (executor === 'onnxruntime') {
     const message = fallbackMessage(plan.reason);
     if (plan.reason.kind === 'not-installed') {
-      throw new ConfigError(`${where}: executor 'onnxruntime' needs the optional package onnxruntime-node: ${message}`);
+      throw new ConfigError(`${where}: executor 'onnxruntime' needs the optional package ${onnxRuntimePackage()}: ${message}`);
     }
     throw new UnsupportedConversionError(`${where}: executor 'onnxruntime' cannot run this configuration: ${message}`);
   }
@@ -106,6 +108,8 @@ function choose(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmSt
 export async function lstmStackAsync(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions = {},
 ): Promise<LstmStackAsyncResult> {
+  // In a page onnxruntime-web loads asynchronously (once); in Node this does nothing.
+  if (options?.executor !== 'tfjs') await loadOnnxRuntimeWeb();
   const choice = choose(x, layers, options);
   const where = options.where ?? 'engine.lstmStackAsync';
   if (choice.executor === 'tfjs') {

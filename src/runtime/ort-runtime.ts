@@ -11,36 +11,15 @@
  * `onnxruntime-node-install=skip` in the project's `.npmrc` or `ONNXRUNTIME_NODE_INSTALL=skip`
  * in the environment (the script reads either); npm 11.x with `allowScripts` does not run the
  * script at all unless approved. The CPU binaries ship inside the package either way.
+ *
+ * In a web page the runtime is `onnxruntime-web` instead (`./ort-web`): it can only be loaded
+ * asynchronously, so `loadOnnxRuntime` there returns what `loadOnnxRuntimeWeb` has loaded (the
+ * asynchronous entry points await it first) and null before. The interfaces of the seam are in
+ * `./ort-types`.
  */
-
-/** The members of an `onnxruntime-node` Tensor the engine reads. */
-export interface OrtTensor {
-  readonly data: unknown;
-  readonly dims: readonly number[];
-  readonly type: string;
-  dispose?(): void;
-}
-
-/** The members of an `onnxruntime-node` InferenceSession the engine uses. */
-export interface OrtSession {
-  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
-  release(): Promise<void>;
-}
-
-/** Session options the engine passes (a subset of onnxruntime's). */
-export interface OrtSessionOptions {
-  intraOpNumThreads?: number;
-  interOpNumThreads?: number;
-  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
-  executionMode?: 'sequential' | 'parallel';
-}
-
-/** The members of the `onnxruntime-node` module the engine uses. */
-export interface OrtModule {
-  readonly InferenceSession: { create(model: Uint8Array, options?: OrtSessionOptions): Promise<OrtSession> };
-  readonly Tensor: new (type: 'float32' | 'int32', data: Float32Array | Int32Array, dims: readonly number[]) => OrtTensor;
-  readonly env?: { versions?: Record<string, string> };
-}
+import { OrtModule } from './ort-types';
+import { isBrowserEnvironment, loadOnnxRuntimeWeb, onnxRuntimeWebState } from './ort-web';
+export type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor, OrtWasmEnv } from './ort-types';
 
 let cached: { module: OrtModule | null; error: string | null } | null = null;
 
@@ -49,6 +28,7 @@ let cached: { module: OrtModule | null; error: string | null } | null = null;
  * this platform). Loads once and remembers the outcome.
  */
 export function loadOnnxRuntime(): OrtModule | null {
+  if (isBrowserEnvironment()) return onnxRuntimeWebState()?.module ?? null;
   if (cached) return cached.module;
   const name = 'onnxruntime-node';
   try {
@@ -63,13 +43,30 @@ export function loadOnnxRuntime(): OrtModule | null {
   return cached.module;
 }
 
-/** True when `onnxruntime-node` is installed and loads. */
+/**
+ * Loads the runtime package of this environment (in a page `onnxruntime-web`, asynchronously;
+ * in Node `onnxruntime-node`) and resolves to true when it is available. The asynchronous entry
+ * points do this themselves; call it to know beforehand (or to start loading early).
+ */
+export async function loadOnnxRuntimeAsync(): Promise<boolean> {
+  if (isBrowserEnvironment()) return (await loadOnnxRuntimeWeb()) !== null;
+  return loadOnnxRuntime() !== null;
+}
+
+/**
+ * True when the runtime package is installed and loads (`onnxruntime-node`; in a page,
+ * `onnxruntime-web` once an asynchronous call or {@link loadOnnxRuntimeAsync} has loaded it).
+ */
 export function onnxRuntimeAvailable(): boolean {
   return loadOnnxRuntime() !== null;
 }
 
 /** Why onnxruntime is unavailable (null when it is available). */
 export function onnxRuntimeUnavailableReason(): string | null {
+  if (isBrowserEnvironment()) {
+    const web = onnxRuntimeWebState();
+    return web ? web.error : 'onnxruntime-web is not loaded yet (the first asynchronous call loads it)';
+  }
   loadOnnxRuntime();
   return cached?.error ?? null;
 }
