@@ -83,7 +83,7 @@ export function buildCase(c: FastCase, seed: number) {
   const rim = c.rim ? tf.tensor2d(Array.from({ length: c.N * c.H }, (_, k) => ((k * 7) % 3) / 1.5), [c.N, c.H]) : null;
   const rows = MASK_ROWS.slice(0, c.T).map((r) => r.slice(0, c.N));
   const mask = c.masking === 'mask' ? tf.tensor2d(rows, [c.T, c.N]) : null;
-  const lengths = c.masking === 'lengths' ? [c.T, 0, 2].slice(0, c.N) : null;
+  const lengths = c.masking === 'lengths' ? Array.from({ length: c.N }, (_, n) => [c.T, 0, 2][n % 3]) : null;
   const wOut = randomTensor([c.T, c.N, c.H], seed + 6);
   const wH = randomTensor([c.N, c.H], seed + 7);
   return { x, kernel, recurrentKernel, bias, recurrentBias, h0, rim, mask, lengths, wOut, wH };

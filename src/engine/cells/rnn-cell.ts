@@ -48,7 +48,9 @@ export const RNN_CELL: RecurrentCell<RnnWeights, GatePlan> = {
   stateSizes: (s) => [s.hiddenSize],
   prepare(inp, call, record) {
     const { I, H } = call;
-    const bias = inp.bias && inp.recurrentBias ? (tf.add(inp.bias, inp.recurrentBias) as tf.Tensor1D) : inp.bias ?? inp.recurrentBias;
+    // The plan owns its bias (it disposes it when scaling for tanh through sigmoid): never the caller's.
+    const given = inp.bias ?? inp.recurrentBias;
+    const bias = inp.bias && inp.recurrentBias ? (tf.add(inp.bias, inp.recurrentBias) as tf.Tensor1D) : given && (tf.clone(given) as tf.Tensor1D);
     const w = tf.reshape(tf.concat([inp.kernel, inp.recurrentKernel], 0), [1, I + H, H]) as tf.Tensor3D;
     return gatePlan(w, bias ?? undefined, call.activation, record, tf.getBackend() === 'wasm');
   },
