@@ -4,11 +4,8 @@
  * biases, cpu and wasm. No leaks (the prepared weights are released by dispose, each step's
  * intermediates at once). Tolerance: float32, 2e-5 absolute + 2e-5 relative (3e-5 on wasm).
  */
-import * as path from 'path';
-
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-
 import { expectClose, randomTensor, tf } from '../../test/helpers/tf';
+import { useWasmBackend } from '../../test/helpers/wasm';
 import { ActivationName } from './activations';
 import { GruStepper, HStepper, RnnStepper } from './h-stepper';
 import { gruStack } from './gru-stack';
@@ -85,12 +82,6 @@ describe('cpu', () => {
 });
 
 describe('wasm', () => {
-  beforeAll(async () => {
-    setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), path.sep));
-    expect(await tf.setBackend('wasm')).toBe(true);
-  });
-  afterAll(async () => {
-    await tf.setBackend('cpu');
-  });
+  useWasmBackend();
   test.each(CASES)('%s: step by step equals the stack on the sequence', (_n, kind, H, N, b, a, ra) => compare(kind, H, N, b, a, ra, 3e-5));
 });
