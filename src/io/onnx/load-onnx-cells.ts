@@ -30,7 +30,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ActivationName, CellWeights, StackLayer } from '../../engine';
+import { ActivationName, CellWeights, GruStackLayer, StackLayer } from '../../engine';
 import { checkRecordArg, describeValue } from '../../engine/internal';
 import { ConfigError, UnsupportedConversionError } from '../../errors';
 import {
@@ -41,28 +41,37 @@ import { LoadOnnxOptions, OnnxWeightInfo, checkStackIndex, inContext, initialSta
 
 /** A stack of ONNX `GRU` or `RNN` nodes read from a model. */
 export interface OnnxRecurrentStack {
+  /** `'gru'` for `GRU` nodes (run with `engine.gruStack`), `'rnn'` for `RNN` nodes (`engine.rnnStack`). */
   readonly kind: 'gru' | 'rnn';
   /** The nodes, bottom to top (names, or `(first output)` for unnamed nodes). */
   readonly nodes: readonly string[];
   /** Canonical weights (GRU gates r, z, n), owned by the caller: free them with {@link disposeOnnxRecurrentStacks}. */
-  readonly layers: StackLayer<CellWeights>[];
+  readonly layers: GruStackLayer[];
+  /** K, the number of nodes. */
   readonly numLayers: number;
+  /** D = 2 (`direction="bidirectional"`). */
   readonly bidirectional: boolean;
+  /** I of the first layer. */
   readonly inputSize: number;
+  /** H (`hidden_size`). */
   readonly hiddenSize: number;
   /** GRU: `linear_before_reset` = 1 (PyTorch); null for an RNN. */
   readonly resetAfter: boolean | null;
+  /** φ: the GRU's candidate activation, the RNN's nonlinearity (tanh, relu, ...). */
   readonly activation: ActivationName;
   /** GRU: the gates' activation (σ); null for an RNN. */
   readonly recurrentActivation: ActivationName | null;
   /** The value the stack's input corresponds to, whether it is a graph input, and its form. */
   readonly input: string;
+  /** Whether {@link OnnxRecurrentStack.input} is a run-time graph input. */
   readonly inputIsGraphInput: boolean;
+  /** The input's layout: time-major, batch-first or unbatched. */
   readonly form: SequenceForm;
   /** True when the input is (N, L, ·) (a Transpose before the first layer, or layout = 1). */
   readonly batchFirst: boolean;
   /** Graph outputs equal to the stack's `output` and `h_n` (null when the model has none). */
   readonly output: string | null;
+  /** The graph output equal to `h_n` (D·K, N, H), or null. */
   readonly hN: string | null;
   /** Initial state: zeros, or a graph input shaped (D·numLayers, N, H), row `layer·D + direction`. */
   readonly initialState: { readonly kind: 'zeros' } | { readonly kind: 'input'; readonly h0: string };
