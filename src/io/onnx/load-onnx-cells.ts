@@ -90,9 +90,11 @@ export function disposeOnnxRecurrentStacks(stacks: readonly OnnxRecurrentStack[]
   if (!Array.isArray(stacks)) throw new ConfigError(`io.disposeOnnxRecurrentStacks: stacks expected an array of stacks, got ${describeValue(stacks)}`);
   stacks.forEach((s, k) => {
     const layers = checkRecordArg<OnnxRecurrentStack>(s, `stacks[${k}]`, 'io.disposeOnnxRecurrentStacks').layers;
+    if (!Array.isArray(layers)) throw new ConfigError(`io.disposeOnnxRecurrentStacks: stacks[${k}].layers expected an array of canonical layers, got ${describeValue(layers)}`);
     const tensors: tf.Tensor[] = [];
     for (const l of layers) {
-      for (const w of [l.forward, l.backward]) if (w) for (const t of [w.kernel, w.recurrentKernel, w.bias, w.recurrentBias]) if (t) tensors.push(t);
+      if (!l || typeof l !== 'object') continue;
+      for (const w of [l.forward, l.backward]) if (w && typeof w === 'object') for (const t of [w.kernel, w.recurrentKernel, w.bias, w.recurrentBias]) if (t instanceof tf.Tensor) tensors.push(t);
     }
     tf.dispose(tensors);
   });
