@@ -19,11 +19,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ShapeError, formatShape } from '../errors';
+import { ShapeError } from '../errors';
 import { lstmCellStep } from '../engine';
 import { checkTensorArg, checkWeightCount, describeValue, lstmWeightCount } from '../engine/internal';
 import { uniformInit } from './init';
+import { checkCellInput } from './cell-input';
 import { Module, checkShape } from './module';
+import { checkKindOf } from './state-dict-kind';
 import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
 
 /**
@@ -71,13 +73,7 @@ export class LSTMCell extends Module {
   forward(input: tf.Tensor, hx?: [tf.Tensor, tf.Tensor] | null): [tf.Tensor, tf.Tensor] {
     this.throwIfDisposed();
     const where = this.where;
-    checkTensorArg(input, 'input', where, { dtype: 'float32' });
-    if (input.rank !== 1 && input.rank !== 2) {
-      throw new ShapeError(`${where}: input expected 1-D (unbatched) or 2-D, got ${input.rank}-D ${formatShape(input.shape)}`);
-    }
-    const unbatched = input.rank === 1;
-    const N = unbatched ? 1 : input.shape[0];
-    checkShape(input, unbatched ? [this.inputSize] : [N, this.inputSize], 'input', where);
+    const { unbatched, N } = checkCellInput(input, this.inputSize, where);
     if (hx !== null && hx !== undefined) {
       if (!Array.isArray(hx) || hx.length !== 2) {
         throw new ShapeError(`${where}: hx expected [h, c], got ${Array.isArray(hx) ? `an array of ${hx.length}` : describeValue(hx)}`);
@@ -99,6 +95,11 @@ export class LSTMCell extends Module {
       return unbatched ? [tf.squeeze(h1, [0]), tf.squeeze(c1, [0])] : [h1, c1];
     });
     return [r[0], r[1]];
+  }
+
+  /** A GRU or RNN cell's weights given to an LSTMCell: the error names the kind they are. */
+  protected override checkStateDictKind(stateDict: tf.NamedTensorMap): void {
+    checkKindOf(stateDict, 'LSTMCell', `${this.where}.loadStateDict`, '', '.fromStateDict');
   }
 
   /** PyTorch's repr, e.g. `LSTMCell(10, 20)`. */

@@ -56,32 +56,26 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
 import { LstmStackLayer, LstmWeights } from '../engine';
-import { LstmRunner, checkLayerCount, checkNumberArg, checkWeightCount, describeValue, lstmWeightCount, showArg, tidy } from '../engine/internal';
+import { LstmRunner, showArg, tidy } from '../engine/internal';
 import { ExecutionReport, LstmExecutor, asyncExecutionReport, lstmStackAsync, syncExecutionReport } from '../runtime/internal';
-import { uniformInit } from './init';
 import { planLstmCall } from './lstm-call';
+import { convertAsync } from './recurrent-call';
 import { Module } from './module';
-import { checkBool, checkKnownKeys, checkPositiveInt } from './options';
+import { RecurrentStackOptions, STACK_OPTION_KEYS, interLayerDropout, parseStackOptions } from './recurrent-options';
+import {
+  buildStackLayers, canonicalCellWeights, checkStateDictArg, findStackPrefix, loadBuilt, registerStackParams, stackParamKeys, stackRepr, stripPrefix,
+} from './stack-params';
+import { checkKindOf } from './state-dict-kind';
 import { PackedSequence } from './utils/rnn/packed-sequence';
 import { EngineWeightCache } from './weight-cache';
 
 /** Constructor options of {@link LSTM}, PyTorch's keyword arguments in camelCase. */
-export interface LSTMOptions {
-  /** Number of stacked layers. Default 1. */
-  readonly numLayers?: number;
-  /** Use `bias_ih`/`bias_hh`. Default true. */
-  readonly bias?: boolean;
-  /** Input and output are (N, L, H) instead of (L, N, H). Default false. */
-  readonly batchFirst?: boolean;
-  /** Dropout probability on the outputs of each layer except the last, in training mode. Default 0. */
-  readonly dropout?: number;
-  /** Default false. */
-  readonly bidirectional?: boolean;
+export interface LSTMOptions extends RecurrentStackOptions {
   /** Size of the projection of h (LSTMP); 0 disables it. Must be < hiddenSize. Default 0. */
   readonly projSize?: number;
 }
 
-const OPTION_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'projSize'] as const;
+const OPTION_KEYS = [...STACK_OPTION_KEYS, 'projSize'] as const;
 
 /** The state tuple of `forward`: `[h, c]`. */
 export type LSTMState = [tf.Tensor, tf.Tensor];
@@ -99,24 +93,9 @@ export interface LstmStateDict extends tf.NamedTensorMap {
   weight_hh_l0: tf.Tensor;
 }
 
-/** The prefix under which a state dict holds an LSTM (`''`, `'lstm.'`, `'encoder.rnn.'`, ...). */
-function findLstmPrefix(stateDict: tf.NamedTensorMap, where: string): string {
-  const prefixes = Object.keys(stateDict)
-    .filter((k) => k.endsWith('weight_ih_l0') && (k.length === 12 || k[k.length - 13] === '.'))
-    .map((k) => k.slice(0, -'weight_ih_l0'.length));
-  if (prefixes.length === 1) return prefixes[0];
-  if (prefixes.length === 0) {
-    const sample = Object.keys(stateDict).slice(0, 8).join(', ');
-    throw new StateDictError(`${where}: no LSTM in the state dict (no key ending in weight_ih_l0); keys: ${sample}`);
-  }
-  throw new StateDictError(`${where}: several LSTMs in the state dict (prefixes ${prefixes.map((p) => JSON.stringify(p)).join(', ')}); pass { prefix }`);
-}
-
 /** Key names of one layer and direction. */
 export function lstmParamKeys(layer: number, reverse: boolean): { ih: string; hh: string; bih: string; bhh: string; hr: string } {
-  checkNumberArg(layer, 'layer', 'nn.lstmParamKeys', { integer: true, min: 0 });
-  const sfx = `_l${layer}${reverse ? '_reverse' : ''}`;
-  return { ih: `weight_ih${sfx}`, hh: `weight_hh${sfx}`, bih: `bias_ih${sfx}`, bhh: `bias_hh${sfx}`, hr: `weight_hr${sfx}` };
+  return stackParamKeys(layer, reverse, 'nn.lstmParamKeys');
 }
 
 export class LSTM extends Module {
@@ -148,24 +127,14 @@ export class LSTM extends Module {
   constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
     super();
     const where = 'nn.LSTM';
-    checkKnownKeys(options, OPTION_KEYS, where);
-    this.inputSize = checkPositiveInt(inputSize, 'inputSize', where);
-    this.hiddenSize = checkPositiveInt(hiddenSize, 'hiddenSize', where);
-    this.numLayers = checkPositiveInt(options.numLayers ?? 1, 'numLayers', where);
-    this.bias = checkBool(options.bias, 'bias', where, true);
-    this.batchFirst = checkBool(options.batchFirst, 'batchFirst', where, false);
-    this.bidirectional = checkBool(options.bidirectional, 'bidirectional', where, false);
-    const dropout = options.dropout ?? 0;
-    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1)) {
-      throw new ConfigError(`${where}: dropout expected a number in [0, 1], got ${showArg(dropout)}`);
-    }
-    if (dropout > 0 && this.numLayers === 1) {
-      throw new ConfigError(
-        `${where}: dropout ${dropout} has no effect with numLayers 1 (it applies between layers); ` +
-          'pass dropout 0 or numLayers > 1',
-      );
-    }
-    this.dropout = dropout;
+    const cfg = parseStackOptions(inputSize, hiddenSize, options, OPTION_KEYS, where);
+    this.inputSize = cfg.inputSize;
+    this.hiddenSize = cfg.hiddenSize;
+    this.numLayers = cfg.numLayers;
+    this.bias = cfg.bias;
+    this.batchFirst = cfg.batchFirst;
+    this.bidirectional = cfg.bidirectional;
+    this.dropout = cfg.dropout;
     const projSize = options.projSize ?? 0;
     if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) {
       throw new ConfigError(`${where}: projSize expected a non-negative integer, got ${showArg(projSize)}`);
@@ -174,29 +143,7 @@ export class LSTM extends Module {
       throw new ConfigError(`${where}: projSize expected less than hiddenSize (${this.hiddenSize}), got ${projSize}`);
     }
     this.projSize = projSize;
-
-    const H = this.hiddenSize;
-    const Hout = this.outputSize;
-    checkLayerCount(where, 'numLayers', this.numLayers);
-    const D = this.numDirections;
-    const biases = this.bias ? 2 : 0;
-    const perLayer = (inK: number) => D * lstmWeightCount(inK, H, Hout, biases, projSize > 0);
-    checkWeightCount(where, perLayer(this.inputSize) + (this.numLayers - 1) * perLayer(D * Hout), {
-      inputSize: this.inputSize, hiddenSize: H, numLayers: this.numLayers, bidirectional: this.bidirectional, projSize,
-    });
-    for (let k = 0; k < this.numLayers; k++) {
-      const inK = k === 0 ? this.inputSize : this.numDirections * Hout;
-      for (let d = 0; d < this.numDirections; d++) {
-        const keys = lstmParamKeys(k, d === 1);
-        this.registerParameter(keys.ih, uniformInit([4 * H, inK], H));
-        this.registerParameter(keys.hh, uniformInit([4 * H, Hout], H));
-        if (this.bias) {
-          this.registerParameter(keys.bih, uniformInit([4 * H], H));
-          this.registerParameter(keys.bhh, uniformInit([4 * H], H));
-        }
-        if (projSize > 0) this.registerParameter(keys.hr, uniformInit([projSize, H], H));
-      }
-    }
+    registerStackParams(cfg, { gates: 4, projSize }, (key, value) => this.registerParameter(key, value), where);
     this.cache.layersFor(); // made now, so that forward passes leave the tensor count unchanged
   }
 
@@ -222,10 +169,7 @@ export class LSTM extends Module {
   canonicalWeights(layer: number, reverse = false): LstmWeights {
     const keys = lstmParamKeys(layer, reverse);
     return {
-      kernel: tf.transpose(this.param<tf.Rank.R2>(keys.ih)),
-      recurrentKernel: tf.transpose(this.param<tf.Rank.R2>(keys.hh)),
-      bias: this.bias ? this.param<tf.Rank.R1>(keys.bih) : null,
-      recurrentBias: this.bias ? this.param<tf.Rank.R1>(keys.bhh) : null,
+      ...canonicalCellWeights((key) => this.param(key), keys, this.bias),
       projection: this.projSize > 0 ? tf.transpose(this.param<tf.Rank.R2>(keys.hr)) : null,
     };
   }
@@ -258,7 +202,7 @@ export class LSTM extends Module {
   forward(input: tf.Tensor | PackedSequence, hx?: LSTMState | null): [tf.Tensor | PackedSequence, [tf.Tensor, tf.Tensor]] {
     this.throwIfDisposed();
     const call = planLstmCall(this, input, hx ?? null, this.where);
-    const dropout = this.training && this.numLayers > 1 ? this.dropout : 0;
+    const dropout = interLayerDropout(this);
     const out = tidy(() => {
       const e = call.toEngine();
       const r = this.runner.stack(e.x, {
@@ -292,34 +236,25 @@ export class LSTM extends Module {
     this.throwIfDisposed();
     const call = planLstmCall(this, input, hx ?? null, this.where);
     const e = tidy(() => call.toEngine());
-    const scratch: tf.Tensor[] = [...(e.x === input ? [] : [e.x]), ...(e.h0 ?? []), ...(e.c0 ?? [])];
-    try {
-      const r = await lstmStackAsync(e.x, this.cache.layersFor(), {
-        h0: e.h0, c0: e.c0, lengths: e.lengths,
-        interLayerDropout: this.training && this.numLayers > 1 ? this.dropout : 0,
+    const out = await convertAsync(
+      [...(e.x === input ? [] : [e.x]), ...(e.h0 ?? []), ...(e.c0 ?? [])],
+      () => lstmStackAsync(e.x, this.cache.layersFor(), {
+        h0: e.h0, c0: e.c0, lengths: e.lengths, interLayerDropout: interLayerDropout(this),
         executor: options.executor, where: `${this.where}.forwardAsync`,
-      });
-      scratch.push(r.output, ...r.h, ...r.c);
-      this.execution = asyncExecutionReport(r);
-      const out = tidy(() => call.fromEngine(r.output, r.h, r.c));
-      const kept = new Set<tf.Tensor>([out.output, out.hN, out.cN]);
-      scratch.splice(0, scratch.length, ...scratch.filter((t) => !kept.has(t)));
-      return call.wrap(out);
-    } finally {
-      tf.dispose(scratch);
-    }
+      }),
+      (r) => {
+        this.execution = asyncExecutionReport(r);
+        return [r.output, ...r.h, ...r.c];
+      },
+      (r) => call.fromEngine(r.output, r.h, r.c),
+      (o) => [o.output, o.hN, o.cN],
+    );
+    return call.wrap(out);
   }
 
   /** The engine-form weights of every layer, as new tensors (transposes of the parameters). */
   private buildEngineLayers(): LstmStackLayer[] {
-    const layers: LstmStackLayer[] = [];
-    for (let k = 0; k < this.numLayers; k++) {
-      layers.push({
-        forward: this.canonicalWeights(k, false),
-        backward: this.bidirectional ? this.canonicalWeights(k, true) : null,
-      });
-    }
-    return layers;
+    return buildStackLayers(this, (k, reverse) => this.canonicalWeights(k, reverse));
   }
 
   /** Frees the parameters and the cached engine weights. */
@@ -345,18 +280,10 @@ export class LSTM extends Module {
     options: { prefix?: string; batchFirst?: boolean; dropout?: number } = {},
   ): LSTM {
     const where = 'nn.LSTM.fromStateDict';
-    if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof tf.Tensor) {
-      throw new StateDictError(`${where}: stateDict expected an object of tensors by key, got ${describeValue(stateDict)}`);
-    }
-    const prefix = options.prefix ?? findLstmPrefix(stateDict, where);
-    const own: tf.NamedTensorMap = {};
-    for (const [key, t] of Object.entries(stateDict)) {
-      if (!key.startsWith(prefix)) continue;
-      if (!(t instanceof tf.Tensor) || t.isDisposed) {
-        throw new StateDictError(`${where}: ${key} expected a tf.Tensor, got ${describeValue(t)}`, [], [], [key]);
-      }
-      Object.defineProperty(own, key.slice(prefix.length), { value: t, enumerable: true, writable: true, configurable: true });
-    }
+    checkStateDictArg(stateDict, where);
+    checkKindOf(stateDict, 'LSTM', where, options.prefix, '.fromStateDict');
+    const prefix = options.prefix ?? findStackPrefix(stateDict, 'LSTM', where);
+    const own = stripPrefix(stateDict, prefix, where);
     const ih0 = Object.prototype.hasOwnProperty.call(own, 'weight_ih_l0') ? own.weight_ih_l0 : undefined;
     if (!ih0) throw new StateDictError(`${where}: no ${prefix}weight_ih_l0 in the state dict`, [`${prefix}weight_ih_l0`]);
     if (ih0.rank !== 2 || ih0.shape[0] % 4 !== 0) {
@@ -374,27 +301,16 @@ export class LSTM extends Module {
       batchFirst: options.batchFirst ?? false,
       dropout: options.dropout ?? 0,
     });
-    try {
-      lstm.loadStateDict(own);
-    } catch (e) {
-      lstm.dispose();
-      if (e instanceof StateDictError && prefix) {
-        throw new StateDictError(`${e.message}\n  (keys relative to the prefix ${JSON.stringify(prefix)})`, e.missingKeys, e.unexpectedKeys, e.shapeMismatches);
-      }
-      throw e;
-    }
-    return lstm;
+    return loadBuilt(lstm, own, prefix);
+  }
+
+  /** A GRU's or RNN's weights given to an LSTM: the error names the kind they are. */
+  protected override checkStateDictKind(stateDict: tf.NamedTensorMap): void {
+    checkKindOf(stateDict, 'LSTM', `${this.where}.loadStateDict`, '', '.fromStateDict');
   }
 
   /** PyTorch's repr, e.g. `LSTM(10, 7, num_layers=3, bidirectional=True)`. */
   override toString(): string {
-    const extra: string[] = [];
-    if (this.projSize > 0) extra.push(`proj_size=${this.projSize}`);
-    if (this.numLayers !== 1) extra.push(`num_layers=${this.numLayers}`);
-    if (!this.bias) extra.push('bias=False');
-    if (this.batchFirst) extra.push('batch_first=True');
-    if (this.dropout !== 0) extra.push(`dropout=${this.dropout}`);
-    if (this.bidirectional) extra.push('bidirectional=True');
-    return `LSTM(${[this.inputSize, this.hiddenSize, ...extra].join(', ')})`;
+    return stackRepr('LSTM', this, this.projSize > 0 ? [`proj_size=${this.projSize}`] : []);
   }
 }

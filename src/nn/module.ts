@@ -91,6 +91,7 @@ export abstract class Module {
     if (stateDict === null || typeof stateDict !== 'object' || Array.isArray(stateDict) || stateDict instanceof tf.Tensor) {
       throw new StateDictError(`${this.where}: loadStateDict expected an object of tensors by key, got ${describeValue(stateDict)}`);
     }
+    this.checkStateDictKind(stateDict);
     const strict = options.strict ?? true;
     const has = (k: string) => Object.prototype.hasOwnProperty.call(stateDict, k);
     const missingKeys = [...this.params.keys()].filter((k) => !has(k));
@@ -133,6 +134,14 @@ export abstract class Module {
     }
     for (const [p, t] of updates) tf.tidy(() => p.assign(t.dtype === 'float32' ? t : tf.cast(t, 'float32')));
     return { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Called first by `loadStateDict`: a recurrent module throws here when the state dict holds
+   * another kind of module (a GRU's weights given to an LSTM), naming the kind it holds.
+   */
+  protected checkStateDictKind(stateDict: tf.NamedTensorMap): void {
+    void stateDict;
   }
 
   /** Sets training mode (`mode = true`) or evaluation mode. Returns this. */

@@ -1,5 +1,5 @@
 /**
- * The engine-form weights of an `nn.LSTM`, cached between calls that record no gradient.
+ * The engine-form weights of an `nn.LSTM` (`nn.GRU`, `nn.RNN`), cached between calls that record no gradient.
  *
  * `nn.LSTM` keeps its parameters in PyTorch's layout (`weight_ih (4H, in)`), and the engine
  * takes `kernel (in, 4H)`: transposing every weight on every call costs more than a whole time
@@ -18,23 +18,26 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { LstmStackLayer } from '../engine';
+import type { CellWeights, StackLayer } from '../engine';
 import { tidy } from '../engine/internal';
 
-function tensorsOf(layers: readonly LstmStackLayer[]): tf.Tensor[] {
+/** A layer of any cell's stack (LSTM, GRU, RNN); every tensor field of its weights is cached. */
+type AnyLayer = StackLayer<CellWeights>;
+
+function tensorsOf(layers: readonly AnyLayer[]): tf.Tensor[] {
   const out: tf.Tensor[] = [];
   for (const l of layers) {
     for (const w of [l.forward, l.backward]) {
       if (!w) continue;
-      for (const t of [w.kernel, w.recurrentKernel, w.bias, w.recurrentBias, w.projection]) if (t) out.push(t);
+      for (const t of Object.values(w) as unknown[]) if (t instanceof tf.Tensor) out.push(t);
     }
   }
   return out;
 }
 
-export class EngineWeightCache {
+export class EngineWeightCache<L extends AnyLayer> {
   private ids: readonly object[] = [];
-  private layers: LstmStackLayer[] | null = null;
+  private layers: L[] | null = null;
 
   /**
    * @param params the module's parameters (their data ids tell when they changed)
@@ -43,11 +46,11 @@ export class EngineWeightCache {
    */
   constructor(
     private readonly params: () => readonly tf.Variable[],
-    private readonly build: () => LstmStackLayer[],
+    private readonly build: () => L[],
   ) {}
 
   /** Cached engine weights, rebuilt if a parameter changed. Never call while recording. */
-  layersFor(): LstmStackLayer[] {
+  layersFor(): L[] {
     const ids = this.params().map((p) => p.dataId as object);
     if (this.layers && ids.length === this.ids.length && ids.every((id, k) => id === this.ids[k])) return this.layers;
     this.release();
