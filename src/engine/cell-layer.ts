@@ -26,11 +26,7 @@ export function cellLayer<W extends CellWeights>(
     return emptyBatchRecurrence(resolved, [x, w.kernel, w.recurrentKernel, w.bias, w.recurrentBias, ...(options.initialState ?? [])]);
   }
   const choice = chooseTfjsExecutor({ implementation: options.implementation, stepper: null });
-  // TODO(engine helper): remove the `fastBuilt` guard once the GRU and RNN fast steps exist.
-  if (choice.executor === 'reference' || !fastBuilt(cell)) return referenceRecurrence(cell, x, w, opts, resolved);
+  if (choice.executor === 'reference') return referenceRecurrence(cell, x, w, opts, resolved);
   return fastRecurrence(cell, recurrenceInputs(cell, x, w, options.initialState, options.recurrentInputMask), resolved);
 }
 
-function fastBuilt(cell: RecurrentCell<CellWeights>): boolean {
-  return cell.name === 'LSTM';
-}

@@ -129,6 +129,12 @@ export interface CellStepGradient {
    * per state (null for none; state j > 0 must have one).
    */
   readonly dPrev: readonly (tf.Tensor2D | null)[];
+  /**
+   * (N, H_out): the whole gradient of `hIn` (before the recurrent-input mask), for a cell whose
+   * recurrent product is not `hIn @ recurrentKernel` (the reset-before GRU multiplies the n
+   * block by `r ⊙ hIn`). Absent: the machinery computes `dzRecurrent @ recurrentKernelᵀ`.
+   */
+  readonly dhIn?: tf.Tensor2D | null;
 }
 
 /** The per-call backward context of a cell. */
@@ -137,6 +143,12 @@ export interface CellBackward {
   step(rec: RecordedStep, dNext: readonly tf.Tensor2D[]): CellStepGradient;
   /** Gradients of the cell's `extraWeights`, after the loop (null when a weight is absent). */
   extraGrads(byTime: ReadonlyMap<number, RecordedStep>): Record<string, (() => tf.Tensor) | null>;
+  /**
+   * The recurrent kernel's gradient (H_out, G·H), after the loop, for a cell that returns
+   * {@link CellStepGradient.dhIn}; `hIn` (T·N, H_out) and `dZR` (T·N, G·H) hold every step's
+   * rows (zeros for unprocessed steps). Absent: `hInᵀ @ dZR`.
+   */
+  recurrentKernelGrad?(hIn: tf.Tensor2D, dZR: tf.Tensor2D): tf.Tensor2D;
 }
 
 /** A recurrent cell: see the module documentation. */

@@ -16,7 +16,9 @@
  *     dx               = dZ @ kernelᵀ (G·H, I)
  *
  * Per step, the cell (`./cell`) turns the gradients of its new state into dz and the direct
- * gradients of its previous state; this loop adds `dh_{t-1} = (dz_R @ recurrentKernelᵀ) ⊙ mask`.
+ * gradients of its previous state; this loop adds `dh_{t-1} = (dz_R @ recurrentKernelᵀ) ⊙ mask`
+ * (or the cell's own `dhIn ⊙ mask`, with its own recurrent-kernel gradient, when its recurrent
+ * product is not `hIn @ recurrentKernel`: the reset-before GRU).
  * Masked steps route the state gradients around the step (where the state was carried), and
  * with `maskedOutput: 'carry'` an output's gradient flows to the output it repeats.
  */
@@ -96,7 +98,7 @@ export function recurrenceBackward<W extends CellWeights, P>(
     dz[t] = g.dz;
     if (g.dzRecurrent) shared = false;
     dzR[t] = g.dzRecurrent ?? g.dz;
-    const dhIn = tf.matMul(dzR[t] as tf.Tensor2D, recurrentT) as tf.Tensor2D;
+    const dhIn = g.dhIn ?? (tf.matMul(dzR[t] as tf.Tensor2D, recurrentT) as tf.Tensor2D);
     let dhPrev = dhIn;
     if (inp.recurrentInputMask && dMask) {
       dhPrev = tf.mul(dhIn, inp.recurrentInputMask) as tf.Tensor2D;
@@ -121,7 +123,11 @@ export function recurrenceBackward<W extends CellWeights, P>(
   return {
     dx: () => tf.reshape(tf.matMul(dZ, tf.transpose(inp.kernel)), [T, N, I]) as tf.Tensor3D,
     dKernel: () => tf.matMul(tf.transpose(tf.reshape(inp.x, [T * N, I])), dZ) as tf.Tensor2D,
-    dRecurrentKernel: () => tf.matMul(tf.transpose(tf.concat(hIn, 0)), dZR) as tf.Tensor2D,
+    dRecurrentKernel: () => {
+      const hInRows = tf.concat(hIn, 0) as tf.Tensor2D; // (T·N, H_out)
+      if (cellGrad.recurrentKernelGrad) return cellGrad.recurrentKernelGrad(hInRows, dZR);
+      return tf.matMul(tf.transpose(hInRows), dZR) as tf.Tensor2D;
+    },
     dBias: () => tf.sum(dZ, 0) as tf.Tensor1D,
     dRecurrentBias: () => tf.sum(dZR, 0) as tf.Tensor1D,
     extra: cellGrad.extraGrads(byTime),

@@ -23,13 +23,29 @@
  *
  * (With recurrent dropout, h_{t-1} in the products is `hIn`, the masked state; the last line
  * uses the carried state.)
+ *
+ * The fast step (`prepare` + `step`), on the blocks of `../fused`:
+ * - **Gate-split, stacked weights** for r and z: once per call `[kernel; recurrentKernel]` is
+ *   cut into `W_r`, `W_z (I + H, H)` with the summed biases, and each step runs, per gate, ONE
+ *   fused kernel `σ([x_t, hIn] @ W_q + b_q)` (no split of an (N, 3H) tensor).
+ * - The candidate: reset after, two products `x_t @ kernel_n + bias_n` and
+ *   `hIn @ recurrentKernel_n + recurrentBias_n` (hn is kept for the reset's gradient), then
+ *   `φ(xn + r ⊙ hn)`; reset before, one stacked product `φ([x_t, r ⊙ hIn] @ W_n + b_n)`.
+ * - **tanh through sigmoid on wasm** (the factor 2 folded into a gate's weights).
+ *
+ * Recorded slots of a step (read by `./gru-cell-backward`): r, z, n, hn (hIn as a placeholder
+ * with reset before), then, when a derivative needs them, the pre-activations of r, z, n (hIn
+ * as a placeholder for gates whose derivative comes from the output).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { applyActivation } from '../activations';
-import type { CellSizes, CellWeights, RecurrentCell, ResolvedCall } from '../cell';
-import { ConfigError } from '../../errors';
+import { ActivationName, applyActivation } from '../activations';
+import { derivativeFromOutput } from '../activation-grads';
+import type { CellSizes, CellWeights, RecurrenceInputs, RecurrentCell, ResolvedCall } from '../cell';
+import { Constants, GatePlan, fastActivation, fusedProduct, gatePlan, runGate, splitBlocks } from '../fused';
 import { gateCellSizes } from './gate-cell-sizes';
+import { gruBackward } from './gru-cell-backward';
+import { needsPreActivations } from './lstm-activations';
 
 /** The weights of one GRU layer and direction, canonical form (see the module table). */
 export type GruWeights = CellWeights;
@@ -70,11 +86,90 @@ export function gruStepFromProjection(
   return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, hPrev)) as tf.Tensor2D;
 }
 
-function notYet(): never {
-  throw new ConfigError('engine: the fast GRU executor is not built yet');
+/** The reset-after candidate's two products: `x_t @ kernel_n + bias_n`, `hIn @ recurrentKernel_n + recurrentBias_n`. */
+interface CandidateAfter {
+  /** (1, I, H) */
+  readonly xw: tf.Tensor3D;
+  readonly xb: tf.Tensor1D | undefined;
+  /** (1, H, H) */
+  readonly hw: tf.Tensor3D;
+  readonly hb: tf.Tensor1D | undefined;
+  readonly activation: ActivationName;
+  readonly keepPre: boolean;
 }
 
-function makeGruCell(resetAfter: boolean): RecurrentCell<GruWeights> {
+/** The prepared weights of one fast GRU call. */
+export interface GruPlan {
+  /** r and z on `[x_t, hIn]`. */
+  readonly r: GatePlan;
+  readonly z: GatePlan;
+  /** The candidate: reset after, its two products; reset before, a plan on `[x_t, r ⊙ hIn]`. */
+  readonly after: CandidateAfter | null;
+  readonly before: GatePlan | null;
+  /** The call records pre-activations. */
+  readonly keepPre: boolean;
+}
+
+/** Per-gate blocks r, z, n of a (rows, 3H) matrix, each reshaped to (1, rows, H). */
+function blocks3(w: tf.Tensor2D): tf.Tensor3D[] {
+  const [rows, GH] = w.shape;
+  return splitBlocks(w, 3).map((b) => {
+    const b3 = tf.reshape(b, [1, rows, GH / 3]) as tf.Tensor3D;
+    b.dispose();
+    return b3;
+  });
+}
+
+function bias3(b: tf.Tensor1D | null): (tf.Tensor1D | undefined)[] {
+  return b ? splitBlocks(b, 3) : [undefined, undefined, undefined];
+}
+
+function prepareGru(inp: RecurrenceInputs, call: ResolvedCall, record: boolean, resetAfter: boolean): GruPlan {
+  const keepPre = record && needsPreActivations(call);
+  const wasm = tf.getBackend() === 'wasm';
+  const summed = inp.bias && inp.recurrentBias ? (tf.add(inp.bias, inp.recurrentBias) as tf.Tensor1D) : inp.bias ?? inp.recurrentBias;
+  const whole = tf.concat([inp.kernel, inp.recurrentKernel], 0) as tf.Tensor2D; // (I + H, 3H)
+  const [wr, wz, wn] = blocks3(whole);
+  whole.dispose();
+  const [br, bz, bnSummed] = bias3(summed);
+  if (summed !== inp.bias && summed !== inp.recurrentBias) summed?.dispose();
+  const r = gatePlan(wr, br, call.recurrentActivation, keepPre, wasm);
+  const z = gatePlan(wz, bz, call.recurrentActivation, keepPre, wasm);
+  if (!resetAfter) return { r, z, after: null, before: gatePlan(wn, bnSummed, call.activation, keepPre, wasm), keepPre };
+  tf.dispose([wn, ...(bnSummed ? [bnSummed] : [])]);
+  const { I, H } = call;
+  const xw = tf.reshape(tf.slice(inp.kernel, [0, 2 * H], [I, H]), [1, I, H]) as tf.Tensor3D;
+  const hw = tf.reshape(tf.slice(inp.recurrentKernel, [0, 2 * H], [H, H]), [1, H, H]) as tf.Tensor3D;
+  const xb = inp.bias ? (tf.slice(inp.bias, [2 * H], [H]) as tf.Tensor1D) : undefined;
+  const hb = inp.recurrentBias ? (tf.slice(inp.recurrentBias, [2 * H], [H]) as tf.Tensor1D) : undefined;
+  const after = { xw, xb, hw, hb, activation: call.activation, keepPre: keepPre && !derivativeFromOutput(call.activation) };
+  return { r, z, after, before: null, keepPre };
+}
+
+function stepGru(plan: GruPlan, xt: tf.Tensor, hIn: tf.Tensor, prev: readonly tf.Tensor[], k: Constants, record: boolean) {
+  const pre: (tf.Tensor | null)[] = [];
+  const xh = tf.concat([xt, hIn], 2) as tf.Tensor3D; // (1, N, I + H)
+  const r = runGate(plan.r, xh, pre, k);
+  const z = runGate(plan.z, xh, pre, k);
+  let n: tf.Tensor;
+  let hn: tf.Tensor = hIn;
+  if (plan.after) {
+    const a = plan.after;
+    hn = fusedProduct(hIn, a.hw, a.hb, 'linear');
+    const nPre = tf.add(fusedProduct(xt, a.xw, a.xb, 'linear'), tf.mul(r, hn));
+    n = fastActivation(a.activation, nPre, k);
+    pre.push(a.keepPre ? nPre : null);
+  } else {
+    n = runGate(plan.before as GatePlan, tf.concat([xt, tf.mul(r, hIn)], 2) as tf.Tensor3D, pre, k);
+  }
+  const hNew = tf.add(n, tf.mul(z, tf.sub(prev[0], n)));
+  if (!record) return { next: [hNew], saved: [] };
+  const saved = [r, z, n, hn];
+  if (plan.keepPre) saved.push(...pre.map((v) => v ?? hIn));
+  return { next: [hNew], saved };
+}
+
+function makeGruCell(resetAfter: boolean): RecurrentCell<GruWeights, GruPlan> {
   return {
     name: 'GRU',
     gates: 3,
@@ -82,10 +177,10 @@ function makeGruCell(resetAfter: boolean): RecurrentCell<GruWeights> {
     extraWeights: [],
     sizes: (w, where) => gruSizes(w, where),
     stateSizes: (s) => [s.hiddenSize],
-    prepare: notYet,
-    step: notYet,
-    recordSlots: () => 0,
-    backward: notYet,
+    prepare: (inp, call, record) => prepareGru(inp, call, record, resetAfter),
+    step: stepGru,
+    recordSlots: (call) => 4 + (needsPreActivations(call) ? 3 : 0),
+    backward: (inp, call) => gruBackward(inp, call, resetAfter),
     // Reset after: the recurrent bias stays inside the reset product. Reset before: both
     // biases sum outside it (ONNX's Wb + Rb).
     inputBias: (w) => {
@@ -97,11 +192,11 @@ function makeGruCell(resetAfter: boolean): RecurrentCell<GruWeights> {
 }
 
 /** The GRU cell with the reset applied after the recurrent product (PyTorch, Keras reset_after=True). */
-export const GRU_CELL: RecurrentCell<GruWeights> = makeGruCell(true);
+export const GRU_CELL: RecurrentCell<GruWeights, GruPlan> = makeGruCell(true);
 /** The GRU cell with the reset applied to h before the recurrent product (Keras reset_after=False). */
-export const GRU_RESET_BEFORE_CELL: RecurrentCell<GruWeights> = makeGruCell(false);
+export const GRU_RESET_BEFORE_CELL: RecurrentCell<GruWeights, GruPlan> = makeGruCell(false);
 
 /** The GRU cell of a `resetAfter` flag. */
-export function gruCell(resetAfter: boolean): RecurrentCell<GruWeights> {
+export function gruCell(resetAfter: boolean): RecurrentCell<GruWeights, GruPlan> {
   return resetAfter ? GRU_CELL : GRU_RESET_BEFORE_CELL;
 }
