@@ -36,3 +36,4 @@ export { RNN_CELL } from './cells/rnn-cell';
 export { hStackCall } from './gru-stack';
 export { fastRecurrence } from './recurrence-fast';
 export { referenceRecurrence } from './recurrence-reference';
+export { checkStackShape, directionsOf as stackDirections, stackLayerOptions } from './stack';

@@ -20,7 +20,10 @@
  * - {@link canonicalToOnnx} / {@link onnxWeightsToCanonical}: an `LSTM` node's W, R, B and the
  *   canonical weights (`./lstm-weights`).
  * - {@link onnxActivation} / {@link engineActivation}: the activation table (`./activations`).
- * - {@link buildLstmStackModel}: the ONNX model of an LSTM stack (`./lstm-graph`).
+ * - {@link canonicalToOnnxCellWeights} / {@link onnxCellWeightsToCanonical}: the same for any
+ *   kind (`LSTM`, `GRU`, `RNN`; `./cell-weights`).
+ * - {@link buildRecurrentStackModel}: the ONNX model of an LSTM, GRU or RNN stack;
+ *   {@link buildLstmStackModel} its LSTM case (`./lstm-graph`).
  * - graph reading (`OnnxGraph`) and tracing of LSTM stacks: `./internal`.
  *
  * Reading LSTM nodes back into canonical weights is `io.readOnnxLstmStacks` / `io.loadOnnx`,
@@ -44,6 +47,8 @@ export { ONNX_ACTIVATION_PARAMS, READABLE_ONNX_ACTIVATIONS, engineActivation, on
 export type { OnnxActivation } from './activations';
 export { canonicalToOnnx, onnxWeightsToCanonical } from './lstm-weights';
 export type { OnnxLstmWeights } from './lstm-weights';
-export { LSTM_GRAPH_OPSET, buildLstmStackModel } from './lstm-graph';
-export type { LstmModelOptions } from './lstm-graph';
+export { ONNX_CELL_KINDS, canonicalToOnnxCellWeights, onnxCellWeightsToCanonical } from './cell-weights';
+export type { OnnxCellKind, OnnxCellWeights } from './cell-weights';
+export { LSTM_GRAPH_OPSET, buildLstmStackModel, buildRecurrentStackModel } from './lstm-graph';
+export type { LstmModelOptions, RecurrentModelOptions } from './lstm-graph';
 export { ProtoReader, ProtoWriter } from './wire';

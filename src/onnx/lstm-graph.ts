@@ -1,7 +1,17 @@
 /**
- * The one builder of ONNX models of an LSTM stack (opset 14), laid out as `torch.onnx.export`
- * lays out an `nn.LSTM`: `io.saveOnnx` and the onnxruntime executor (`src/runtime`) both build
- * their models here, from the engine's canonical weights.
+ * The one builder of ONNX models of a recurrent stack — LSTM, GRU or vanilla RNN (opset 14) —
+ * laid out as `torch.onnx.export` lays out an `nn.LSTM` / `nn.GRU` / `nn.RNN`: `io.saveOnnx`,
+ * `io.saveOnnxStack` and the onnxruntime executor (`src/runtime`) all build their models here,
+ * from the engine's canonical weights ({@link buildRecurrentStackModel}; {@link buildLstmStackModel}
+ * is its LSTM case).
+ *
+ * The GRU and RNN graphs are the LSTM's with the kind's node and without `c0` / `c_n`:
+ * `GRU` nodes (`gru_l{k}`) with `W_l{k}` (D, 3H, I), `R_l{k}` (D, 3H, H), `B_l{k}` (D, 6H) in ONNX's
+ * gate order z, r, h and `linear_before_reset` = 1 for `resetAfter` (PyTorch; torch writes it),
+ * 0 otherwise; `RNN` nodes (`rnn_l{k}`) with `W_l{k}` (D, H, I), `R_l{k}` (D, H, H), `B_l{k}` (D, 2H)
+ * (converted by `./cell-weights`). `activations` lists per direction LSTM f, g, h; GRU f, g;
+ * RNN g (f = `recurrentActivation`, g = h = `activation`), written only when not ONNX's
+ * defaults (LSTM Sigmoid, Tanh, Tanh; GRU Sigmoid, Tanh; RNN Tanh).
  *
  * Legend: L = sequence length, N = batch, D = 2 if bidirectional else 1, I = input size of the
  * first layer, H = hidden size, K = number of layers.
@@ -36,9 +46,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ActivationName, LstmStackLayer, lstmSizes } from '../engine';
+import { ActivationName, CellWeights, LstmStackLayer, StackLayer } from '../engine';
 import { UnsupportedConversionError } from '../errors';
 import { onnxActivation } from './activations';
+import { ONNX_CELL_KINDS, OnnxCellKind, canonicalToOnnxCellWeights } from './cell-weights';
 import { canonicalToOnnx } from './lstm-weights';
 import { float32Tensor, int64Tensor } from './tensor-data';
 import { Attribute, AttributeType, DataType, Dimension, ModelProto, NodeProto, TensorProto, ValueInfo } from './types';
@@ -71,6 +82,12 @@ export interface LstmModelOptions {
   readonly where?: string;
 }
 
+/** Options of {@link buildRecurrentStackModel}: the LSTM's, and the GRU's reset placement. */
+export interface RecurrentModelOptions extends LstmModelOptions {
+  /** GRU only: reset after the recurrent product (`linear_before_reset` = 1). Default true. */
+  readonly resetAfter?: boolean;
+}
+
 /** The opset of the built models. */
 export const LSTM_GRAPH_OPSET = 14;
 
@@ -94,15 +111,16 @@ function valueInfo(name: string, shape: Dimension[], elemType: number = DataType
 }
 
 /** The `activations`, `activation_alpha`, `activation_beta` attributes, or none for ONNX's defaults. */
-function activationAttributes(activation: ActivationName, recurrentActivation: ActivationName, D: number, where: string): Attribute[] {
-  const f = onnxActivation(recurrentActivation);
+function activationAttributes(kind: OnnxCellKind, activation: ActivationName, recurrentActivation: ActivationName, D: number, where: string): Attribute[] {
+  const f = kind === 'RNN' ? onnxActivation('sigmoid') : onnxActivation(recurrentActivation);
   const g = onnxActivation(activation);
   if (!f || !g) {
     const bad = !f ? `recurrentActivation '${recurrentActivation}'` : `activation '${activation}'`;
-    throw new UnsupportedConversionError(`${where}: ONNX LSTM cannot express the ${bad}`);
+    throw new UnsupportedConversionError(`${where}: ONNX ${kind} cannot express the ${bad}`);
   }
   if (f.name === 'Sigmoid' && g.name === 'Tanh') return [];
-  const acts = Array.from({ length: D }, () => [f, g, g]).flat();
+  const perDirection = kind === 'LSTM' ? [f, g, g] : kind === 'GRU' ? [f, g] : [g];
+  const acts = Array.from({ length: D }, () => perDirection).flat();
   const alphas = acts.filter((a) => a.alpha !== undefined).map((a) => a.alpha as number);
   const betas = acts.filter((a) => a.beta !== undefined).map((a) => a.beta as number);
   const attrs: Attribute[] = [{ name: 'activations', type: AttributeType.STRINGS, strings: acts.map((a) => utf8.encode(a.name)) }];
@@ -112,8 +130,9 @@ function activationAttributes(activation: ActivationName, recurrentActivation: A
 }
 
 /** The weights of a layer as ONNX W, R, B data (D directions). */
-function layerArrays(layer: LstmStackLayer, where: string): { W: Float32Array; R: Float32Array; B: Float32Array | null } {
-  const { W, R, B } = canonicalToOnnx(layer.backward ? [layer.forward, layer.backward] : [layer.forward], where);
+function layerArrays(kind: OnnxCellKind, layer: StackLayer<CellWeights>, where: string): { W: Float32Array; R: Float32Array; B: Float32Array | null } {
+  const directions = layer.backward ? [layer.forward, layer.backward] : [layer.forward];
+  const { W, R, B } = kind === 'LSTM' ? canonicalToOnnx(directions, where) : canonicalToOnnxCellWeights(kind, directions, where);
   const read = (t: tf.Tensor) => (t.dataSync() as Float32Array).slice();
   try {
     return { W: read(W), R: read(R), B: B ? read(B) : null };
@@ -128,7 +147,19 @@ function layerArrays(layer: LstmStackLayer, where: string): { W: Float32Array; R
  *   layer, or layers with different numbers of directions.
  */
 export function buildLstmStackModel(layers: readonly LstmStackLayer[], options: LstmModelOptions = {}): ModelProto {
-  const where = options.where ?? 'onnx.buildLstmStackModel';
+  return buildRecurrentStackModel('LSTM', layers, { ...options, where: options.where ?? 'onnx.buildLstmStackModel' });
+}
+
+/**
+ * The ONNX model of a stack of `kind` layers (see the module documentation).
+ * @throws UnsupportedConversionError for projections, activations ONNX cannot express, no
+ *   layer, or layers with different numbers of directions.
+ */
+export function buildRecurrentStackModel(kind: OnnxCellKind, layers: readonly StackLayer<CellWeights>[], options: RecurrentModelOptions = {}): ModelProto {
+  const where = options.where ?? 'onnx.buildRecurrentStackModel';
+  const G = ONNX_CELL_KINDS[kind].gates;
+  const stateNames = kind === 'LSTM' ? (['h', 'c'] as const) : (['h'] as const);
+  const op = kind.toLowerCase();
   if (layers.length === 0) throw new UnsupportedConversionError(`${where}: expected at least one layer, got 0`);
   const D = layers[0].backward ? 2 : 1;
   layers.forEach((layer, k) => {
@@ -136,8 +167,9 @@ export function buildLstmStackModel(layers: readonly LstmStackLayer[], options: 
       throw new UnsupportedConversionError(`${where}: every layer must have ${D} direction(s); layer ${k} differs`);
     }
   });
-  const actAttrs = activationAttributes(options.activation ?? 'tanh', options.recurrentActivation ?? 'sigmoid', D, where);
-  const { inputSize, hiddenSize: H } = lstmSizes(layers[0].forward, where);
+  const actAttrs = activationAttributes(kind, options.activation ?? 'tanh', options.recurrentActivation ?? 'sigmoid', D, where);
+  if (kind === 'GRU') actAttrs.push({ name: 'linear_before_reset', type: AttributeType.INT, i: options.resetAfter === false ? 0 : 1 });
+  const { inputSize, hiddenSize: H } = ONNX_CELL_KINDS[kind].sizes(layers[0].forward, where);
   const K = layers.length;
   const unbatched = options.unbatched ?? false;
   const batchFirst = (options.batchFirst ?? false) && !unbatched;
@@ -160,31 +192,33 @@ export function buildLstmStackModel(layers: readonly LstmStackLayer[], options: 
     x = 'input_batched';
   }
   if (options.sequenceLens) inputs.push(valueInfo('sequence_lens', dims('N'), DataType.INT32));
-  let h0 = '';
-  let c0 = '';
+  /** Per state (h, c for an LSTM), the value the layers' initial states are read from ('' for zeros). */
+  const initial = new Map<string, string>();
   if (initialState) {
-    for (const s of ['h0', 'c0']) {
-      inputs.push(valueInfo(s, unbatched ? dims(D * K, H) : dims(D * K, 'N', H)));
-      if (unbatched) nodes.push(node('Unsqueeze', `${s}_add_batch`, [s, constant('axes_1', [1])], [`${s}_batched`]));
+    for (const s of stateNames) {
+      inputs.push(valueInfo(`${s}0`, unbatched ? dims(D * K, H) : dims(D * K, 'N', H)));
+      if (unbatched) nodes.push(node('Unsqueeze', `${s}0_add_batch`, [`${s}0`, constant('axes_1', [1])], [`${s}0_batched`]));
+      initial.set(s, unbatched ? `${s}0_batched` : `${s}0`);
     }
-    [h0, c0] = unbatched ? ['h0_batched', 'c0_batched'] : ['h0', 'c0'];
   }
   const stateOut = (k: number, s: 'h' | 'c') => (K === 1 && !unbatched ? `${s}_n` : `Y_${s}_l${k}`);
   layers.forEach((layer, k) => {
-    const { W, R, B } = layerArrays(layer, `${where} (layer ${k})`);
-    const I = W.length / (D * 4 * H);
-    initializer.push(float32Tensor(`W_l${k}`, [D, 4 * H, I], W), float32Tensor(`R_l${k}`, [D, 4 * H, H], R));
-    if (B) initializer.push(float32Tensor(`B_l${k}`, [D, 8 * H], B));
-    let [h, c] = [h0, c0];
+    const { W, R, B } = layerArrays(kind, layer, `${where} (layer ${k})`);
+    const I = W.length / (D * G * H);
+    initializer.push(float32Tensor(`W_l${k}`, [D, G * H, I], W), float32Tensor(`R_l${k}`, [D, G * H, H], R));
+    if (B) initializer.push(float32Tensor(`B_l${k}`, [D, 2 * G * H], B));
+    const states = stateNames.map((s) => initial.get(s) ?? '');
     if (initialState && K > 1) {
       const rows = [constant(`rows_l${k}_start`, [k * D]), constant(`rows_l${k}_end`, [(k + 1) * D]), constant('axes_0', [0])];
-      for (const s of ['h', 'c'] as const) nodes.push(node('Slice', `${s}0_l${k}_slice`, [s === 'h' ? h0 : c0, ...rows], [`${s}0_l${k}`]));
-      [h, c] = [`h0_l${k}`, `c0_l${k}`];
+      stateNames.forEach((s, j) => {
+        nodes.push(node('Slice', `${s}0_l${k}_slice`, [states[j], ...rows], [`${s}0_l${k}`]));
+        states[j] = `${s}0_l${k}`;
+      });
     }
     const attrs: Attribute[] = [{ name: 'hidden_size', type: AttributeType.INT, i: H }, ...actAttrs];
     if (D === 2) attrs.unshift({ name: 'direction', type: AttributeType.STRING, s: utf8.encode('bidirectional') });
-    const lstmInputs = [x, `W_l${k}`, `R_l${k}`, B ? `B_l${k}` : '', options.sequenceLens ? 'sequence_lens' : '', h, c];
-    nodes.push(node('LSTM', `lstm_l${k}`, lstmInputs, [`Y_l${k}`, stateOut(k, 'h'), stateOut(k, 'c')], attrs));
+    const cellInputs = [x, `W_l${k}`, `R_l${k}`, B ? `B_l${k}` : '', options.sequenceLens ? 'sequence_lens' : '', ...states];
+    nodes.push(node(kind, `${op}_l${k}`, cellInputs, [`Y_l${k}`, ...stateNames.map((s) => stateOut(k, s))], attrs));
     const last = k === K - 1;
     const next = last ? (batchFirst || unbatched ? 'output_time_major' : 'output') : `input_l${k + 1}`;
     if (D === 1) {
@@ -197,8 +231,8 @@ export function buildLstmStackModel(layers: readonly LstmStackLayer[], options: 
   });
   if (batchFirst) nodes.push(node('Transpose', 'output_to_batch_first', [x], ['output'], [ints('perm', [1, 0, 2])]));
   if (unbatched) nodes.push(node('Squeeze', 'output_drop_batch', [x, constant('axes_1', [1])], ['output']));
-  for (const s of ['h', 'c'] as const) {
-    if (K === 1 && !unbatched) continue; // the LSTM node writes h_n / c_n itself
+  for (const s of stateNames) {
+    if (K === 1 && !unbatched) continue; // the node writes h_n (/ c_n) itself
     const parts = Array.from({ length: K }, (_, k) => stateOut(k, s));
     let joined = parts[0];
     if (K > 1) {
@@ -214,12 +248,12 @@ export function buildLstmStackModel(layers: readonly LstmStackLayer[], options: 
     opsetImport: [{ domain: '', version: LSTM_GRAPH_OPSET }],
     producerName: options.producerName ?? 'lstm-bridge',
     graph: {
-      name: options.graphName ?? 'lstm',
+      name: options.graphName ?? op,
       ...(options.docString !== undefined ? { docString: options.docString } : {}),
       node: nodes,
       initializer,
       input: inputs,
-      output: [valueInfo('output', outShape), valueInfo('h_n', stateShape), valueInfo('c_n', stateShape)],
+      output: [valueInfo('output', outShape), ...stateNames.map((s) => valueInfo(`${s}_n`, stateShape))],
       valueInfo: [],
     },
     metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),

@@ -98,7 +98,7 @@ describe('executor selection', () => {
 
   test.each([
     ['projection', stack(3, 4, 1, 1, 1, 2), {}, /projection/],
-    ['relu6 activation', stack(3, 4, 1, 1, 2), { activation: 'relu6' }, /activation 'relu6' has no ONNX LSTM form/],
+    ['relu6 activation', stack(3, 4, 1, 1, 2), { activation: 'relu6' }, /activation 'relu6' has no ONNX form/],
     ['inter-layer dropout', stack(3, 4, 2, 1, 3), { interLayerDropout: 0.5 }, /inter-layer dropout/],
     ["'carry' with masked steps", stack(3, 4, 1, 1, 4), { lengths: [4, 2], maskedOutput: 'carry' }, /'carry'/],
     ['a zero length with initial states', stack(3, 4, 1, 1, 5),

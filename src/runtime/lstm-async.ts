@@ -40,10 +40,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmStackLayer, LstmStackOptions, LstmStackResult, checkStackCall, lstmStack } from '../engine';
-import { ConfigError, UnsupportedConversionError } from '../errors';
+import { ConfigError } from '../errors';
 import { checkRecordArg, checkTensorArg, showArg } from '../engine/internal';
 import { runOnnxRuntime } from './ort-executor';
-import { OrtFallbackReason, OrtPlan, fallbackMessage, planOnnxRuntime } from './ort-plan';
+import { ExecutorChoice, OrtFallbackReason, decideExecutor, fallbackMessage, planOnnxRuntime } from './ort-plan';
 
 /** Which executor runs a call. */
 export type LstmExecutor = 'auto' | 'tfjs' | 'onnxruntime';
@@ -76,11 +76,7 @@ export function chooseExecutor(
   return { executor, reason: reason ? fallbackMessage(reason) : null };
 }
 
-type Choice =
-  | { readonly executor: 'onnxruntime'; readonly reason: null; readonly plan: OrtPlan & { ok: true } }
-  | { readonly executor: 'tfjs'; readonly reason: OrtFallbackReason };
-
-function choose(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions): Choice {
+function choose(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackAsyncOptions): ExecutorChoice {
   checkRecordArg(options, 'options', 'engine.lstmStackAsync', true);
   const where = typeof options.where === 'string' ? options.where : 'engine.lstmStackAsync';
   checkTensorArg(x, 'x', where);
@@ -89,17 +85,7 @@ function choose(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmSt
     throw new ConfigError(`${where}: executor must be one of ${EXECUTORS.join(', ')}, got ${showArg(executor)}`);
   }
   checkStackCall(x.shape, layers, { ...options, where });
-  if (executor === 'tfjs') return { executor: 'tfjs', reason: { kind: 'tfjs-requested' } };
-  const plan = planOnnxRuntime(x, layers, options);
-  if (plan.ok) return { executor: 'onnxruntime', reason: null, plan };
-  if (executor === 'onnxruntime') {
-    const message = fallbackMessage(plan.reason);
-    if (plan.reason.kind === 'not-installed') {
-      throw new ConfigError(`${where}: executor 'onnxruntime' needs the optional package onnxruntime-node: ${message}`);
-    }
-    throw new UnsupportedConversionError(`${where}: executor 'onnxruntime' cannot run this configuration: ${message}`);
-  }
-  return { executor: 'tfjs', reason: plan.reason };
+  return decideExecutor(where, executor, () => planOnnxRuntime(x, layers, options));
 }
 
 /** Runs a stack on the fastest executor (see the module docs for the contract). */

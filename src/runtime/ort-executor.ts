@@ -1,8 +1,9 @@
 /**
- * The onnxruntime executor of a stack: builds the ONNX model of the stack's configuration with
- * the ONNX module's one graph builder (`buildLstmStackModel`, torch.onnx.export's layout: input
- * `X` time-major, `sequence_lens`, `h0` / `c0` (L·D, N, H)), caches one inference session per
- * weight set and configuration, and runs inference through it. Inference only (no gradients);
+ * The onnxruntime executor of a stack of any kind (LSTM, GRU, vanilla RNN): builds the ONNX
+ * model of the stack's configuration with the ONNX module's one graph builder
+ * (`buildRecurrentStackModel`, torch.onnx.export's layout: input `X` time-major,
+ * `sequence_lens`, `h0` (/ `c0` for an LSTM) (L·D, N, H)), caches one inference session per
+ * kind, weight set and configuration, and runs inference through it. Inference only (no gradients);
  * asynchronous. Whether a call can run here is decided by `planOnnxRuntime` (`./ort-plan`).
  *
  * Sessions are cached by the identity of the weight tensors' data (a tfjs Variable that is
@@ -13,9 +14,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { LstmStackLayer, LstmStackOptions, LstmStackResult } from '../engine';
-import { buildLstmStackModel, encodeModel } from '../onnx';
-import { OrtPlan } from './ort-plan';
+import { CellWeights, LstmStackLayer, LstmStackOptions, LstmStackResult, StackLayer } from '../engine';
+import { ONNX_CELL_KINDS, OnnxCellKind, buildRecurrentStackModel, encodeModel } from '../onnx';
+import { OrtPlan, PlannedCallOptions } from './ort-plan';
 import { OrtModule, OrtSession, OrtTensor } from './ort-runtime';
 
 /** Default number of cached sessions. */
@@ -56,11 +57,25 @@ function dataKey(t: tf.Tensor | null | undefined): string {
   return `${n}`;
 }
 
-function sessionKey(layers: readonly LstmStackLayer[], options: LstmStackOptions, seq: boolean, init: boolean): string {
+/** The options of a call the executor reads: the plan's, and the GRU's reset placement. */
+export interface ExecutedCallOptions extends PlannedCallOptions {
+  readonly resetAfter?: boolean;
+}
+
+/** A call's cell: its ONNX kind and, for a GRU, where the reset is applied. */
+interface CallCell {
+  readonly kind: OnnxCellKind;
+  readonly options: ExecutedCallOptions;
+}
+
+function sessionKey(cell: CallCell, layers: readonly StackLayer<CellWeights>[], seq: boolean, init: boolean): string {
+  const { kind, options } = cell;
   const weights = layers
     .map((l) => [l.forward, l.backward].map((w) => (w ? [w.kernel, w.recurrentKernel, w.bias, w.recurrentBias].map(dataKey).join(',') : '')).join('/'))
     .join(';');
-  return `${weights}|${options.activation ?? 'tanh'}|${options.recurrentActivation ?? 'sigmoid'}|${seq}|${init}`;
+  const reset = kind === 'GRU' ? `|${options.resetAfter !== false}` : '';
+  const gate = kind === 'RNN' ? '' : options.recurrentActivation ?? 'sigmoid';
+  return `${kind}${reset}|${weights}|${options.activation ?? 'tanh'}|${gate}|${seq}|${init}`;
 }
 
 /** A session lent to one call: `done()` gives it back (exactly once). */
@@ -69,14 +84,16 @@ interface SessionLease {
   done(): void;
 }
 
-function sessionFor(ort: OrtModule, layers: readonly LstmStackLayer[], options: LstmStackOptions, seq: boolean, init: boolean): SessionLease {
-  const key = sessionKey(layers, options, seq, init);
+function sessionFor(ort: OrtModule, cell: CallCell, layers: readonly StackLayer<CellWeights>[], seq: boolean, init: boolean): SessionLease {
+  const key = sessionKey(cell, layers, seq, init);
+  const { options } = cell;
   let entry = sessions.get(key);
   if (entry) {
     sessions.delete(key); // move to the most-recent end
   } else {
-    const model = buildLstmStackModel(layers, {
-      activation: options.activation, recurrentActivation: options.recurrentActivation, sequenceLens: seq, initialState: init,
+    const model = buildRecurrentStackModel(cell.kind, layers, {
+      activation: options.activation, recurrentActivation: cell.kind === 'RNN' ? undefined : options.recurrentActivation,
+      resetAfter: options.resetAfter, sequenceLens: seq, initialState: init,
     });
     const created: CachedSession = {
       session: ort.InferenceSession.create(encodeModel(model), { graphOptimizationLevel: 'all' }),
@@ -173,37 +190,54 @@ function copyFromWasmHeap(t: tf.Tensor): Float32Array | null {
   return buf;
 }
 
-/** Runs a planned stack call on onnxruntime. The result tensors belong to the caller. */
+/** Runs a planned LSTM stack call on onnxruntime. The result tensors belong to the caller. */
 export async function runOnnxRuntime(
   x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions, plan: Extract<OrtPlan, { ok: true }>,
 ): Promise<LstmStackResult> {
+  const r = await runOnnxRuntimeCells('LSTM', x, layers, options, plan);
+  return { output: r.output, h: r.h, c: r.c as tf.Tensor2D[] };
+}
+
+/** What a stack call returns on onnxruntime: `c` only for an LSTM. */
+export interface OrtStackResult {
+  readonly output: tf.Tensor3D;
+  readonly h: tf.Tensor2D[];
+  readonly c: tf.Tensor2D[] | null;
+}
+
+/** Runs a planned stack call of any kind on onnxruntime. The result tensors belong to the caller. */
+export async function runOnnxRuntimeCells(
+  kind: OnnxCellKind, x: tf.Tensor, layers: readonly StackLayer<CellWeights>[], options: ExecutedCallOptions, plan: Extract<OrtPlan, { ok: true }>,
+): Promise<OrtStackResult> {
   const { ort } = plan;
-  const init = !!(options.h0 && options.c0);
-  const lease = sessionFor(ort, layers, options, plan.lengths !== null, init);
+  const init = !!options.h0 && (kind !== 'LSTM' || !!options.c0);
+  const lease = sessionFor(ort, { kind, options }, layers, plan.lengths !== null, init);
   try {
-    return await runOn(await lease.session, ort, x, layers, options, plan, init);
+    return await runOn(await lease.session, ort, kind, x, layers, options, plan, init);
   } finally {
     lease.done();
   }
 }
 
 async function runOn(
-  session: OrtSession, ort: OrtModule, x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions,
-  plan: Extract<OrtPlan, { ok: true }>, init: boolean,
-): Promise<LstmStackResult> {
+  session: OrtSession, ort: OrtModule, kind: OnnxCellKind, x: tf.Tensor, layers: readonly StackLayer<CellWeights>[],
+  options: ExecutedCallOptions, plan: Extract<OrtPlan, { ok: true }>, init: boolean,
+): Promise<OrtStackResult> {
   const [T, N, I] = x.shape as [number, number, number];
   const D = layers[0].backward ? 2 : 1;
   const L = layers.length;
-  const H = layers[0].forward.kernel.shape[1] / 4;
+  const H = layers[0].forward.kernel.shape[1] / ONNX_CELL_KINDS[kind].gates;
+  const stateNames = kind === 'LSTM' ? (['h', 'c'] as const) : (['h'] as const);
   const pooled = copyFromWasmHeap(x);
   const feeds: Record<string, OrtTensor> = { X: new ort.Tensor('float32', pooled ?? (await float32Data(x)), [T, N, I]) };
   if (plan.lengths) feeds.sequence_lens = new ort.Tensor('int32', Int32Array.from(plan.lengths), [N]);
   if (init) {
     // States are small: read them synchronously (no promise round trip per state).
-    for (const [name, list] of [['h0', options.h0], ['c0', options.c0]] as const) {
+    for (const s of stateNames) {
+      const list = (s === 'h' ? options.h0 : options.c0) as readonly tf.Tensor[];
       const state = new Float32Array(L * D * N * H);
-      (list as readonly tf.Tensor[]).forEach((s, j) => state.set(s.dataSync() as Float32Array, j * N * H));
-      feeds[name] = new ort.Tensor('float32', state, [L * D, N, H]);
+      list.forEach((t, j) => state.set(t.dataSync() as Float32Array, j * N * H));
+      feeds[`${s}0`] = new ort.Tensor('float32', state, [L * D, N, H]);
     }
   }
   let out: Record<string, OrtTensor>;
@@ -217,10 +251,9 @@ async function runOn(
     const all = data(name);
     return Array.from({ length: L * D }, (_, j) => tf.tensor2d(all.subarray(j * N * H, (j + 1) * N * H), [N, H]));
   };
-  const result: LstmStackResult = {
+  return {
     output: tf.tensor3d(data('output'), [T, N, D * H]),
     h: states('h_n'),
-    c: states('c_n'),
+    c: kind === 'LSTM' ? states('c_n') : null,
   };
-  return result;
 }

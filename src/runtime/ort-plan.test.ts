@@ -47,6 +47,6 @@ const reason = (r: ReturnType<typeof planOnnxRuntime>): OrtFallbackReason | null
 test('fallbackMessage words every kind', () => {
   expect(fallbackMessage({ kind: 'not-installed', detail: 'onnxruntime-node could not be loaded: x' })).toBe('onnxruntime-node could not be loaded: x');
   expect(fallbackMessage({ kind: 'tfjs-requested' })).toBe("executor 'tfjs' requested");
-  expect(fallbackMessage({ kind: 'inexpressible', what: 'dtype', dtype: 'int32' })).toBe('input dtype int32 (ONNX LSTM takes float32)');
-  expect(fallbackMessage({ kind: 'inexpressible', what: 'activation', name: 'swish' })).toBe("activation 'swish' has no ONNX LSTM form");
+  expect(fallbackMessage({ kind: 'inexpressible', what: 'dtype', dtype: 'int32' })).toBe("input dtype int32 (ONNX's recurrent operators take float32)");
+  expect(fallbackMessage({ kind: 'inexpressible', what: 'activation', name: 'swish' })).toBe("activation 'swish' has no ONNX form");
 });

@@ -6,13 +6,15 @@
  * ONNX's `LSTM` cannot express a projection (LSTMP), relu6/selu/swish activations, inter-layer
  * dropout, masks that are not a right padding, or `maskedOutput: 'carry'` once a step is masked;
  * and for a sequence of length 0 onnxruntime's final state is zeros where the engine's is the
- * initial state. Those calls stay on tfjs.
+ * initial state. Those calls stay on tfjs. The same holds for ONNX's `GRU` and `RNN` (the plan
+ * is made per kind: a GRU or RNN has no projection and one state, h).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ActivationName, LstmStackLayer, LstmStackOptions } from '../engine';
+import { ActivationName, CellWeights, LstmWeights, StackLayer } from '../engine';
 import { checkRecordArg } from '../engine/internal';
-import { onnxActivation } from '../onnx';
+import { ConfigError, UnsupportedConversionError } from '../errors';
+import { OnnxCellKind, onnxActivation } from '../onnx';
 import { OrtModule, loadOnnxRuntime, onnxRuntimeUnavailableReason } from './ort-runtime';
 
 /** What of a call ONNX's `LSTM` (or onnxruntime's result) cannot express. */
@@ -44,12 +46,12 @@ export function fallbackMessage(reason: OrtFallbackReason): string {
     case 'tfjs-requested': return "executor 'tfjs' requested";
     case 'inexpressible':
       switch (reason.what) {
-        case 'dtype': return `input dtype ${reason.dtype} (ONNX LSTM takes float32)`;
-        case 'activation': return `activation '${reason.name}' has no ONNX LSTM form`;
+        case 'dtype': return `input dtype ${reason.dtype} (ONNX's recurrent operators take float32)`;
+        case 'activation': return `activation '${reason.name}' has no ONNX form`;
         case 'projection': return 'a projection (LSTMP), which ONNX LSTM does not have';
         case 'inter-layer-dropout': return 'inter-layer dropout (training)';
         case 'mask': return 'a mask that is not a right padding (ONNX has only sequence_lens)';
-        case 'carry': return "maskedOutput 'carry' with masked steps (ONNX LSTM outputs zeros there)";
+        case 'carry': return "maskedOutput 'carry' with masked steps (ONNX outputs zeros there)";
         case 'empty-sequence-with-state':
           return 'a sequence length of 0 with an initial state (onnxruntime returns zeros as its final state, the engine the initial state)';
       }
@@ -72,18 +74,34 @@ function maskLengths(mask: tf.Tensor): number[] | null {
 
 const inexpressible = (what: Inexpressible): OrtPlan => ({ ok: false, reason: { kind: 'inexpressible', ...what } });
 
+/** The options of a stack call the plan reads (those of `lstmStack`, `gruStack`, `rnnStack`). */
+export interface PlannedCallOptions {
+  readonly activation?: ActivationName;
+  readonly recurrentActivation?: ActivationName;
+  readonly h0?: readonly tf.Tensor[] | null;
+  readonly c0?: readonly tf.Tensor[] | null;
+  readonly lengths?: ArrayLike<number> | null;
+  readonly mask?: tf.Tensor | null;
+  readonly maskedOutput?: 'zero' | 'carry';
+  readonly interLayerDropout?: number;
+}
+
 /**
  * Whether onnxruntime can compute this (already validated) stack call exactly as the tfjs
  * executor does, and with which sequence lengths.
  */
-export function planOnnxRuntime(x: tf.Tensor, layers: readonly LstmStackLayer[], options: LstmStackOptions): OrtPlan {
+export function planOnnxRuntime(
+  x: tf.Tensor, layers: readonly StackLayer<CellWeights>[], options: PlannedCallOptions, kind: OnnxCellKind = 'LSTM',
+): OrtPlan {
   const ort = loadOnnxRuntime();
   if (!ort) return { ok: false, reason: { kind: 'not-installed', detail: onnxRuntimeUnavailableReason() ?? 'onnxruntime-node is not installed' } };
   if (x.dtype !== 'float32') return inexpressible({ what: 'dtype', dtype: x.dtype });
-  for (const name of [options.activation ?? 'tanh', options.recurrentActivation ?? 'sigmoid']) {
+  const activations = kind === 'RNN' ? [options.activation ?? 'tanh'] : [options.activation ?? 'tanh', options.recurrentActivation ?? 'sigmoid'];
+  for (const name of activations) {
     if (!onnxActivation(name)) return inexpressible({ what: 'activation', name });
   }
-  if (layers.some((l) => l.forward.projection || l.backward?.projection)) return inexpressible({ what: 'projection' });
+  const projected = (w: LstmWeights | null | undefined) => !!w?.projection;
+  if (kind === 'LSTM' && layers.some((l) => projected(l.forward) || projected(l.backward))) return inexpressible({ what: 'projection' });
   if ((options.interLayerDropout ?? 0) > 0) return inexpressible({ what: 'inter-layer-dropout' });
   const [T] = x.shape;
   let lengths: number[] | null = options.lengths ? Array.from(options.lengths) : null;
@@ -93,6 +111,31 @@ export function planOnnxRuntime(x: tf.Tensor, layers: readonly LstmStackLayer[],
   }
   if (lengths && lengths.every((l) => l === T)) lengths = null;
   if (lengths && options.maskedOutput === 'carry') return inexpressible({ what: 'carry' });
-  if (lengths && lengths.some((l) => l === 0) && options.h0 && options.c0) return inexpressible({ what: 'empty-sequence-with-state' });
+  const withState = !!options.h0 && (kind !== 'LSTM' || !!options.c0);
+  if (lengths && lengths.some((l) => l === 0) && withState) return inexpressible({ what: 'empty-sequence-with-state' });
   return { ok: true, ort, lengths };
+}
+
+/** The outcome of the choice between tfjs and onnxruntime for one call. */
+export type ExecutorChoice =
+  | { readonly executor: 'onnxruntime'; readonly reason: null; readonly plan: OrtPlan & { ok: true } }
+  | { readonly executor: 'tfjs'; readonly reason: OrtFallbackReason };
+
+/**
+ * The choice for an already validated call of any kind: `'tfjs'` as asked, else the plan's
+ * outcome; a forced `'onnxruntime'` that cannot run throws — `ConfigError` when the package is
+ * missing, `UnsupportedConversionError` when the call is not expressible (from the reason's kind).
+ */
+export function decideExecutor(where: string, executor: 'auto' | 'tfjs' | 'onnxruntime', plan: () => OrtPlan): ExecutorChoice {
+  if (executor === 'tfjs') return { executor: 'tfjs', reason: { kind: 'tfjs-requested' } };
+  const p = plan();
+  if (p.ok) return { executor: 'onnxruntime', reason: null, plan: p };
+  if (executor === 'onnxruntime') {
+    const message = fallbackMessage(p.reason);
+    if (p.reason.kind === 'not-installed') {
+      throw new ConfigError(`${where}: executor 'onnxruntime' needs the optional package onnxruntime-node: ${message}`);
+    }
+    throw new UnsupportedConversionError(`${where}: executor 'onnxruntime' cannot run this configuration: ${message}`);
+  }
+  return { executor: 'tfjs', reason: p.reason };
 }
