@@ -141,6 +141,23 @@ function renderSaved(file: string): void {
   process.stdout.write(`${report.markdown(saved.machine, saved.pairs ?? [])}\n`);
 }
 
+/** The GRU ratios: lstm-bridge's GRU rows against `tf.layers.gru` (reset before), onnxruntime and PyTorch. */
+function gruPairs(backends: readonly Backend[], torchFair: boolean): [string, string, Mode][] {
+  const main = backends[0];
+  const tfl = (b: string) => `gru-tfjs-layers:${b}`;
+  const pairs: [string, string, Mode][] = [];
+  for (const b of backends) pairs.push([`gru-bridge:${b}`, tfl(b), 'forward'], [`gru-bridge:${b}`, tfl(b), 'train']);
+  for (const facade of ['gru-nn', 'gru-layers', 'gru-layers-rb']) {
+    pairs.push([`${facade}:${main}`, tfl(main), 'forward'], [`${facade}:${main}`, tfl(main), 'train']);
+  }
+  for (const async of ['gru-bridge-async', 'gru-nn-async']) pairs.push([`${async}:${main}`, tfl(main), 'forward'], [`${async}:${main}`, 'gru-ort', 'forward']);
+  if (torchFair) {
+    pairs.push([`gru-bridge:${main}`, 'gru-torch', 'forward'], [`gru-bridge:${main}`, 'gru-torch', 'train'],
+      [`gru-nn:${main}`, 'gru-torch', 'forward'], [`gru-nn:${main}`, 'gru-torch', 'train'], [`gru-nn-async:${main}`, 'gru-torch', 'forward']);
+  }
+  return pairs;
+}
+
 async function main(): Promise<void> {
   const fromIndex = process.argv.indexOf('--from');
   if (fromIndex > 0) return renderSaved(process.argv[fromIndex + 1]);
@@ -172,6 +189,13 @@ async function main(): Promise<void> {
         warmup: q ? 1 : 2, minIters: q ? 3 : 5, maxIters: q ? 5 : 30, budgetMs: q ? 300 : 4000, streamSteps: q ? 50 : STREAM.steps,
       };
       await runProcess('/usr/bin/python3', [path.join(__dirname, 'torch_bench.py'), JSON.stringify(settings)], torch.env, sys.id, timeout, collected);
+    } else if (sys.kind === 'gru-torch' && torch) {
+      const q = args.quick;
+      const settings = {
+        cell: 'gru', system: sys.id, shapes: SHAPES.filter((s) => ids.includes(s.id)), stream: STREAM, threads: os.cpus().length,
+        warmup: q ? 1 : 2, minIters: q ? 3 : 5, maxIters: q ? 5 : 30, budgetMs: q ? 300 : 4000, streamSteps: q ? 50 : STREAM.steps,
+      };
+      await runProcess('/usr/bin/python3', [path.join(__dirname, 'torch_bench.py'), JSON.stringify(settings)], torch.env, sys.id, timeout, collected);
     } else {
       const argv = ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker.ts'), sys.id, ids.join(','), ...(args.quick ? ['--quick'] : [])];
       await runProcess(process.execPath, argv, { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' }, sys.id, timeout, collected);
@@ -190,6 +214,7 @@ async function main(): Promise<void> {
   if (torch?.fair) {
     pairs.push([`bridge:${main}`, 'torch', 'forward'], [`bridge:${main}`, 'torch', 'train'], [`bridge-async:${main}`, 'torch', 'forward']);
   }
+  pairs.push(...gruPairs(backends, torch?.fair ?? false));
   const report = new Report(systems, collected.results, collected.failures, collected.memory);
   const md = report.markdown(machine, pairs);
   process.stdout.write(`\n${md}\n`);

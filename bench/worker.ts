@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeLayersRunner, makeBridgeLayersStream,
   makeBridgeNnRunner, makeBridgeNnStream, makeBridgeRunner, makeBridgeStepperStream, makeBridgeStream,
   makeOrtRunner, makeOrtStream, makeTfLayersRunner, makeTfLayersStream } from './runners';
+import { makeGruRunner, makeGruStream } from './gru-runners';
 import { SHAPES, STREAM, Shape } from './shapes';
 import { BackendName, useFastestBackend } from '../src/backend';
 import { Mode } from './systems';
@@ -52,7 +53,16 @@ async function measure(fn: () => void | Promise<void>, st: Settings, big: boolea
 }
 
 function usesTfjs(kind: string): boolean {
-  return kind !== 'ort';
+  return kind !== 'ort' && kind !== 'gru-ort';
+}
+
+function isGru(kind: string): boolean {
+  return kind.startsWith('gru-');
+}
+
+/** Kinds timed on the forward pass only (onnxruntime has no gradients). */
+function forwardOnly(kind: string): boolean {
+  return ['bridge-async', 'ort', 'gru-bridge-async', 'gru-nn-async', 'gru-ort'].includes(kind);
 }
 
 async function peakBytes(fn: () => void | Promise<void>): Promise<number> {
@@ -72,7 +82,8 @@ async function runShape(kind: string, shape: Shape, modes: Mode[], st: Settings,
   const tensorsBefore = tf.memory().numTensors;
   let runner: Runner;
   try {
-    runner = kind === 'bridge' ? makeBridgeRunner(shape)
+    runner = isGru(kind) ? await makeGruRunner(kind, shape)
+      : kind === 'bridge' ? makeBridgeRunner(shape)
       : kind === 'bridge-async' ? makeBridgeAsyncRunner(shape)
         : kind === 'tfjs-layers' ? makeTfLayersRunner(shape)
           : kind === 'nn' ? makeBridgeNnRunner(shape)
@@ -102,7 +113,8 @@ async function runStream(kind: string, st: Settings, system: string, variant = '
   const tensorsBefore = tf.memory().numTensors;
   let r: StreamRunner;
   try {
-    r = kind === 'bridge' ? (variant ? makeBridgeStream() : makeBridgeStepperStream())
+    r = isGru(kind) ? await makeGruStream(kind)
+      : kind === 'bridge' ? (variant ? makeBridgeStream() : makeBridgeStepperStream())
       : kind === 'bridge-async' ? makeBridgeAsyncStream()
         : kind === 'tfjs-layers' ? makeTfLayersStream()
           : kind === 'nn' ? makeBridgeNnStream()
@@ -135,7 +147,7 @@ async function main(): Promise<void> {
   // The backend under test, and only it (the library's one way to load and select a backend).
   await useFastestBackend({ backends: [(backend ?? 'cpu') as BackendName] });
   emit({ type: 'info', system: systemId, backend: tf.getBackend(), quick });
-  const modes: Mode[] = kind === 'bridge-async' || kind === 'ort' ? ['forward'] : ['forward', 'train'];
+  const modes: Mode[] = forwardOnly(kind) ? ['forward'] : ['forward', 'train'];
   await runStream(kind, st, systemId);
   if (kind === 'bridge') await runStream(kind, st, systemId, '-lstmStack');
   const ids = shapeList.split(',').filter(Boolean);
