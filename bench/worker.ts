@@ -23,6 +23,7 @@ interface Settings {
   readonly maxIters: number;
   readonly budgetMs: number;
   readonly streamSteps: number;
+  readonly streamWarmup: number;
 }
 
 function emit(obj: Record<string, unknown>): void {
@@ -124,8 +125,9 @@ async function runStream(kind: string, st: Settings, system: string, variant = '
     emit({ type: 'error', system, shape: STREAM.id, mode: 'setup', message: (e as Error).message });
     return;
   }
-  // Streaming is a steady state: warm the JIT up well before timing (every system alike).
-  for (let k = 0; k < 300; k++) await r.step();
+  // Streaming is a steady state: warm the JIT up well before timing (every system alike; quick
+  // runs, a smoke test, warm up less).
+  for (let k = 0; k < st.streamWarmup; k++) await r.step();
   const perStep: number[] = [];
   for (let k = 0; k < st.streamSteps; k++) {
     const t0 = performance.now();
@@ -142,8 +144,8 @@ async function main(): Promise<void> {
   const quick = flags.includes('--quick');
   const [kind, backend] = systemId.split(':');
   const st: Settings = quick
-    ? { warmup: 1, minIters: 3, maxIters: 5, budgetMs: 300, streamSteps: 50 }
-    : { warmup: 2, minIters: 5, maxIters: 30, budgetMs: 4000, streamSteps: STREAM.steps };
+    ? { warmup: 1, minIters: 3, maxIters: 5, budgetMs: 300, streamSteps: 50, streamWarmup: 50 }
+    : { warmup: 2, minIters: 5, maxIters: 30, budgetMs: 4000, streamSteps: STREAM.steps, streamWarmup: 300 };
   // The backend under test, and only it (the library's one way to load and select a backend).
   await useFastestBackend({ backends: [(backend ?? 'cpu') as BackendName] });
   emit({ type: 'info', system: systemId, backend: tf.getBackend(), quick });
