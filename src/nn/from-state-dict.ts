@@ -12,7 +12,7 @@ import { LSTM } from './lstm';
 import { LSTMCell } from './lstm-cell';
 import { RNN, RNNNonlinearity } from './rnn';
 import { RNNCell } from './rnn-cell';
-import { loadBuilt } from './stack-params';
+import { checkFromOptions, loadBuilt } from './stack-params';
 import { describeKind, withArticle } from './state-dict-kind';
 
 /** Options of {@link fromStateDict}: what the weights do not determine. */
@@ -39,18 +39,19 @@ export type RecurrentModule = LSTM | GRU | RNN | LSTMCell | GRUCell | RNNCell;
  */
 export function fromStateDict(stateDict: tf.NamedTensorMap, options: FromStateDictOptions = {}): RecurrentModule {
   const where = 'nn.fromStateDict';
-  const { kind: k, own } = describeKind(stateDict, options.prefix, where);
-  if (options.nonlinearity !== undefined && k.kind !== 'RNN' && k.kind !== 'RNNCell') {
+  const o = checkFromOptions(options, where);
+  const { kind: k, own } = describeKind(stateDict, o.prefix, where);
+  if (o.nonlinearity !== undefined && k.kind !== 'RNN' && k.kind !== 'RNNCell') {
     throw new ConfigError(`${where}: nonlinearity applies to an RNN or RNNCell, but the state dict holds ${withArticle(k.kind)}`);
   }
   const prefix = { prefix: k.prefix };
-  const stack = { ...prefix, batchFirst: options.batchFirst, dropout: options.dropout };
+  const stack = { ...prefix, batchFirst: o.batchFirst, dropout: o.dropout };
   switch (k.kind) {
     case 'LSTM': return LSTM.fromStateDict(stateDict, stack);
     case 'GRU': return GRU.fromStateDict(stateDict, stack);
-    case 'RNN': return RNN.fromStateDict(stateDict, { ...stack, nonlinearity: options.nonlinearity });
+    case 'RNN': return RNN.fromStateDict(stateDict, { ...stack, nonlinearity: o.nonlinearity });
     case 'GRUCell': return GRUCell.fromStateDict(stateDict, prefix);
-    case 'RNNCell': return RNNCell.fromStateDict(stateDict, { ...prefix, nonlinearity: options.nonlinearity });
+    case 'RNNCell': return RNNCell.fromStateDict(stateDict, { ...prefix, nonlinearity: o.nonlinearity });
     case 'LSTMCell': return loadBuilt(new LSTMCell(k.inputSize, k.hiddenSize, { bias: k.bias }), own, k.prefix);
   }
 }

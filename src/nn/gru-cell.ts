@@ -44,7 +44,7 @@ export class GRUCell extends HiddenCell {
 
   /** Builds the cell a state dict describes (`prefix` as for `nn.GRU.fromStateDict`). */
   static fromStateDict(stateDict: tf.NamedTensorMap, options: { prefix?: string } = {}): GRUCell {
-    const { info, own } = readStateDictFor(stateDict, 'GRUCell', options.prefix, 'nn.GRUCell.fromStateDict');
+    const { info, own } = readStateDictFor(stateDict, 'GRUCell', options, 'nn.GRUCell.fromStateDict');
     return loadBuilt(new GRUCell(info.inputSize, info.hiddenSize, { bias: info.bias }), own, info.prefix);
   }
 }

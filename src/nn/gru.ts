@@ -104,10 +104,10 @@ export class GRU extends HiddenStack {
    * ```
    */
   static fromStateDict(stateDict: tf.NamedTensorMap, options: { prefix?: string; batchFirst?: boolean; dropout?: number } = {}): GRU {
-    const { info, own } = readStateDictFor(stateDict, 'GRU', options.prefix, 'nn.GRU.fromStateDict');
+    const { info, own, options: o } = readStateDictFor(stateDict, 'GRU', options, 'nn.GRU.fromStateDict');
     const gru = new GRU(info.inputSize, info.hiddenSize, {
       numLayers: info.numLayers, bias: info.bias, bidirectional: info.bidirectional,
-      batchFirst: options.batchFirst ?? false, dropout: options.dropout ?? 0,
+      batchFirst: o.batchFirst ?? false, dropout: o.dropout ?? 0,
     });
     return loadBuilt(gru, own, info.prefix);
   }

@@ -22,7 +22,7 @@ import {
 import { Module } from './module';
 import { RecurrentStackOptions, StackConfig, interLayerDropout, parseStackOptions } from './recurrent-options';
 import { RecurrentCall, convertAsync, planRecurrentCall } from './recurrent-call';
-import { buildStackLayers, canonicalCellWeights, checkStateDictArg, registerStackParams, stackParamKeys, stackRepr } from './stack-params';
+import { buildStackLayers, canonicalCellWeights, checkFromOptions, checkStateDictArg, registerStackParams, stackParamKeys, stackRepr } from './stack-params';
 import { StateDictKind, checkKindOf, describeKind } from './state-dict-kind';
 import { PackedSequence } from './utils/rnn/packed-sequence';
 import { EngineWeightCache } from './weight-cache';
@@ -184,11 +184,13 @@ export abstract class HiddenStack extends Module {
  * checked first (`nn.GRU.fromStateDict: the state dict holds an LSTM (...), not a GRU — use
  * nn.LSTM.fromStateDict`).
  */
-export function readStateDictFor(
-  stateDict: tf.NamedTensorMap, kind: StateDictKind['kind'], prefix: string | undefined, where: string,
-): { info: StateDictKind; own: tf.NamedTensorMap } {
+export function readStateDictFor<O extends { readonly prefix?: string }>(
+  stateDict: tf.NamedTensorMap, kind: StateDictKind['kind'], options: O | undefined, where: string,
+): { info: StateDictKind; own: tf.NamedTensorMap; options: O } {
+  const o = checkFromOptions(options, where);
+  const prefix = o.prefix;
   checkStateDictArg(stateDict, where);
   checkKindOf(stateDict, kind, where, prefix, '.fromStateDict');
   const { kind: info, own } = describeKind(stateDict, prefix, where);
-  return { info, own };
+  return { info, own, options: o };
 }

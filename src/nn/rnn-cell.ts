@@ -50,7 +50,7 @@ export class RNNCell extends HiddenCell {
 
   /** Builds the cell a state dict describes; `nonlinearity` is not in the weights (default tanh). */
   static fromStateDict(stateDict: tf.NamedTensorMap, options: { prefix?: string; nonlinearity?: RNNNonlinearity } = {}): RNNCell {
-    const { info, own } = readStateDictFor(stateDict, 'RNNCell', options.prefix, 'nn.RNNCell.fromStateDict');
-    return loadBuilt(new RNNCell(info.inputSize, info.hiddenSize, { bias: info.bias, nonlinearity: options.nonlinearity }), own, info.prefix);
+    const { info, own, options: o } = readStateDictFor(stateDict, 'RNNCell', options, 'nn.RNNCell.fromStateDict');
+    return loadBuilt(new RNNCell(info.inputSize, info.hiddenSize, { bias: info.bias, nonlinearity: o.nonlinearity }), own, info.prefix);
   }
 }

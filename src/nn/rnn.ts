@@ -100,10 +100,10 @@ export class RNN extends HiddenStack {
     stateDict: tf.NamedTensorMap,
     options: { prefix?: string; batchFirst?: boolean; dropout?: number; nonlinearity?: RNNNonlinearity } = {},
   ): RNN {
-    const { info, own } = readStateDictFor(stateDict, 'RNN', options.prefix, 'nn.RNN.fromStateDict');
+    const { info, own, options: o } = readStateDictFor(stateDict, 'RNN', options, 'nn.RNN.fromStateDict');
     const rnn = new RNN(info.inputSize, info.hiddenSize, {
       numLayers: info.numLayers, bias: info.bias, bidirectional: info.bidirectional,
-      batchFirst: options.batchFirst ?? false, dropout: options.dropout ?? 0, nonlinearity: options.nonlinearity ?? 'tanh',
+      batchFirst: o.batchFirst ?? false, dropout: o.dropout ?? 0, nonlinearity: o.nonlinearity ?? 'tanh',
     });
     return loadBuilt(rnn, own, info.prefix);
   }

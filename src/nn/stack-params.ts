@@ -11,9 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { StateDictError } from '../errors';
+import { ConfigError, StateDictError } from '../errors';
 import type { CellWeights, StackLayer } from '../engine';
-import { checkNumberArg, checkWeightCount, describeValue } from '../engine/internal';
+import { checkNumberArg, checkRecordArg, checkWeightCount, describeValue, showArg } from '../engine/internal';
 import { uniformInit } from './init';
 import type { StackConfig } from './recurrent-options';
 
@@ -112,6 +112,13 @@ export function findStackPrefix(stateDict: tf.NamedTensorMap, what: string, wher
     throw new StateDictError(`${where}: no ${what} in the state dict (no key ending in ${last}); keys: ${sample}`);
   }
   throw new StateDictError(`${where}: several ${what}s in the state dict (prefixes ${prefixes.map((p) => JSON.stringify(p)).join(', ')}); pass { prefix }`);
+}
+
+/** The options of a `fromStateDict` (an object or undefined; `prefix` a string). @throws ConfigError */
+export function checkFromOptions<T extends { readonly prefix?: string }>(options: T | undefined, where: string): T {
+  const o = checkRecordArg<T>(options, 'options', where, true);
+  if (o.prefix !== undefined && typeof o.prefix !== 'string') throw new ConfigError(`${where}: prefix expected a string, got ${showArg(o.prefix)}`);
+  return o;
 }
 
 /** Checks that `stateDict` is an object of tensors. @throws StateDictError */

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ShapeError, StateDictError, formatShape } from '../errors';
-import { checkStateDictArg, findStackPrefix, stripPrefix } from './stack-params';
+import { checkFromOptions, checkStateDictArg, findStackPrefix, stripPrefix } from './stack-params';
 
 /** The module kinds a state dict can hold. */
 export type RecurrentKind = 'LSTM' | 'GRU' | 'RNN' | 'LSTMCell' | 'GRUCell' | 'RNNCell';
@@ -73,7 +73,7 @@ function readGates(own: tf.NamedTensorMap, sfx: string, where: string): { gates:
  * @throws StateDictError when no recurrent module is found, ShapeError when the shapes fit none.
  */
 export function stateDictKind(stateDict: tf.NamedTensorMap, options: { prefix?: string } = {}): StateDictKind {
-  return describeKind(stateDict, options.prefix, 'nn.stateDictKind').kind;
+  return describeKind(stateDict, checkFromOptions(options, 'nn.stateDictKind').prefix, 'nn.stateDictKind').kind;
 }
 
 /** {@link stateDictKind} plus the keys under the prefix (the prefix removed) and the shape wording. */

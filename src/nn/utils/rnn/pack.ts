@@ -28,7 +28,12 @@ function readLengths(lengths: ArrayLike<number> | tf.Tensor, where: string): num
     if (lengths.rank !== 1) throw new ShapeError(`${where}: lengths expected a 1-D tensor, got ${formatShape(lengths.shape)}`);
     return Array.from(lengths.dataSync());
   }
-  return Array.from(lengths);
+  const list = Array.from(lengths as ArrayLike<unknown>);
+  list.forEach((v, n) => {
+    // said here: a non-number (a tensor, disposed or not) must not reach the messages below as text
+    if (typeof v !== 'number') throw new ShapeError(`${where}: lengths[${n}] expected a positive integer, got ${describeValue(v)}`);
+  });
+  return list as number[];
 }
 
 /**
