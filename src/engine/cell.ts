@@ -1,5 +1,5 @@
 /**
- * The cell contract: what a recurrent cell (LSTM now; GRU and vanilla RNN next) gives the
+ * The cell contract: what a recurrent cell (LSTM, GRU reset after and before, vanilla RNN) gives the
  * engine's one recurrence machinery.
  *
  * The machinery — the sequence loop and its direction, masking (`lengths` / `mask`, zero or

@@ -4,23 +4,12 @@
  * reference loop on the same backend: values and gradients of every input, no leaks.
  * Tolerance: float32, 3e-5 absolute + 3e-5 relative.
  */
-import * as path from 'path';
-
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-
-import { tf } from '../../test/helpers/tf';
+import { useWasmBackend } from '../../test/helpers/wasm';
 import { FastCase, activationCases, checkGrads, checkValues, optionCases } from '../../test/helpers/gru-rnn-fast-cases';
 
 const TOL = 3e-5;
 
-beforeAll(async () => {
-  setWasmPaths(path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), path.sep));
-  expect(await tf.setBackend('wasm')).toBe(true);
-});
-
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
+useWasmBackend();
 
 const large = (kind: FastCase['kind'], masking: FastCase['masking']): FastCase => ({
   name: `${kind} large steps (tanh through sigmoid) ${masking}`, kind, T: 3, N: 64, I: 8, H: 40, biases: 2,

@@ -1,14 +1,22 @@
 /**
- * The shared LSTM engine: the recurrence, its canonical weight form, gate permutations and
- * layout helpers. Depends on nothing else of lstm-bridge but the error classes.
+ * The shared recurrent engine (LSTM, GRU, vanilla RNN): the recurrence, its canonical weight
+ * forms, gate permutations and layout helpers. Depends on nothing else of lstm-bridge but the
+ * error classes.
+ *
+ * GRU and vanilla RNN (`gruLayer` / `gruStack`, `rnnLayer` / `rnnStack`; canonical weights in
+ * `./cells/gru-cell` (gate blocks r, z, n; `resetAfter` true = PyTorch, false = Keras
+ * reset_after=False / tfjs-layers) and `./cells/rnn-cell`) run on the same machinery and
+ * executors: the fast executor by default, the reference loop on request, `GruStepper` /
+ * `RnnStepper` (`./h-stepper`, in `./internal`) for one-step inference, and the facades' entry
+ * point `RecurrentRunner` (`./recurrent-runner`, in `./internal`).
  *
  * Canonical form (see `./weights` for the full table): per layer and direction,
  * `kernel (I, 4H)`, `recurrentKernel (H_out, 4H)`, optional `bias (4H)` and
  * `recurrentBias (4H)`, optional `projection (H, P)`; gate order i, f, g, o; sequences
  * time-major (T, N, I).
  *
- * One recurrence machinery (`./recurrence-*`) runs any cell (`./cell`; the LSTM cell is
- * `./cells/lstm-cell`). Executors (one contract, `./executor`, several ways to run it; the
+ * One recurrence machinery (`./recurrence-*`) runs any cell (`./cell`; the cells are
+ * `./cells/lstm-cell`, `./cells/gru-cell`, `./cells/rnn-cell`). Executors (one contract, `./executor`, several ways to run it; the
  * tfjs ones are chosen in `./executor-choice`):
  * - the fast tfjs-ops executor (default for `lstmLayer` / `lstmStack`; synchronous,
  *   differentiable, on whatever tfjs backend the user chose — `./recurrence-fast`);

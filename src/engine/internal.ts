@@ -18,6 +18,13 @@ export type { NumberArgOptions, TensorArgOptions } from './args';
 // The facades' entry point and the executor choice.
 export { LstmRunner } from './runner';
 export type { LstmRunnerLayerOptions, LstmRunnerSource } from './runner';
+export { RecurrentRunner } from './recurrent-runner';
+export type {
+  RecurrentRunnerCellOptions, RecurrentRunnerLayerOptions, RecurrentRunnerSource, RecurrentRunnerStackOptions,
+} from './recurrent-runner';
+export { GruStepper, HStepper, RnnStepper } from './h-stepper';
+export type { HStepperOptions, HStepperResult } from './h-stepper';
+export { PreparedCache } from './stepper-cache';
 export { chooseTfjsExecutor } from './executor-choice';
 export type { CallFacts, StepperFacts } from './executor-choice';
 

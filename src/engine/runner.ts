@@ -37,14 +37,15 @@ export interface LstmRunnerLayerOptions extends LstmLayerOptions {
   readonly inputMask?: tf.Tensor | null;
 }
 
-function maskedLengths(lengths: ArrayLike<number> | null | undefined, T: number): boolean {
+/** True when `lengths` cuts any sequence of T steps short. */
+export function maskedLengths(lengths: ArrayLike<number> | null | undefined, T: number): boolean {
   if (!lengths) return false;
   for (let n = 0; n < lengths.length; n++) if (lengths[n] < T) return true;
   return false;
 }
 
 /** The stepper facts of a call (`./executor-choice`). */
-function stepperFacts(
+export function stepperFacts(
   x: tf.Tensor, options: { mask?: tf.Tensor | null; lengths?: ArrayLike<number> | null }, dropout: boolean, directions: () => number,
 ): StepperFacts {
   const T = x.shape[0];

@@ -18,27 +18,53 @@ export interface StepperSource {
   readonly options?: LstmStepperOptions;
 }
 
-export class StepperCache {
+/**
+ * Any prepared object kept between calls and rebuilt when the data ids of its source tensors
+ * change (a {@link StepperCache}, the GRU/RNN runner's `GruStepper` / `RnnStepper`).
+ */
+export class PreparedCache<S extends { dispose(): void }> {
   private ids: readonly object[] = [];
-  private stepper: LstmStepper | null = null;
+  private value: S | null = null;
 
-  constructor(private readonly source: () => StepperSource) {}
+  /** @param source the tensors identifying the current weights, and how to build from them (called only on a change). */
+  constructor(private readonly source: () => { readonly ids: readonly tf.Tensor[]; build(): S }) {}
+
+  /** The object for the current weights (built on first use, rebuilt when they changed). */
+  get(): S {
+    const src = this.source();
+    const ids = src.ids.map((t) => t.dataId as object);
+    if (this.value && ids.length === this.ids.length && ids.every((id, k) => id === this.ids[k])) return this.value;
+    this.dispose();
+    this.value = src.build();
+    this.ids = ids;
+    return this.value;
+  }
+
+  /** Releases the prepared object. */
+  dispose(): void {
+    this.value?.dispose();
+    this.value = null;
+    this.ids = [];
+  }
+}
+
+export class StepperCache {
+  private readonly cache: PreparedCache<LstmStepper>;
+
+  constructor(source: () => StepperSource) {
+    this.cache = new PreparedCache(() => {
+      const src = source();
+      return { ids: src.ids, build: () => new LstmStepper(src.layers, src.options) };
+    });
+  }
 
   /** The stepper for the current weights (prepared on first use, rebuilt when they changed). */
   get(): LstmStepper {
-    const src = this.source();
-    const ids = src.ids.map((t) => t.dataId as object);
-    if (this.stepper && ids.length === this.ids.length && ids.every((id, k) => id === this.ids[k])) return this.stepper;
-    this.dispose();
-    this.stepper = new LstmStepper(src.layers, src.options);
-    this.ids = ids;
-    return this.stepper;
+    return this.cache.get();
   }
 
   /** Releases the prepared weights. */
   dispose(): void {
-    this.stepper?.dispose();
-    this.stepper = null;
-    this.ids = [];
+    this.cache.dispose();
   }
 }

@@ -16,13 +16,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ActivationName, applyActivation } from '../activations';
+import { ActivationName } from '../activations';
 import { scalarActivation } from '../activations-scalar';
 import type { CellSizes } from '../cell';
 import { readbackIsCheap } from '../fast-rows';
 import type { StepCell } from '../stepper';
 import { LstmWeights } from '../weights';
 import { LSTM_CELL } from './lstm-cell';
+import { FUSED, activate, run } from './step-kernels';
 
 /**
  * Steps with at most this many gate elements (N·4H) run their gate arithmetic in a JS loop on
@@ -54,20 +55,6 @@ export interface PreparedLstmLayer {
   readonly stateData: WeakMap<tf.Tensor, Float32Array>;
   /** `[W_ifo | W_g]` (1, I + H_out, 4H) and its bias, made on the first small step. */
   whole: { w: tf.Tensor3D; bias: tf.Tensor1D | undefined } | null;
-}
-
-/** Activations `_FusedMatMul` applies itself (on every backend). */
-const FUSED: Partial<Record<ActivationName, string>> = { sigmoid: 'sigmoid', relu: 'relu', relu6: 'relu6', elu: 'elu', linear: 'linear' };
-
-function run(kernel: string, inputs: Record<string, tf.Tensor> | tf.Tensor[], attrs: Record<string, unknown> = {}): tf.Tensor {
-  return tf.engine().runKernel(kernel, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor;
-}
-
-/** An activation as one kernel call for tanh/sigmoid, else in its own tidy scope. */
-function activate(name: ActivationName, x: tf.Tensor): tf.Tensor {
-  if (name === 'tanh') return run(tf.Tanh, { x });
-  if (name === 'sigmoid') return run(tf.Sigmoid, { x });
-  return tf.tidy(() => applyActivation(name, x));
 }
 
 function prepare(w: LstmWeights, sizes: CellSizes, config: LstmStepConfig): PreparedLstmLayer {
