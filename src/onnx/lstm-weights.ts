@@ -24,7 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { LstmWeights } from '../engine';
+import { LstmWeights, lstmSizes } from '../engine';
 import { UnsupportedConversionError, formatShape } from '../errors';
 import { canonicalToOnnxCellWeights, onnxCellWeightsToCanonical } from './cell-weights';
 
@@ -56,9 +56,11 @@ export function onnxWeightsToCanonical(w: OnnxLstmWeights): LstmWeights[] {
  * @throws ShapeError when the directions' sizes differ or there are not 1 or 2 of them.
  */
 export function canonicalToOnnx(directions: readonly LstmWeights[], where = 'adapters.canonicalToOnnx'): OnnxLstmWeights {
-  if (Array.isArray(directions)) {
+  // The checks in the order they always ran: the count, every direction's sizes, then projections.
+  if (Array.isArray(directions) && (directions.length === 1 || directions.length === 2)) {
+    directions.forEach((w, d) => lstmSizes(w, `${where} (direction ${d})`));
     directions.forEach((w, d) => {
-      if (w && typeof w === 'object' && w.projection) {
+      if (w.projection) {
         throw new UnsupportedConversionError(
           `${where}: direction ${d} has a projection ${formatShape(w.projection.shape)} (PyTorch proj_size); ` +
             'the ONNX LSTM operator has none, so it cannot be expressed exactly',

@@ -240,7 +240,7 @@ function xAxes(layout: number, T: Axis, N: Axis, F: Axis): Axes {
 function signature(l: Lstm): string {
   const names = attribute(l.node, 'activations')?.strings?.map((s) => new TextDecoder().decode(s)) ?? null;
   const floats = (n: string) => attribute(l.node, n)?.floats ?? null;
-  return JSON.stringify([l.D, l.H.size, names, floats('activation_alpha'), floats('activation_beta')]);
+  return JSON.stringify([l.D, l.H.size, names, floats('activation_alpha'), floats('activation_beta'), attrInt(l.node, 'linear_before_reset') ?? 0]);
 }
 
 /** How the input of a stack's first layer comes from a value nn.LSTM's input can be. */
@@ -287,16 +287,18 @@ function inputOf(graph: OnnxGraph, l: Lstm, where: string): { name: string; form
 }
 
 /**
- * The stacks of a graph's top-level `LSTM` nodes (domain ai.onnx), in graph order.
+ * The stacks of a graph's top-level `op` nodes (`LSTM` by default, or `GRU` / `RNN`: the same
+ * layout, inputs 0-5 alike, one state fewer; domain ai.onnx), in graph order. GRU layers must
+ * also agree in `linear_before_reset`.
  * @throws OnnxFormatError for cycles, values nothing produces, or LSTM nodes out of topological order.
  */
-export function planStacks(graph: OnnxGraph, where: string): StackPlan[] {
-  const nodes = graph.graph.node.filter((n) => n.opType === 'LSTM' && (!n.domain || n.domain === 'ai.onnx'));
+export function planStacks(graph: OnnxGraph, where: string, op: 'LSTM' | 'GRU' | 'RNN' = 'LSTM'): StackPlan[] {
+  const nodes = graph.graph.node.filter((n) => n.opType === op && (!n.domain || n.domain === 'ai.onnx'));
   const lstms = new Map<NodeProto, Lstm>(nodes.map((n, k) => [n, lstmOf(n, k)]));
   const feeders = new Map<NodeProto, { m: NodeProto; path: NodeProto[] }>();
   const fanOut = new Map<NodeProto, number>();
   for (const n of nodes) {
-    if (!n.input[0]) throw new OnnxFormatError(`${where}: LSTM '${nodeLabel(n)}' has no input X`);
+    if (!n.input[0]) throw new OnnxFormatError(`${where}: ${op} '${nodeLabel(n)}' has no input X`);
     const { origin, path } = walkBack(graph, n.input[0], where);
     const p = graph.producer(origin);
     if (p?.kind === 'node' && p.output === 0 && lstms.has(p.node)) {
@@ -312,31 +314,31 @@ export function planStacks(graph: OnnxGraph, where: string): StackPlan[] {
     let note: string | null = null;
     if (feed) {
       const s = stackOf.get(feed.m);
-      if (!s) throw new OnnxFormatError(`${where}: LSTM '${nodeLabel(n)}' reads the output of LSTM '${nodeLabel(feed.m)}', which comes after it (the graph is not in topological order, or has a cycle)`);
+      if (!s) throw new OnnxFormatError(`${where}: ${op} '${nodeLabel(n)}' reads the output of ${op} '${nodeLabel(feed.m)}', which comes after it (the graph is not in topological order, or has a cycle)`);
       const m = lstms.get(feed.m)!;
       const top = s.nodes[s.nodes.length - 1] === feed.m;
       const axes = follow(graph, feed.path, yAxes(m, s.plan.timeAxis, s.plan.batchAxis));
       const want = xAxes(l.layout, s.plan.timeAxis, s.plan.batchAxis, [...m.Dx, m.H]);
       const glue = feed.path.length ? feed.path.map((g) => g.opType).join(' + ') : 'no glue';
-      if (!top || (fanOut.get(feed.m) ?? 0) > 1) note = `LSTM '${nodeLabel(feed.m)}' feeds ${fanOut.get(feed.m)} LSTM nodes`;
-      else if (typeof axes === 'string') note = `LSTM '${nodeLabel(n)}' reads LSTM '${nodeLabel(feed.m)}''s Y through ${axes}, which is not a pure layout change`;
-      else if (!sameAxes(axes, want)) note = `LSTM '${nodeLabel(n)}' reads LSTM '${nodeLabel(feed.m)}''s Y through ${glue}, which does not give [T, N, D·H] as nn.LSTM passes it between layers`;
-      else if (signature(m) !== signature(l)) note = `LSTM '${nodeLabel(n)}' and '${nodeLabel(feed.m)}' differ in directions, hidden size or activations`;
+      if (!top || (fanOut.get(feed.m) ?? 0) > 1) note = `${op} '${nodeLabel(feed.m)}' feeds ${fanOut.get(feed.m)} ${op} nodes`;
+      else if (typeof axes === 'string') note = `${op} '${nodeLabel(n)}' reads ${op} '${nodeLabel(feed.m)}''s Y through ${axes}, which is not a pure layout change`;
+      else if (!sameAxes(axes, want)) note = `${op} '${nodeLabel(n)}' reads ${op} '${nodeLabel(feed.m)}''s Y through ${glue}, which does not give [T, N, D·H] as nn.LSTM passes it between layers`;
+      else if (signature(m) !== signature(l)) note = `${op} '${nodeLabel(n)}' and '${nodeLabel(feed.m)}' differ in directions, hidden size or activations`;
       else if (stateKey(graph, n, where) !== stateKey(graph, s.nodes[0], where) || stateKey(graph, n, where).includes('other')) {
-        note = `LSTM '${nodeLabel(n)}' starts from other states than LSTM '${nodeLabel(s.nodes[0])}' (${stateKey(graph, n, where)} vs ${stateKey(graph, s.nodes[0], where)})`;
-      } else if ((n.input[4] ?? '') !== (s.nodes[0].input[4] ?? '')) note = `LSTM '${nodeLabel(n)}' and '${nodeLabel(s.nodes[0])}' have different sequence_lens`;
+        note = `${op} '${nodeLabel(n)}' starts from other states than ${op} '${nodeLabel(s.nodes[0])}' (${stateKey(graph, n, where)} vs ${stateKey(graph, s.nodes[0], where)})`;
+      } else if ((n.input[4] ?? '') !== (s.nodes[0].input[4] ?? '')) note = `${op} '${nodeLabel(n)}' and '${nodeLabel(s.nodes[0])}' have different sequence_lens`;
       else {
         s.nodes.push(n);
         stackOf.set(n, s);
         continue;
       }
-      s.notes.push(`not followed by LSTM '${nodeLabel(n)}': ${note}`);
+      s.notes.push(`not followed by ${op} '${nodeLabel(n)}': ${note}`);
     }
     const input = inputOf(graph, l, where);
     const s = {
       plan: { input: { name: input.name, isGraphInput: graph.isRuntimeInput(input.name), form: input.form }, timeAxis: input.T, batchAxis: input.N },
       nodes: [n],
-      notes: note ? [`not joined to LSTM '${nodeLabel(feeders.get(n)!.m)}' below: ${note}`] : [],
+      notes: note ? [`not joined to ${op} '${nodeLabel(feeders.get(n)!.m)}' below: ${note}`] : [],
     };
     stacks.push(s);
     stackOf.set(n, s);

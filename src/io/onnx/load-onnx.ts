@@ -123,7 +123,7 @@ function supplied(where: string, values: Readonly<Record<string, OnnxInputValue>
  * about what a file holds become {@link OnnxFormatError}s (the file is malformed); others keep
  * their class.
  */
-function inContext<T>(context: string, fn: () => T): T {
+export function inContext<T>(context: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -151,6 +151,26 @@ function attributesOf(node: NodeProto): OnnxLstmAttributes {
   };
 }
 
+/**
+ * Input `k` of a node as a float32 tensor (pushed on `made`, which the caller frees), or null
+ * when the input is absent.
+ * @throws UnsupportedConversionError for weights computed at run time or given as graph inputs
+ *   without a value; OnnxFormatError for integer weights.
+ */
+export function nodeWeight(graph: OnnxGraph, node: NodeProto, k: number, what: string, label: string, made: tf.Tensor[]): { t: tf.Tensor; info: OnnxWeightInfo } | null {
+  const name = node.input[k];
+  if (!name) return null;
+  const v = graph.constant(name);
+  if (!v) {
+    const hint = graph.isRuntimeInput(name) ? 'is a graph input without a value: pass its value in options.inputValues' : 'is computed when the model runs, not stored in the file';
+    throw new UnsupportedConversionError(`${label}: ${what} '${name}' ${hint}`);
+  }
+  if (!v.isFloat) throw new OnnxFormatError(`${label}: ${what} '${name}' holds integers, expected floating-point weights`);
+  const t = tf.tensor(v.data as Float32Array, [...v.dims], 'float32');
+  made.push(t);
+  return { t, info: { name, shape: v.dims } };
+}
+
 /** One node's weights as canonical directions, and where they came from. */
 function readNode(graph: OnnxGraph, node: NodeProto, where: string) {
   const label = `${where}: LSTM '${nodeLabel(node)}'`;
@@ -159,19 +179,7 @@ function readNode(graph: OnnxGraph, node: NodeProto, where: string) {
     throw new UnsupportedConversionError(`${label}: direction 'reverse' (one backward pass only) has no nn.LSTM form`);
   }
   const made: tf.Tensor[] = [];
-  const value = (k: number, what: string): { t: tf.Tensor; info: OnnxWeightInfo } | null => {
-    const name = node.input[k];
-    if (!name) return null;
-    const v = graph.constant(name);
-    if (!v) {
-      const hint = graph.isRuntimeInput(name) ? 'is a graph input without a value: pass its value in options.inputValues' : 'is computed when the model runs, not stored in the file';
-      throw new UnsupportedConversionError(`${label}: ${what} '${name}' ${hint}`);
-    }
-    if (!v.isFloat) throw new OnnxFormatError(`${label}: ${what} '${name}' holds integers, expected floating-point weights`);
-    const t = tf.tensor(v.data as Float32Array, [...v.dims], 'float32');
-    made.push(t);
-    return { t, info: { name, shape: v.dims } };
-  };
+  const value = (k: number, what: string) => nodeWeight(graph, node, k, what, label, made);
   try {
     const W = value(1, 'W');
     const R = value(2, 'R');
@@ -195,16 +203,20 @@ function zerosLike(t: tf.Tensor1D): tf.Tensor1D {
   return tf.zeros(t.shape, 'float32');
 }
 
-/** The stack's initial states and the issues they raise. */
-function initialStates(graph: OnnxGraph, plan: StackPlan, D: number, where: string): { state: OnnxLstmStack['initialState']; issues: string[] } {
-  const sources = plan.nodes.map((n) => [stateSource(graph, n, 5, where), stateSource(graph, n, 6, where)] as const);
+/**
+ * Where a stack's initial states come from, per state input `ks` (5 = initial_h, 6 = initial_c):
+ * `null` for zeros, else the graph input each state is read from (rows [k·D, (k+1)·D) of one
+ * (D·numLayers, N, H) input, as nn.LSTM / nn.GRU / nn.RNN take `h0` / `c0`), and the issues.
+ */
+export function initialStateInputs(graph: OnnxGraph, plan: StackPlan, D: number, where: string, ks: readonly (5 | 6)[]): { names: string[] | null; issues: string[] } {
+  const sources = plan.nodes.map((n) => ks.map((k) => stateSource(graph, n, k, where)));
   const flat: StateSource[] = sources.flat();
-  if (flat.every((s) => s.kind === 'zeros')) return { state: { kind: 'zeros' }, issues: [] };
+  if (flat.every((s) => s.kind === 'zeros')) return { names: null, issues: [] };
   const issues = flat.flatMap((s) => (s.kind === 'other' ? [s.what] : []));
-  if (issues.length) return { state: { kind: 'zeros' }, issues };
+  if (issues.length) return { names: null, issues };
   const K = plan.nodes.length;
   const names: string[] = [];
-  for (const j of [0, 1]) {
+  for (let j = 0; j < ks.length; j++) {
     const col = sources.map((s) => s[j]);
     const first = col[0];
     const ok = col.every((s, k) => {
@@ -213,11 +225,18 @@ function initialStates(graph: OnnxGraph, plan: StackPlan, D: number, where: stri
       return s.rows === null ? K === 1 : s.rows[0] === k * D && s.rows[1] === (k + 1) * D;
     });
     if (!ok || first.kind !== 'input') {
-      return { state: { kind: 'zeros' }, issues: [`the ${j ? 'initial_c' : 'initial_h'} inputs of the layers are not rows [k·D, (k+1)·D) of one (D·numLayers, N, H) graph input, as nn.LSTM's ${j ? 'c0' : 'h0'}`] };
+      const [input, arg] = ks[j] === 6 ? ['initial_c', 'c0'] : ['initial_h', 'h0'];
+      return { names: null, issues: [`the ${input} inputs of the layers are not rows [k·D, (k+1)·D) of one (D·numLayers, N, H) graph input, as nn.LSTM's ${arg}`] };
     }
     names.push(first.name);
   }
-  return { state: { kind: 'inputs', h0: names[0], c0: names[1] }, issues: [] };
+  return { names, issues: [] };
+}
+
+/** The stack's initial states and the issues they raise. */
+function initialStates(graph: OnnxGraph, plan: StackPlan, D: number, where: string): { state: OnnxLstmStack['initialState']; issues: string[] } {
+  const { names, issues } = initialStateInputs(graph, plan, D, where, [5, 6]);
+  return { state: names ? { kind: 'inputs', h0: names[0], c0: names[1] } : { kind: 'zeros' }, issues };
 }
 
 function readStack(graph: OnnxGraph, plan: StackPlan, where: string): OnnxLstmStack {
@@ -263,7 +282,8 @@ function readStack(graph: OnnxGraph, plan: StackPlan, where: string): OnnxLstmSt
   }
 }
 
-function modelOf(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions): { graph: OnnxGraph; plans: StackPlan[] } {
+/** The indexed graph of `source` and its stacks of `op` nodes (`LSTM` by default). */
+export function modelOf(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions, op: 'LSTM' | 'GRU' | 'RNN' = 'LSTM'): { graph: OnnxGraph; plans: StackPlan[] } {
   if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: options expected an object, got ${typeof options}`);
   const known = ['stack', 'inputValues', 'limits'];
   const unknown = Object.keys(options).filter((k) => !known.includes(k));
@@ -279,7 +299,7 @@ function modelOf(where: string, source: Uint8Array | ModelProto, options: LoadOn
     throw new ConfigError(`${where}: source expected the bytes of an .onnx file (Uint8Array) or a decoded ModelProto, got ${typeof source}`);
   }
   const graph = new OnnxGraph(model, where, graphLimitCheck(limits), supplied(where, options.inputValues));
-  return { graph, plans: planStacks(graph, where) };
+  return { graph, plans: planStacks(graph, where, op) };
 }
 
 /**
@@ -301,7 +321,7 @@ export function readOnnxLstmStacks(source: Uint8Array | ModelProto, options: Loa
   return out;
 }
 
-function checkStackIndex(where: string, stack: unknown, plans: readonly StackPlan[]): number {
+export function checkStackIndex(where: string, stack: unknown, plans: readonly StackPlan[]): number {
   if (typeof stack !== 'number' || !Number.isInteger(stack) || stack < 0 || stack >= plans.length) {
     throw new ConfigError(`${where}: stack expected an integer in [0, ${plans.length - 1}], got ${JSON.stringify(stack)}`);
   }
@@ -318,7 +338,9 @@ export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxOptio
   const { graph, plans } = modelOf(where, source, options);
   if (plans.length === 0) {
     const ops = [...new Set(graph.graph.node.map((n) => n.opType))].slice(0, 12).join(', ');
-    throw new UnsupportedConversionError(`${where}: the model has no LSTM node (ops: ${ops || 'none'})`);
+    const other = ['GRU', 'RNN'].filter((op) => graph.graph.node.some((n) => n.opType === op));
+    const hint = other.length ? `; its ${other.join(' and ')} nodes are read by io.loadOnnxRecurrent` : '';
+    throw new UnsupportedConversionError(`${where}: the model has no LSTM node (ops: ${ops || 'none'})${hint}`);
   }
   if (plans.length > 1 && options.stack === undefined) {
     const list = plans.map((p, k) => `${k}: ${p.nodes.map((n) => `'${nodeLabel(n)}'`).join(' -> ')}`).join('; ');

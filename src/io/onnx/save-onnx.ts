@@ -50,10 +50,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ActivationName, LstmStackLayer, checkStackCall, lstmSizes, parseActivation } from '../../engine';
-import { ConfigError, UnsupportedConversionError } from '../../errors';
+import { ActivationName, CellWeights, LstmStackLayer, StackLayer, checkStackCall, lstmSizes, parseActivation } from '../../engine';
+import { ConfigError, ShapeError, UnsupportedConversionError } from '../../errors';
 import { LSTM, checkBool, checkKnownKeys } from '../../nn/internal';
-import { LSTM_GRAPH_OPSET, ModelProto, buildLstmStackModel, encodeModel } from '../../onnx';
+import { LSTM_GRAPH_OPSET, ModelProto, ONNX_CELL_KINDS, buildLstmStackModel, buildRecurrentStackModel, encodeModel } from '../../onnx';
 
 /** Options of {@link saveOnnx}. */
 export interface SaveOnnxOptions {
@@ -132,16 +132,25 @@ export interface SaveOnnxStackOptions extends SaveOnnxOptions {
   readonly recurrentActivation?: ActivationName;
   /** Input and output (N, L, ·), as Keras models take them. Default false: (L, N, ·). */
   readonly batchFirst?: boolean;
+  /**
+   * The layers' cell: `'lstm'` (default), `'gru'` (canonical gates r, z, n; ONNX `GRU` nodes) or
+   * `'rnn'` (ONNX `RNN` nodes; `activation` is PyTorch's nonlinearity, `recurrentActivation`
+   * unused). GRU and RNN graphs have `h0` / `h_n` only.
+   */
+  readonly cell?: 'lstm' | 'gru' | 'rnn';
+  /** GRU: reset after the recurrent product (`linear_before_reset` = 1, PyTorch). Default true. */
+  readonly resetAfter?: boolean;
 }
 
-const STACK_OPTION_KEYS = [...OPTION_KEYS, 'activation', 'recurrentActivation', 'batchFirst'] as const;
+const STACK_OPTION_KEYS = [...OPTION_KEYS, 'activation', 'recurrentActivation', 'batchFirst', 'cell', 'resetAfter'] as const;
+const CELLS = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' } as const;
 
 /**
  * The ONNX model of any engine stack, activations included (see the module documentation).
  * @throws ConfigError / ShapeError for bad layers or options; UnsupportedConversionError for
  *   projections and activations ONNX cannot express.
  */
-export function onnxModelOfStack(layers: readonly LstmStackLayer[], options: SaveOnnxStackOptions = {}): ModelProto {
+export function onnxModelOfStack(layers: readonly LstmStackLayer[] | readonly StackLayer<CellWeights>[], options: SaveOnnxStackOptions = {}): ModelProto {
   const where = 'io.saveOnnxStack';
   if (!Array.isArray(layers)) throw new ConfigError(`${where}: layers expected an array of {forward, backward} canonical weights, got ${layers === null ? 'null' : typeof layers}`);
   if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: options expected an object, got ${typeof options}`);
@@ -165,6 +174,17 @@ export function onnxModelOfStack(layers: readonly LstmStackLayer[], options: Sav
       }
     }
   });
+  const cell = options.cell ?? 'lstm';
+  if (!(cell in CELLS)) throw new ConfigError(`${where}: cell expected one of lstm, gru, rnn, got ${JSON.stringify(cell)}`);
+  const resetAfter = checkBool(options.resetAfter, 'resetAfter', where, true);
+  if (cell !== 'lstm') {
+    return buildRecurrentStackModel(CELLS[cell], checkCellStack(CELLS[cell], layers, where), {
+      inputName: 'input', batchFirst, unbatched, initialState, activation, recurrentActivation, resetAfter,
+      graphName: cell,
+      docString: `${CELLS[cell]} stack (${layers.length} layer${layers.length === 1 ? '' : 's'}${layers[0].backward ? ', bidirectional' : ''}), exported by lstm-bridge io.saveOnnxStack`,
+      producerName: options.producerName, metadata, where,
+    });
+  }
   // The engine's own checks: sizes, directions, each layer's input = the one below's output.
   const first = layers.length ? lstmSizes(layers[0].forward, `${where}: layers[0]`) : null;
   checkStackCall([1, 1, first?.inputSize ?? 1], layers, { activation, recurrentActivation, where });
@@ -188,6 +208,22 @@ export function onnxModelOfStack(layers: readonly LstmStackLayer[], options: Sav
  * documentation; the Node variant in `lstm-bridge/node` also writes them to a path).
  * @throws like {@link onnxModelOfStack}.
  */
-export function saveOnnxStack(layers: readonly LstmStackLayer[], options: SaveOnnxStackOptions = {}): Uint8Array {
+export function saveOnnxStack(layers: readonly LstmStackLayer[] | readonly StackLayer<CellWeights>[], options: SaveOnnxStackOptions = {}): Uint8Array {
   return encodeModel(onnxModelOfStack(layers, options));
+}
+
+/** A GRU / RNN stack's sizes: every direction consistent, each layer's input = D·H of the one below. */
+function checkCellStack(kind: 'GRU' | 'RNN', layers: readonly StackLayer<CellWeights>[], where: string): readonly StackLayer<CellWeights>[] {
+  if (layers.length === 0) throw new ConfigError(`${where}: expected at least one layer, got 0`);
+  const D = layers[0].backward ? 2 : 1;
+  let inputSize: number | null = null;
+  layers.forEach((layer, k) => {
+    if ((layer.backward ? 2 : 1) !== D) throw new ConfigError(`${where}: every layer must have the same number of directions`);
+    const sizes = (layer.backward ? [layer.forward, layer.backward] : [layer.forward]).map((w, d) => ONNX_CELL_KINDS[kind].sizes(w, `${where}: layers[${k}]${d ? '.backward' : '.forward'}`));
+    for (const s of sizes) {
+      if (inputSize !== null && s.inputSize !== inputSize) throw new ShapeError(`${where}: layers[${k}] expected input size ${inputSize} (D·H of layer ${k - 1}), got kernel rows ${s.inputSize}`);
+    }
+    inputSize = D * sizes[0].hiddenSize;
+  });
+  return layers;
 }
