@@ -4,7 +4,7 @@
  * latency. Markdown, so that the README can show it as it is.
  */
 import { SHAPES, STREAM, forwardFlops, shapeLabel, trainFlops } from './shapes';
-import { Mode, SystemDef } from './systems';
+import { Cell, Mode, SystemDef, cellGates } from './systems';
 
 export interface Result {
   readonly system: string;
@@ -64,11 +64,17 @@ export class Report {
     return SHAPES.filter((s) => this.results.some((r) => r.shape === s.id));
   }
 
-  timeTable(mode: Mode): string {
+  /** The systems running `cell` (LSTM when a system names none). */
+  private systemsOf(cell: Cell): SystemDef[] {
+    return this.systems.filter((s) => (s.cell ?? 'lstm') === cell);
+  }
+
+  timeTable(mode: Mode, cell: Cell = 'lstm'): string {
     const shapes = this.shapesRun();
+    const g = cellGates(cell);
     const lines = [row(['system', ...shapes.map((s) => s.id)]), row(['---', ...shapes.map(() => '---:')])];
-    for (const sys of this.systems.filter((s) => s.modes.includes(mode))) {
-      lines.push(row([sys.label, ...shapes.map((s) => this.cell(sys.id, s.id, mode, mode === 'forward' ? forwardFlops(s) : trainFlops(s)))]));
+    for (const sys of this.systemsOf(cell).filter((s) => s.modes.includes(mode))) {
+      lines.push(row([sys.label, ...shapes.map((s) => this.cell(sys.id, s.id, mode, mode === 'forward' ? forwardFlops(s, g) : trainFlops(s, g)))]));
     }
     return lines.join('\n');
   }
@@ -95,7 +101,8 @@ export class Report {
   memoryTable(): string {
     const shapes = this.shapesRun();
     const lines = [row(['system', 'mode', ...shapes.map((s) => s.id)]), row(['---', '---', ...shapes.map(() => '---:')])];
-    for (const sys of this.systems.filter((s) => ['bridge', 'nn', 'layers', 'tfjs-layers'].includes(s.kind))) {
+    const tfjsKinds = ['bridge', 'nn', 'layers', 'tfjs-layers', 'gru-bridge', 'gru-nn', 'gru-layers', 'gru-layers-rb', 'gru-tfjs-layers'];
+    for (const sys of this.systems.filter((s) => tfjsKinds.includes(s.kind))) {
       for (const mode of sys.modes) {
         lines.push(row([sys.label, mode, ...shapes.map((s) => {
           const r = this.get(sys.id, s.id, mode);
@@ -120,7 +127,8 @@ export class Report {
     const lines = [row(['system', 'per-step latency (ms, median)']), row(['---', '---:'])];
     for (const sys of this.systems.filter((s) => s.stream)) {
       const r = this.get(sys.id, STREAM.id, 'forward');
-      const name = sys.kind === 'bridge' ? `${sys.label.replace('lstmStack', 'LstmStepper')}` : sys.label;
+      const name = sys.kind === 'bridge' ? `${sys.label.replace('lstmStack', 'LstmStepper')}`
+        : sys.kind.startsWith('gru-bridge') ? `${sys.label}, one call per step` : sys.label;
       lines.push(row([name, r ? fmtMs(r.ms) : this.failures.some((f) => f.system === sys.id && f.shape === STREAM.id) ? 'failed' : '–']));
       const perCall = this.get(sys.id, `${STREAM.id}-lstmStack`, 'forward');
       if (perCall) lines.push(row([`${sys.label}, one call per step`, fmtMs(perCall.ms)]));
@@ -141,7 +149,13 @@ export class Report {
       this.timeTable('forward'),
       '### Training step (forward + backward of sum(output) w.r.t. all weights): ms, median (GFLOP/s, counted as 3× forward)',
       this.timeTable('train'),
-      '### Ratios',
+      ...(this.systemsOf('gru').length ? [
+        '### GRU forward (inference): ms, median (GFLOP/s, 2·T·B·3H·(I_k + H))',
+        this.timeTable('forward', 'gru'),
+        '### GRU training step: ms, median (GFLOP/s, counted as 3× forward)',
+        this.timeTable('train', 'gru'),
+      ] : []),
+      '### Ratios (LSTM rows, then GRU rows)',
       this.ratioTable(pairs),
       '### Streaming (stateful, one step per call)',
       this.streamTable(),

@@ -4,6 +4,7 @@
  *     npm run bench                 # every system, shapes S0–S3 and S2bi (a few minutes)
  *     npm run bench -- --quick      # CI smoke run: S0 and S1, few iterations (well under a minute or two)
  *     npm run bench -- --systems bridge:wasm,tfjs-layers:wasm --shapes S1,S2
+ *     npm run bench -- --cells gru  # the GRU rows only (--cells lstm: the LSTM rows only)
  *     npm run bench -- --rounds 2   # every system twice, alternating; each cell keeps the
  *                                   # round with the lower median (a shared machine drifts)
  *     npm run bench -- --from bench-results/latest.json   # print a saved run's tables again
@@ -14,7 +15,9 @@
  * PyTorch when `/usr/bin/python3 -c "import torch"` works (on OpenBLAS when Debian's
  * libopenblas0-openmp is installed, with OPENBLAS_CORETYPE=SkylakeX on AVX-512 machines; the
  * machine's default BLAS is not changed). tfjs backends: wasm and cpu always (cpu capped at
- * S0–S2), tfjs-node when installed.
+ * S0–S2), tfjs-node when installed. GRU rows beside them (ids `gru-...`, see `./systems` and
+ * `./gru-runners`): `gruStack` and `tf.layers.gru` (reset before) on each backend, `nn.GRU`,
+ * `layers.gru` (both `resetAfter`), `gruStackAsync` / `nn.GRU.forwardAsync`, onnxruntime, PyTorch.
  *
  * Prints Markdown tables (ms, GFLOP/s, ratios, peak memory, streaming latency) and writes
  * `bench-results/latest.json` and `bench-results/latest.md` (plus a timestamped copy).
@@ -33,19 +36,21 @@ interface Args {
   rounds: number;
   systems: string[] | null;
   shapes: string[] | null;
+  cells: string[] | null;
   out: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, rounds: 1, systems: null, shapes: null, out: path.join(process.cwd(), 'bench-results') };
+  const args: Args = { quick: false, rounds: 1, systems: null, shapes: null, cells: null, out: path.join(process.cwd(), 'bench-results') };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     if (a === '--quick') args.quick = true;
     else if (a === '--systems') args.systems = argv[++k].split(',');
     else if (a === '--shapes') args.shapes = argv[++k].split(',');
+    else if (a === '--cells') args.cells = argv[++k].split(',');
     else if (a === '--out') args.out = argv[++k];
     else if (a === '--rounds') args.rounds = Math.max(1, Number(argv[++k]) || 1);
-    else throw new Error(`bench: unknown argument ${a} (expected --quick, --rounds n, --systems a,b, --shapes S0,S1, --out dir)`);
+    else throw new Error(`bench: unknown argument ${a} (expected --quick, --rounds n, --systems a,b, --shapes S0,S1, --cells lstm,gru, --out dir)`);
   }
   return args;
 }
@@ -141,6 +146,23 @@ function renderSaved(file: string): void {
   process.stdout.write(`${report.markdown(saved.machine, saved.pairs ?? [])}\n`);
 }
 
+/** The GRU ratios: lstm-bridge's GRU rows against `tf.layers.gru` (reset before), onnxruntime and PyTorch. */
+function gruPairs(backends: readonly Backend[], torchFair: boolean): [string, string, Mode][] {
+  const main = backends[0];
+  const tfl = (b: string) => `gru-tfjs-layers:${b}`;
+  const pairs: [string, string, Mode][] = [];
+  for (const b of backends) pairs.push([`gru-bridge:${b}`, tfl(b), 'forward'], [`gru-bridge:${b}`, tfl(b), 'train']);
+  for (const facade of ['gru-nn', 'gru-layers', 'gru-layers-rb']) {
+    pairs.push([`${facade}:${main}`, tfl(main), 'forward'], [`${facade}:${main}`, tfl(main), 'train']);
+  }
+  for (const async of ['gru-bridge-async', 'gru-nn-async']) pairs.push([`${async}:${main}`, tfl(main), 'forward'], [`${async}:${main}`, 'gru-ort', 'forward']);
+  if (torchFair) {
+    pairs.push([`gru-bridge:${main}`, 'gru-torch', 'forward'], [`gru-bridge:${main}`, 'gru-torch', 'train'],
+      [`gru-nn:${main}`, 'gru-torch', 'forward'], [`gru-nn:${main}`, 'gru-torch', 'train'], [`gru-nn-async:${main}`, 'gru-torch', 'forward']);
+  }
+  return pairs;
+}
+
 async function main(): Promise<void> {
   const fromIndex = process.argv.indexOf('--from');
   if (fromIndex > 0) return renderSaved(process.argv[fromIndex + 1]);
@@ -151,6 +173,9 @@ async function main(): Promise<void> {
   const ort = ortAvailable();
   let systems = allSystems(backends, torch?.label ?? null, ort);
   if (args.systems) systems = systems.filter((s) => args.systems?.includes(s.id));
+  if (args.cells) systems = systems.filter((s) => args.cells?.includes(s.cell ?? 'lstm'));
+  // Quick (CI smoke): the GRU rows skip the cpu backend (its per-step calls take ~0.25 s) and run S0 only.
+  if (args.quick) systems = systems.filter((s) => s.cell !== 'gru' || s.backend !== 'cpu');
   let shapes = SHAPES.filter((s) => (args.quick ? ['S0', 'S1'] : SHAPES.map((x) => x.id)).includes(s.id));
   if (args.shapes) shapes = SHAPES.filter((s) => args.shapes?.includes(s.id));
   const cpu = os.cpus();
@@ -163,12 +188,19 @@ async function main(): Promise<void> {
   const timeout = args.quick ? 120_000 : 1_800_000;
   for (let round = 0; round < args.rounds; round++) for (const sys of systems) {
     if (args.rounds > 1) process.stderr.write(`bench: round ${round + 1} of ${args.rounds}\n`);
-    const ids = shapesFor(sys, shapes).filter((s) => !(args.quick && sys.backend === 'cpu' && s.id !== 'S0')).map((s) => s.id);
+    const ids = shapesFor(sys, shapes).filter((s) => !(args.quick && (sys.backend === 'cpu' || sys.cell === 'gru') && s.id !== 'S0')).map((s) => s.id);
     process.stderr.write(`bench: ${sys.id} (${sys.label})\n`);
     if (sys.kind === 'torch' && torch) {
       const q = args.quick;
       const settings = {
         shapes: SHAPES.filter((s) => ids.includes(s.id)), stream: STREAM, threads: os.cpus().length,
+        warmup: q ? 1 : 2, minIters: q ? 3 : 5, maxIters: q ? 5 : 30, budgetMs: q ? 300 : 4000, streamSteps: q ? 50 : STREAM.steps,
+      };
+      await runProcess('/usr/bin/python3', [path.join(__dirname, 'torch_bench.py'), JSON.stringify(settings)], torch.env, sys.id, timeout, collected);
+    } else if (sys.kind === 'gru-torch' && torch) {
+      const q = args.quick;
+      const settings = {
+        cell: 'gru', system: sys.id, shapes: SHAPES.filter((s) => ids.includes(s.id)), stream: STREAM, threads: os.cpus().length,
         warmup: q ? 1 : 2, minIters: q ? 3 : 5, maxIters: q ? 5 : 30, budgetMs: q ? 300 : 4000, streamSteps: q ? 50 : STREAM.steps,
       };
       await runProcess('/usr/bin/python3', [path.join(__dirname, 'torch_bench.py'), JSON.stringify(settings)], torch.env, sys.id, timeout, collected);
@@ -190,6 +222,7 @@ async function main(): Promise<void> {
   if (torch?.fair) {
     pairs.push([`bridge:${main}`, 'torch', 'forward'], [`bridge:${main}`, 'torch', 'train'], [`bridge-async:${main}`, 'torch', 'forward']);
   }
+  pairs.push(...gruPairs(backends, torch?.fair ?? false));
   const report = new Report(systems, collected.results, collected.failures, collected.memory);
   const md = report.markdown(machine, pairs);
   process.stdout.write(`\n${md}\n`);

@@ -6,8 +6,8 @@
  * synchronously, so a returned tensor holds its values; nothing is read back), or
  * Float32Arrays for onnxruntime-node and PyTorch tensors.
  *
- * To add a row (e.g. the facades once they land): write a `make...Runner` and list it in
- * `RUNNERS` under a new system id, then add the id to `SYSTEMS` in `./systems`.
+ * To add a row: write a `make...Runner`, dispatch to it from `./worker` by the system's kind,
+ * and list the system in `allSystems` (`./systems`). The GRU rows are in `./gru-runners`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -34,34 +34,34 @@ export interface StreamRunner {
   dispose(): void;
 }
 
-function uniform(shape: number[], scale: number): tf.Tensor {
+export function uniform(shape: number[], scale: number): tf.Tensor {
   return tf.randomUniform(shape, -scale, scale, 'float32', 42);
 }
 
 /** A trainable variable with uniform initial values (the initial tensor is released). */
-function variable<R extends tf.Rank>(shape: number[], scale: number): tf.Variable<R> {
+export function variable<R extends tf.Rank>(shape: number[], scale: number): tf.Variable<R> {
   const init = uniform(shape, scale);
   const v = tf.variable(init) as tf.Variable<R>;
   init.dispose();
   return v;
 }
 
-/** Canonical weights of a stack as tf.Variables (trainable). */
-function bridgeLayers(s: { I: number; H: number; layers: number; directions: number }): LstmStackLayer[] {
+/** Canonical weights of a stack as tf.Variables (trainable); `gates` blocks of H (LSTM 4, GRU 3). */
+export function bridgeLayers(s: { I: number; H: number; layers: number; directions: number }, gates = 4): LstmStackLayer[] {
   const scale = 1 / Math.sqrt(s.H);
   return Array.from({ length: s.layers }, (_, k) => {
     const inSize = k === 0 ? s.I : s.directions * s.H;
     const dir = () => ({
-      kernel: variable<tf.Rank.R2>([inSize, 4 * s.H], scale),
-      recurrentKernel: variable<tf.Rank.R2>([s.H, 4 * s.H], scale),
-      bias: variable<tf.Rank.R1>([4 * s.H], scale),
-      recurrentBias: variable<tf.Rank.R1>([4 * s.H], scale),
+      kernel: variable<tf.Rank.R2>([inSize, gates * s.H], scale),
+      recurrentKernel: variable<tf.Rank.R2>([s.H, gates * s.H], scale),
+      bias: variable<tf.Rank.R1>([gates * s.H], scale),
+      recurrentBias: variable<tf.Rank.R1>([gates * s.H], scale),
     });
     return { forward: dir(), backward: s.directions === 2 ? dir() : null };
   });
 }
 
-function disposeLayers(layers: LstmStackLayer[]): void {
+export function disposeLayers(layers: LstmStackLayer[]): void {
   for (const l of layers) {
     for (const w of [l.forward, l.backward]) if (w) tf.dispose([w.kernel, w.recurrentKernel, w.bias ?? [], w.recurrentBias ?? []].flat());
   }
@@ -104,45 +104,45 @@ export function makeBridgeAsyncRunner(s: Shape): Runner {
   };
 }
 
-/** Which Keras-style LSTM layer classes a model is built from. */
-interface LayerFactory {
-  lstm(cfg: Record<string, unknown>): tfl.layers.Layer;
+/** Which Keras-style recurrent layer classes a model is built from (LSTM or GRU). */
+export interface LayerFactory {
+  recurrent(cfg: Record<string, unknown>): tfl.layers.Layer;
   bidirectional(cfg: Record<string, unknown>): tfl.layers.Layer;
 }
 
 const TF_LAYERS: LayerFactory = {
-  lstm: (cfg) => tfl.layers.lstm(cfg as unknown as Parameters<typeof tfl.layers.lstm>[0]),
+  recurrent: (cfg) => tfl.layers.lstm(cfg as unknown as Parameters<typeof tfl.layers.lstm>[0]),
   bidirectional: (cfg) => tfl.layers.bidirectional(cfg as unknown as Parameters<typeof tfl.layers.bidirectional>[0]),
 };
 
 const BRIDGE_LAYERS: LayerFactory = {
-  lstm: (cfg) => bridgeLayersApi.lstm(cfg as unknown as Parameters<typeof bridgeLayersApi.lstm>[0]),
+  recurrent: (cfg) => bridgeLayersApi.lstm(cfg as unknown as Parameters<typeof bridgeLayersApi.lstm>[0]),
   bidirectional: (cfg) => bridgeLayersApi.bidirectional(cfg as unknown as Parameters<typeof bridgeLayersApi.bidirectional>[0]),
 };
 
-/** A stack of Keras-style LSTM layers (bidirectional for D = 2), batch-major input. */
-function layersModel(
+/** A stack of Keras-style recurrent layers (bidirectional for D = 2), batch-major input; `extra` is added to each layer's config. */
+export function layersModel(
   s: { T: number; I: number; H: number; layers: number; directions: number }, batch: number, stateful: boolean,
-  factory: LayerFactory = TF_LAYERS,
+  factory: LayerFactory = TF_LAYERS, extra: Record<string, unknown> = {},
 ): tfl.LayersModel {
   const model = tfl.sequential();
   for (let k = 0; k < s.layers; k++) {
     const cfg = {
       units: s.H, returnSequences: true, recurrentActivation: 'sigmoid', stateful,
-      kernelInitializer: 'glorotUniform', recurrentInitializer: 'glorotUniform',
-    } as const;
+      kernelInitializer: 'glorotUniform', recurrentInitializer: 'glorotUniform', ...extra,
+    };
     const first = k === 0 ? (stateful ? { batchInputShape: [batch, s.T, s.I] } : { inputShape: [s.T, s.I] }) : {};
     if (s.directions === 2) {
-      model.add(factory.bidirectional({ layer: factory.lstm(cfg), mergeMode: 'concat', ...first }));
+      model.add(factory.bidirectional({ layer: factory.recurrent(cfg), mergeMode: 'concat', ...first }));
     } else {
-      model.add(factory.lstm({ ...cfg, ...first }));
+      model.add(factory.recurrent({ ...cfg, ...first }));
     }
   }
   return model;
 }
 
-export function makeTfLayersRunner(s: Shape, factory: LayerFactory = TF_LAYERS): Runner {
-  const model = layersModel(s, s.B, false, factory);
+export function makeTfLayersRunner(s: Shape, factory: LayerFactory = TF_LAYERS, extra: Record<string, unknown> = {}): Runner {
+  const model = layersModel(s, s.B, false, factory, extra);
   const x = uniform([s.B, s.T, s.I], 1);
   return {
     forward() {
@@ -161,7 +161,7 @@ export function makeTfLayersRunner(s: Shape, factory: LayerFactory = TF_LAYERS):
   };
 }
 
-function requireOrt(): OrtModule {
+export function requireOrt(): OrtModule {
   const ort = loadOnnxRuntime();
   if (!ort) throw new Error('onnxruntime-node is not installed');
   return ort;
@@ -185,7 +185,7 @@ export async function makeOrtRunner(s: Shape): Promise<Runner> {
   };
 }
 
-const STREAM_SHAPE = { T: 1, I: STREAM.I, H: STREAM.H, layers: 1, directions: 1 } as const;
+export const STREAM_SHAPE = { T: 1, I: STREAM.I, H: STREAM.H, layers: 1, directions: 1 } as const;
 
 /** Streaming with the engine's streaming API: `LstmStepper.step` per step. */
 export function makeBridgeStepperStream(): StreamRunner {
@@ -299,8 +299,8 @@ export function makeBridgeLayersStream(): StreamRunner {
 }
 
 /** Streaming with a stateful `tf.layers.lstm` (batchInputShape [1, 1, I]), `model.predict` per step. */
-export function makeTfLayersStream(factory: LayerFactory = TF_LAYERS): StreamRunner {
-  const model = layersModel(STREAM_SHAPE, STREAM.B, true, factory);
+export function makeTfLayersStream(factory: LayerFactory = TF_LAYERS, extra: Record<string, unknown> = {}): StreamRunner {
+  const model = layersModel(STREAM_SHAPE, STREAM.B, true, factory, extra);
   const x = uniform([STREAM.B, 1, STREAM.I], 1);
   return {
     step() {

@@ -1,6 +1,6 @@
 /**
  * The benchmark's workloads. Shapes are (T, B, I, H): time steps, batch, input features,
- * hidden size; `layers` × `directions` LSTM layers (layer k > 0 takes D·H inputs).
+ * hidden size; `layers` × `directions` LSTM (or GRU) layers (layer k > 0 takes D·H inputs).
  */
 
 export interface Shape {
@@ -24,19 +24,19 @@ export const SHAPES: readonly Shape[] = [
 /** The streaming workload: stateful, one step per call. */
 export const STREAM = { id: 'stream', B: 1, I: 128, H: 128, steps: 200 } as const;
 
-/** Forward flops: 2·T·B·4H·(I_k + H) summed over layers and directions. */
-export function forwardFlops(s: Shape): number {
+/** Forward flops: 2·T·B·G·H·(I_k + H) summed over layers and directions; G gates (LSTM 4, GRU 3). */
+export function forwardFlops(s: Shape, gates = 4): number {
   let flops = 0;
   for (let k = 0; k < s.layers; k++) {
     const inSize = k === 0 ? s.I : s.directions * s.H;
-    flops += s.directions * 2 * s.T * s.B * 4 * s.H * (inSize + s.H);
+    flops += s.directions * 2 * s.T * s.B * gates * s.H * (inSize + s.H);
   }
   return flops;
 }
 
 /** A training step (forward + backward) counted as 3× the forward flops. */
-export function trainFlops(s: Shape): number {
-  return 3 * forwardFlops(s);
+export function trainFlops(s: Shape, gates = 4): number {
+  return 3 * forwardFlops(s, gates);
 }
 
 export function shapeLabel(s: Shape): string {

@@ -7,12 +7,21 @@ import { Shape } from './shapes';
 
 export type Backend = 'wasm' | 'cpu' | 'tensorflow';
 export type Mode = 'forward' | 'train';
+export type Cell = 'lstm' | 'gru';
+
+/** Gate blocks of H in a cell's kernel (the flop count's G). */
+export function cellGates(cell: Cell | undefined): number {
+  return cell === 'gru' ? 3 : 4;
+}
 
 export interface SystemDef {
   /** Stable id, used in the JSON results: `bridge:wasm`, `tfjs-layers:cpu`, `ort`, `torch`. */
   readonly id: string;
   readonly label: string;
-  readonly kind: 'bridge' | 'bridge-async' | 'nn' | 'layers' | 'tfjs-layers' | 'ort' | 'torch';
+  readonly kind: 'bridge' | 'bridge-async' | 'nn' | 'layers' | 'tfjs-layers' | 'ort' | 'torch'
+    | 'gru-bridge' | 'gru-bridge-async' | 'gru-nn' | 'gru-nn-async' | 'gru-layers' | 'gru-layers-rb' | 'gru-tfjs-layers' | 'gru-ort' | 'gru-torch';
+  /** The recurrent cell the system runs (LSTM unless given). */
+  readonly cell?: Cell;
   readonly backend?: Backend;
   readonly modes: readonly Mode[];
   /** Whether it runs the streaming workload. */
@@ -38,6 +47,32 @@ export function allSystems(backends: readonly Backend[], torchLabel: string | nu
   });
   if (ortAvailable) systems.push({ id: 'ort', label: 'onnxruntime-node (direct, same ONNX model)', kind: 'ort', modes: ['forward'], stream: true });
   if (torchLabel) systems.push({ id: 'torch', label: torchLabel, kind: 'torch', modes: ['forward', 'train'], stream: true });
+  return [...systems, ...gruSystems(backends, torchLabel, ortAvailable)];
+}
+
+/**
+ * The GRU rows, beside the LSTM ones: the engine and `tf.layers.gru` on every backend (both
+ * reset before, `tf.layers.gru`'s only form), the facades and onnxruntime on the default one.
+ */
+function gruSystems(backends: readonly Backend[], torchLabel: string | null, ortAvailable: boolean): SystemDef[] {
+  const both: Mode[] = ['forward', 'train'];
+  const fwd: Mode[] = ['forward'];
+  const systems: SystemDef[] = [];
+  for (const b of backends) {
+    systems.push({ id: `gru-bridge:${b}`, label: `GRU: lstm-bridge engine, gruStack reset before (tfjs ${b})`, kind: 'gru-bridge', backend: b, modes: both, stream: true, cell: 'gru' });
+    systems.push({ id: `gru-tfjs-layers:${b}`, label: `GRU: tf.layers.gru resetAfter false, sigmoid (tfjs ${b})`, kind: 'gru-tfjs-layers', backend: b, modes: both, stream: true, cell: 'gru' });
+  }
+  const main = backends.includes('tensorflow') ? 'tensorflow' : 'wasm';
+  const ortOr = ortAvailable ? 'onnxruntime' : `tfjs ${main}`;
+  systems.push(
+    { id: `gru-nn:${main}`, label: `GRU: lstm-bridge nn.GRU (tfjs ${main})`, kind: 'gru-nn', backend: main, modes: both, stream: true, cell: 'gru' },
+    { id: `gru-layers:${main}`, label: `GRU: lstm-bridge layers.gru resetAfter true (tfjs ${main})`, kind: 'gru-layers', backend: main, modes: both, stream: true, cell: 'gru' },
+    { id: `gru-layers-rb:${main}`, label: `GRU: lstm-bridge layers.gru resetAfter false (tfjs ${main})`, kind: 'gru-layers-rb', backend: main, modes: both, stream: true, cell: 'gru' },
+    { id: `gru-bridge-async:${main}`, label: `GRU: lstm-bridge gruStackAsync auto, reset before (${ortOr})`, kind: 'gru-bridge-async', backend: main, modes: fwd, stream: true, cell: 'gru' },
+    { id: `gru-nn-async:${main}`, label: `GRU: lstm-bridge nn.GRU.forwardAsync (${ortOr})`, kind: 'gru-nn-async', backend: main, modes: fwd, stream: true, cell: 'gru' },
+  );
+  if (ortAvailable) systems.push({ id: 'gru-ort', label: 'GRU: onnxruntime-node (direct, same ONNX model, linear_before_reset 0)', kind: 'gru-ort', modes: fwd, stream: true, cell: 'gru' });
+  if (torchLabel) systems.push({ id: 'gru-torch', label: `GRU: ${torchLabel.replace('nn.LSTM', 'nn.GRU')}`, kind: 'gru-torch', modes: both, stream: true, cell: 'gru' });
   return systems;
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""PyTorch's nn.LSTM for the benchmark (one process; JSON lines on stdout like worker.ts).
+"""PyTorch's nn.LSTM (or nn.GRU) for the benchmark (one process; JSON lines on stdout like worker.ts).
 
 Usage: torch_bench.py '<json settings>'   (run by bench/run.ts)
 Settings: {"shapes": [{id,T,B,I,H,layers,directions}], "stream": {B,I,H,steps}, warmup, minIters,
-maxIters, budgetMs, threads}
+maxIters, budgetMs, threads, cell ('lstm' default | 'gru'), system (the result rows' id, default 'torch')}
 """
 import json
 import resource
@@ -41,11 +41,14 @@ def main():
     st = json.loads(sys.argv[1])
     torch.set_num_threads(st['threads'])
     torch.manual_seed(0)
-    emit({'type': 'info', 'system': 'torch', 'torch': torch.__version__, 'threads': torch.get_num_threads()})
+    gru = st.get('cell', 'lstm') == 'gru'
+    system = st.get('system', 'torch')
+    module = torch.nn.GRU if gru else torch.nn.LSTM
+    emit({'type': 'info', 'system': system, 'torch': torch.__version__, 'threads': torch.get_num_threads()})
     s = st['stream']
-    lstm = torch.nn.LSTM(s['I'], s['H'])
+    lstm = module(s['I'], s['H'])
     x = torch.randn(1, s['B'], s['I'])
-    state = (torch.zeros(1, s['B'], s['H']), torch.zeros(1, s['B'], s['H']))
+    state = torch.zeros(1, s['B'], s['H']) if gru else (torch.zeros(1, s['B'], s['H']), torch.zeros(1, s['B'], s['H']))
     with torch.no_grad():
         for _ in range(300):
             _, state = lstm(x, state)
@@ -55,9 +58,9 @@ def main():
             _, state = lstm(x, state)
             per.append((time.perf_counter() - t0) * 1000)
     per.sort()
-    emit({'type': 'result', 'system': 'torch', 'shape': 'stream', 'mode': 'forward', 'ms': per[len(per) // 2], 'samples': len(per)})
+    emit({'type': 'result', 'system': system, 'shape': 'stream', 'mode': 'forward', 'ms': per[len(per) // 2], 'samples': len(per)})
     for sh in sorted(st['shapes'], key=lambda v: v['id'] == 'S3'):
-        lstm = torch.nn.LSTM(sh['I'], sh['H'], num_layers=sh['layers'], bidirectional=sh['directions'] == 2)
+        lstm = module(sh['I'], sh['H'], num_layers=sh['layers'], bidirectional=sh['directions'] == 2)
         x = torch.randn(sh['T'], sh['B'], sh['I'])
         big = sh['id'] == 'S3'
 
@@ -73,10 +76,10 @@ def main():
         for mode, fn in (('forward', forward), ('train', train)):
             try:
                 med, samples = measure(fn, st, big)
-                emit({'type': 'result', 'system': 'torch', 'shape': sh['id'], 'mode': mode, 'ms': med, 'samples': samples, 'peakBytes': None})
+                emit({'type': 'result', 'system': system, 'shape': sh['id'], 'mode': mode, 'ms': med, 'samples': samples, 'peakBytes': None})
             except Exception as e:  # noqa: BLE001 - reported, not hidden
-                emit({'type': 'error', 'system': 'torch', 'shape': sh['id'], 'mode': mode, 'message': str(e)})
-    emit({'type': 'memory', 'system': 'torch', 'maxRssBytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, 'wasmHeapBytes': None})
+                emit({'type': 'error', 'system': system, 'shape': sh['id'], 'mode': mode, 'message': str(e)})
+    emit({'type': 'memory', 'system': system, 'maxRssBytes': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, 'wasmHeapBytes': None})
 
 
 main()

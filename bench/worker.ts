@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeLayersRunner, makeBridgeLayersStream,
   makeBridgeNnRunner, makeBridgeNnStream, makeBridgeRunner, makeBridgeStepperStream, makeBridgeStream,
   makeOrtRunner, makeOrtStream, makeTfLayersRunner, makeTfLayersStream } from './runners';
+import { makeGruRunner, makeGruStream } from './gru-runners';
 import { SHAPES, STREAM, Shape } from './shapes';
 import { BackendName, useFastestBackend } from '../src/backend';
 import { Mode } from './systems';
@@ -22,6 +23,7 @@ interface Settings {
   readonly maxIters: number;
   readonly budgetMs: number;
   readonly streamSteps: number;
+  readonly streamWarmup: number;
 }
 
 function emit(obj: Record<string, unknown>): void {
@@ -52,7 +54,16 @@ async function measure(fn: () => void | Promise<void>, st: Settings, big: boolea
 }
 
 function usesTfjs(kind: string): boolean {
-  return kind !== 'ort';
+  return kind !== 'ort' && kind !== 'gru-ort';
+}
+
+function isGru(kind: string): boolean {
+  return kind.startsWith('gru-');
+}
+
+/** Kinds timed on the forward pass only (onnxruntime has no gradients). */
+function forwardOnly(kind: string): boolean {
+  return ['bridge-async', 'ort', 'gru-bridge-async', 'gru-nn-async', 'gru-ort'].includes(kind);
 }
 
 async function peakBytes(fn: () => void | Promise<void>): Promise<number> {
@@ -72,7 +83,8 @@ async function runShape(kind: string, shape: Shape, modes: Mode[], st: Settings,
   const tensorsBefore = tf.memory().numTensors;
   let runner: Runner;
   try {
-    runner = kind === 'bridge' ? makeBridgeRunner(shape)
+    runner = isGru(kind) ? await makeGruRunner(kind, shape)
+      : kind === 'bridge' ? makeBridgeRunner(shape)
       : kind === 'bridge-async' ? makeBridgeAsyncRunner(shape)
         : kind === 'tfjs-layers' ? makeTfLayersRunner(shape)
           : kind === 'nn' ? makeBridgeNnRunner(shape)
@@ -102,7 +114,8 @@ async function runStream(kind: string, st: Settings, system: string, variant = '
   const tensorsBefore = tf.memory().numTensors;
   let r: StreamRunner;
   try {
-    r = kind === 'bridge' ? (variant ? makeBridgeStream() : makeBridgeStepperStream())
+    r = isGru(kind) ? await makeGruStream(kind)
+      : kind === 'bridge' ? (variant ? makeBridgeStream() : makeBridgeStepperStream())
       : kind === 'bridge-async' ? makeBridgeAsyncStream()
         : kind === 'tfjs-layers' ? makeTfLayersStream()
           : kind === 'nn' ? makeBridgeNnStream()
@@ -112,8 +125,9 @@ async function runStream(kind: string, st: Settings, system: string, variant = '
     emit({ type: 'error', system, shape: STREAM.id, mode: 'setup', message: (e as Error).message });
     return;
   }
-  // Streaming is a steady state: warm the JIT up well before timing (every system alike).
-  for (let k = 0; k < 300; k++) await r.step();
+  // Streaming is a steady state: warm the JIT up well before timing (every system alike; quick
+  // runs, a smoke test, warm up less).
+  for (let k = 0; k < st.streamWarmup; k++) await r.step();
   const perStep: number[] = [];
   for (let k = 0; k < st.streamSteps; k++) {
     const t0 = performance.now();
@@ -130,12 +144,12 @@ async function main(): Promise<void> {
   const quick = flags.includes('--quick');
   const [kind, backend] = systemId.split(':');
   const st: Settings = quick
-    ? { warmup: 1, minIters: 3, maxIters: 5, budgetMs: 300, streamSteps: 50 }
-    : { warmup: 2, minIters: 5, maxIters: 30, budgetMs: 4000, streamSteps: STREAM.steps };
+    ? { warmup: 1, minIters: 3, maxIters: 5, budgetMs: 300, streamSteps: 50, streamWarmup: 50 }
+    : { warmup: 2, minIters: 5, maxIters: 30, budgetMs: 4000, streamSteps: STREAM.steps, streamWarmup: 300 };
   // The backend under test, and only it (the library's one way to load and select a backend).
   await useFastestBackend({ backends: [(backend ?? 'cpu') as BackendName] });
   emit({ type: 'info', system: systemId, backend: tf.getBackend(), quick });
-  const modes: Mode[] = kind === 'bridge-async' || kind === 'ort' ? ['forward'] : ['forward', 'train'];
+  const modes: Mode[] = forwardOnly(kind) ? ['forward'] : ['forward', 'train'];
   await runStream(kind, st, systemId);
   if (kind === 'bridge') await runStream(kind, st, systemId, '-lstmStack');
   const ids = shapeList.split(',').filter(Boolean);
