@@ -27,6 +27,7 @@ import {
 import { ActivationName, LstmStackLayer, LstmWeights } from '../engine';
 import { ConfigError, LstmBridgeError, StateDictError, UnsupportedConversionError } from '../errors';
 import { Bidirectional, LSTM } from '../layers';
+import { kindOf, recurrentPrefixes } from './recurrent-kinds';
 
 /** One `nn.LSTM`'s worth of layers. */
 export interface LstmGroup {
@@ -41,11 +42,9 @@ export interface LstmGroup {
   readonly kerasLayers: readonly (LSTM | Bidirectional)[];
 }
 
-/** The prefixes of the `nn.LSTM`s in a state dict (keys `<prefix>weight_ih_l0`). */
+/** The prefixes of the `nn.LSTM`s in a state dict (keys `<prefix>weight_ih_l0`; GRU / RNN ones left out, see `./recurrent-kinds`). */
 export function lstmPrefixes(stateDict: tf.NamedTensorMap): string[] {
-  return Object.keys(stateDict)
-    .filter((k) => k.endsWith('weight_ih_l0') && (k.length === 12 || k[k.length - 13] === '.'))
-    .map((k) => k.slice(0, -'weight_ih_l0'.length));
+  return recurrentPrefixes(stateDict).filter((p) => { const k = kindOf(stateDict, p); return k !== 'GRU' && k !== 'RNN'; });
 }
 
 /** The groups of a state dict (only the one under `prefix` when given). */

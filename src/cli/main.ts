@@ -20,6 +20,7 @@ import { ConfigError, LstmBridgeError } from '../errors';
 import { UsageError, parseArgs, usage } from './args';
 import { useCliBackend } from './backend';
 import { describeGroup, otherTensors } from './describe';
+import { describeStateDictRecurrent, stateDictGruRnns } from './recurrent-kinds';
 import { doctorLines, doctorReport } from './doctor';
 import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
 import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
@@ -40,7 +41,9 @@ function inspectSource(source: Source, out: (line: string) => void): void {
   for (const line of source.details ?? []) out(line);
   const groups = source.stateDict ? stateDictGroups(source.stateDict) : kerasGroups(source.model!);
   try {
-    if (groups.length === 0) out('no LSTM in this file');
+    const gruRnns = source.stateDict ? stateDictGruRnns(source.stateDict) : [];
+    if (groups.length === 0 && gruRnns.length === 0) out('no LSTM in this file');
+    for (const r of gruRnns) for (const line of describeStateDictRecurrent(r)) out(line);
     for (const g of groups) {
       const tensors = source.storedTensors?.get(g.name) ?? (source.stateDict
         ? Object.entries(source.stateDict).filter(([k]) => k.startsWith(g.name) && /^(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$/.test(k.slice(g.name.length))).map(([name, t]) => ({ name, shape: t.shape }))
