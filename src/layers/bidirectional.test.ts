@@ -132,7 +132,7 @@ describe('layers.Bidirectional', () => {
       `layers.Bidirectional: mergeMode expected one of 'concat', 'sum', 'mul', 'ave', null, got "max"`,
     );
     expect(() => new Bidirectional({ layer: tfl.layers.lstm({ units: 2 }) as unknown as LSTM })).toThrow(
-      'layers.Bidirectional: layer expected a layers.LSTM, got LSTM',
+      'layers.Bidirectional: layer expected a layers.LSTM, layers.GRU or layers.SimpleRNN, got LSTM',
     );
     expect(() => new Bidirectional({ layer: lstm({ units: 2 }), backwardLayer: lstm({ units: 2 }) })).toThrow(
       /must differ in goBackwards/,

@@ -1,28 +1,29 @@
 /**
- * `layers.Bidirectional`: Keras' `Bidirectional` wrapper around a `layers.LSTM`, as a real
- * tfjs-layers `Layer`.
+ * `layers.Bidirectional`: Keras' `Bidirectional` wrapper around a `layers.LSTM`, `layers.GRU`
+ * or `layers.SimpleRNN` (any recurrent layer of the facade), as a real tfjs-layers `Layer`.
  *
  * Args:
- * - `layer`: a `layers.LSTM`. The forward half is a fresh copy of it (named `forward_<name>`);
+ * - `layer`: a recurrent layer of the facade. The forward half is a fresh copy of it (named `forward_<name>`);
  *   like Keras, its weights are not reused.
  * - `mergeMode`: how the two outputs combine: `'concat'` (default, forward first), `'sum'`,
  *   `'mul'`, `'ave'`, or `null` (both returned separately).
- * - `backwardLayer`: optional `layers.LSTM` for the backward half (used as is). Without it, the
+ * - `backwardLayer`: optional recurrent layer of the same kind for the backward half (used as is). Without it, the
  *   backward half is a copy of `layer` with `goBackwards` flipped (named `backward_<name>`). The
  *   two halves must differ in `goBackwards` and agree on `stateful`, `returnSequences`,
  *   `returnState` and `timeMajor`.
  * - tfjs `LayerArgs` (`inputShape`, `batchInputShape`, `name`, ...). Without an input shape of
  *   its own, the wrapper takes the wrapped layer's.
  *
- * Call arguments: as `layers.LSTM`; `initialState` holds four tensors `[hF, cF, hB, cB]`,
- * split in half, forward first. With `returnSequences`, both halves get `zeroOutputForMask`
+ * Call arguments: as the wrapped layer's; `initialState` holds both halves' states, forward
+ * first: LSTM `[hF, cF, hB, cB]`, GRU and SimpleRNN `[hF, hB]`. With `returnSequences`, both halves get `zeroOutputForMask`
  * (as in Keras), so masked steps are zero on both sides before merging.
  *
  * Returns: the merged output (the backward sequence is flipped back in time before merging),
  * `[yF, yB]` with `mergeMode: null`; with `returnState`, the states follow:
- * `[y, hF, cF, hB, cB]` (or `[yF, yB, hF, cF, hB, cB]`).
+ * `[y, hF, cF, hB, cB]` (or `[yF, yB, hF, cF, hB, cB]`; GRU / SimpleRNN `[y, hF, hB]`).
  *
- * Weights: the forward half's `kernel, recurrent_kernel, bias`, then the backward half's.
+ * Weights: the forward half's `kernel, recurrent_kernel, bias`, then the backward half's (each
+ * in its kind's Keras layout).
  *
  * Example:
  * ```ts
@@ -42,20 +43,21 @@ import { showArg } from '../engine/internal';
 import { ConfigError } from '../errors';
 import { AnyTensor, LayerInputs, checkSequenceShape, firstShape, pickMask, splitInputs } from './call-args';
 import { LAYER_KEYS, checkKeys, resolveLayerArgs } from './config';
-import { LSTM } from './lstm';
+import type { LSTM } from './lstm';
+import { RecurrentLayer } from './recurrent-layer';
 import { defaultLayerName } from './names';
 
 /** How the forward and backward outputs are combined. */
 export type { MergeMode };
 
 /** Arguments of {@link Bidirectional}. */
-export interface BidirectionalArgs extends LayerArgs {
-  /** The LSTM to run in both directions (copied for the forward half). */
-  layer: LSTM;
+export interface BidirectionalArgs<L extends RecurrentLayer = RecurrentLayer> extends LayerArgs {
+  /** The recurrent layer to run in both directions (copied for the forward half). */
+  layer: L;
   /** Default `'concat'`. */
   mergeMode?: MergeMode;
   /** Optional backward half, used as is. */
-  backwardLayer?: LSTM | null;
+  backwardLayer?: L | null;
 }
 
 function withoutPrefix(name: string, prefix: string): string {
@@ -63,34 +65,48 @@ function withoutPrefix(name: string, prefix: string): string {
 }
 
 /** A fresh copy of `layer` from its config, with `overrides`, never a first layer of a model. */
-function copyLstm(layer: LSTM, overrides: tf.serialization.ConfigDict): LSTM {
+function copyLayer<L extends RecurrentLayer>(layer: L, overrides: tf.serialization.ConfigDict): L {
   const { batchInputShape: _shape, ...config } = layer.getConfig();
   void _shape;
-  return LSTM.fromConfig(LSTM, { ...config, ...overrides }) as LSTM;
+  const cls = layer.constructor as tf.serialization.SerializableConstructor<L>;
+  return RecurrentLayer.fromConfig(cls, { ...config, ...overrides });
 }
 
-/** Keras' `Bidirectional` wrapper for `layers.LSTM`. See the module documentation. */
-export class Bidirectional extends tfl.layers.Layer {
+/**
+ * Keras' `Bidirectional` wrapper for the facade's recurrent layers. See the module documentation.
+ *
+ * `L` is the wrapped kind. It defaults to `LSTM` for the code written when `LSTM` was the only
+ * kind; a wrapper of another kind is a `Bidirectional<GRU>` etc., and `Bidirectional<RecurrentLayer>`
+ * is any (check `forwardLayer instanceof ...` before using a kind's own members).
+ */
+export class Bidirectional<L extends RecurrentLayer = LSTM> extends tfl.layers.Layer {
   /** Registered for serialization under its own name (tfjs-layers' `Bidirectional` stays untouched). */
   static readonly className = 'LstmBridge.Bidirectional';
 
-  readonly forwardLayer: LSTM;
-  readonly backwardLayer: LSTM;
+  readonly forwardLayer: L;
+  readonly backwardLayer: L;
   readonly mergeMode: MergeMode;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly timeMajor: boolean;
 
-  constructor(args: BidirectionalArgs) {
+  constructor(args: BidirectionalArgs<L>) {
     const where = 'layers.Bidirectional';
     const record = checkKeys(args, ['layer', 'mergeMode', 'backwardLayer', ...LAYER_KEYS], where);
-    const layer = record.layer;
-    if (!(layer instanceof LSTM)) {
-      throw new ConfigError(`${where}: layer expected a layers.LSTM, got ${describe(layer)}`);
+    const layer = record.layer as L;
+    if (!(layer instanceof RecurrentLayer)) {
+      throw new ConfigError(`${where}: layer expected a layers.LSTM, layers.GRU or layers.SimpleRNN, got ${describe(layer)}`);
     }
-    const backward = record.backwardLayer ?? null;
-    if (backward !== null && !(backward instanceof LSTM)) {
-      throw new ConfigError(`${where}: backwardLayer expected a layers.LSTM or null, got ${describe(backward)}`);
+    const backward = (record.backwardLayer ?? null) as L | null;
+    if (backward !== null && !(backward instanceof RecurrentLayer)) {
+      throw new ConfigError(
+        `${where}: backwardLayer expected a layers.LSTM, layers.GRU or layers.SimpleRNN, or null, got ${describe(backward)}`,
+      );
+    }
+    if (backward !== null && backward.constructor !== layer.constructor) {
+      throw new ConfigError(
+        `${where}: backwardLayer expected the same kind as layer (${describe(layer)}), got ${describe(backward)}`,
+      );
     }
     const mergeMode = record.mergeMode === undefined ? 'concat' : record.mergeMode;
     if (!MERGE_MODES.includes(mergeMode as MergeMode)) {
@@ -104,10 +120,10 @@ export class Bidirectional extends tfl.layers.Layer {
     }
     super({ ...layerArgs, name: layerArgs.name ?? defaultLayerName('bidirectional') });
 
-    this.forwardLayer = copyLstm(layer, { name: `forward_${withoutPrefix(layer.name, 'forward_')}` });
+    this.forwardLayer = copyLayer(layer, { name: `forward_${withoutPrefix(layer.name, 'forward_')}` });
     this.backwardLayer =
       backward ??
-      copyLstm(layer, { name: `backward_${withoutPrefix(layer.name, 'backward_')}`, goBackwards: !layer.goBackwards });
+      copyLayer(layer, { name: `backward_${withoutPrefix(layer.name, 'backward_')}`, goBackwards: !layer.goBackwards });
     this.mergeMode = mergeMode as MergeMode;
     this.verifyHalves(where);
     for (const half of [this.forwardLayer, this.backwardLayer]) half.zeroOutputForMask = half.returnSequences;
@@ -143,7 +159,7 @@ export class Bidirectional extends tfl.layers.Layer {
     return `layers.Bidirectional (${this.name})`;
   }
 
-  /** The carried states `[hF, cF, hB, cB]` of a stateful wrapper, else null. */
+  /** The carried states of a stateful wrapper (`[hF, cF, hB, cB]`, GRU `[hF, hB]`), else null. */
   get states(): tf.Tensor[] | null {
     const f = this.forwardLayer.states;
     const b = this.backwardLayer.states;
@@ -218,27 +234,29 @@ export class Bidirectional extends tfl.layers.Layer {
   override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
     const m = this.returnSequences ? pickMask(mask) : null;
     const outputMasks = this.mergeMode === null ? [m, m] : [m];
-    const all = this.returnState ? [...outputMasks, null, null, null, null] : outputMasks;
+    const all = this.returnState ? [...outputMasks, ...new Array<null>(2 * this.stateCount).fill(null)] : outputMasks;
     return (all.length === 1 ? all[0] : all) as tf.Tensor | tf.Tensor[];
   }
 
-  /** Like `layers.LSTM.apply`, with four initial states `[hF, cF, hB, cB]`. */
+  /** Like the wrapped layer's `apply`, with both halves' initial states (LSTM `[hF, cF, hB, cB]`). */
   override apply(inputs: LayerInputs, kwargs: Kwargs = {}): LayerInputs {
     const { initialState, ...rest } = kwargs;
-    const { sequence, states } = splitInputs<AnyTensor>(inputs as AnyTensor | AnyTensor[], initialState, 4, this.where);
+    const count = this.stateCount;
+    const { sequence, states } = splitInputs<AnyTensor>(inputs as AnyTensor | AnyTensor[], initialState, 2 * count, this.where);
     const built = this.forwardLayer.cell.built;
     checkSequenceShape(sequence.shape, built ? this.forwardLayer.cell.inputDim : null, this.timeMajor, this.where);
     return super.apply((states ? [sequence, ...states] : sequence) as LayerInputs, rest);
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
-    const { sequence, states } = splitInputs(inputs, kwargs.initialState as tf.Tensor[] | undefined, 4, this.where);
+    const count = this.stateCount;
+    const { sequence, states } = splitInputs(inputs, kwargs.initialState as tf.Tensor[] | undefined, 2 * count, this.where);
     if (!this.built) this.build(sequence.shape);
     const mask = pickMask(kwargs.mask);
     const training = kwargs.training === true;
     const { outputs } = tf.tidy(() => {
-      const y = this.forwardLayer.call(sequence, { mask, training, initialState: states ? states.slice(0, 2) : undefined });
-      const yRev = this.backwardLayer.call(sequence, { mask, training, initialState: states ? states.slice(2) : undefined });
+      const y = this.forwardLayer.call(sequence, { mask, training, initialState: states ? states.slice(0, count) : undefined });
+      const yRev = this.backwardLayer.call(sequence, { mask, training, initialState: states ? states.slice(count) : undefined });
       const [yF, ...statesF] = Array.isArray(y) ? y : [y];
       const [yB0, ...statesB] = Array.isArray(yRev) ? yRev : [yRev];
       const yB = this.returnSequences ? tf.reverse(yB0, this.timeMajor ? 0 : 1) : yB0;
@@ -257,18 +275,26 @@ export class Bidirectional extends tfl.layers.Layer {
     return [mergeDirections(yF, yB, this.mergeMode, this.where) as tf.Tensor];
   }
 
+  /** The number of states of one half (LSTM 2, GRU and SimpleRNN 1). */
+  get stateCount(): number {
+    return this.forwardLayer.stateNames.length;
+  }
+
   /**
-   * Resets the states of both halves: to zeros, or to `states` `[hF, cF, hB, cB]`.
+   * Resets the states of both halves: to zeros, or to `states` (LSTM `[hF, cF, hB, cB]`, GRU
+   * `[hF, hB]`).
    * @throws ConfigError when the wrapped layer is not stateful.
    */
   override resetStates(states?: tf.Tensor | tf.Tensor[]): void {
     if (!this.stateful) throw new ConfigError(`${this.where}: resetStates() needs a stateful layer`);
     const list = states === undefined || states === null ? null : Array.isArray(states) ? states : [states];
-    if (list && list.length !== 4) {
-      throw new ConfigError(`${this.where}: resetStates expected [hF, cF, hB, cB], got ${list.length} tensor(s)`);
+    const count = this.stateCount;
+    if (list && list.length !== 2 * count) {
+      const names = ['F', 'B'].flatMap((d) => this.forwardLayer.stateNames.map((n) => `${n}${d}`));
+      throw new ConfigError(`${this.where}: resetStates expected [${names.join(', ')}], got ${list.length} tensor(s)`);
     }
-    this.forwardLayer.resetStates(list ? list.slice(0, 2) : undefined);
-    this.backwardLayer.resetStates(list ? list.slice(2) : undefined);
+    this.forwardLayer.resetStates(list ? list.slice(0, count) : undefined);
+    this.backwardLayer.resetStates(list ? list.slice(count) : undefined);
   }
 
   protected override disposeWeights(): number {
@@ -295,21 +321,25 @@ export class Bidirectional extends tfl.layers.Layer {
     void _ignored;
     return new cls({
       ...rest,
-      layer: lstmFromConfig(layer, 'layer'),
-      backwardLayer: backwardLayer === undefined || backwardLayer === null ? null : lstmFromConfig(backwardLayer, 'backwardLayer'),
+      layer: recurrentFromConfig(layer, 'layer'),
+      backwardLayer: backwardLayer === undefined || backwardLayer === null ? null : recurrentFromConfig(backwardLayer, 'backwardLayer'),
     });
   }
 }
 tf.serialization.registerClass(Bidirectional);
 
-function lstmFromConfig(value: unknown, key: string): LSTM {
+/** A serialized recurrent layer of the facade (`{className: 'LstmBridge.GRU', config}`, ...). */
+function recurrentFromConfig(value: unknown, key: string): RecurrentLayer {
   const v = value as { className?: unknown; config?: tf.serialization.ConfigDict } | null;
-  if (!v || v.className !== LSTM.className || !v.config) {
+  const registry = tf.serialization.SerializationMap.getMap().classNameMap;
+  const entry = v && typeof v.className === 'string' ? registry[v.className] : undefined;
+  if (!v || !v.config || !entry || !(entry[0].prototype instanceof RecurrentLayer)) {
     throw new ConfigError(
-      `layers.Bidirectional.fromConfig: ${key} expected {className: '${LSTM.className}', config}, got ${JSON.stringify(value)}`,
+      `layers.Bidirectional.fromConfig: ${key} expected {className: 'LstmBridge.LSTM' | 'LstmBridge.GRU' | ` +
+        `'LstmBridge.SimpleRNN', config}, got ${JSON.stringify(value)}`,
     );
   }
-  return LSTM.fromConfig(LSTM, v.config) as LSTM;
+  return RecurrentLayer.fromConfig(entry[0] as unknown as tf.serialization.SerializableConstructor<RecurrentLayer>, v.config);
 }
 
 function describe(value: unknown): string {
@@ -329,6 +359,6 @@ function describe(value: unknown): string {
  * const bi = layers.bidirectional({layer: layers.lstm({units: 7, returnSequences: true}), mergeMode: 'sum'});
  * ```
  */
-export function bidirectional(args: BidirectionalArgs): Bidirectional {
-  return new Bidirectional(args);
+export function bidirectional<L extends RecurrentLayer>(args: BidirectionalArgs<L>): Bidirectional<L> {
+  return new Bidirectional<L>(args);
 }

@@ -48,24 +48,23 @@ import {
 /** An activation by name (see the table above), or `null` for linear. */
 export type ActivationArg = ActivationName | 'hard_sigmoid' | (string & {}) | null;
 
-/** Arguments of the LSTM cell (the weights and one step). */
-export interface LSTMCellArgs {
+/**
+ * The arguments every Keras recurrent cell takes (`LSTM`, `GRU`, `SimpleRNN`). Shapes are the
+ * LSTM's: G = 4 gate blocks (GRU 3, SimpleRNN 1).
+ */
+export interface RecurrentCellArgs {
   /** Positive integer, dimensionality of the output space (U). */
   units: number;
-  /** Activation of the candidate and of the cell before the output gate. Default `'tanh'`. */
+  /** Activation of the candidate (LSTM: and of the cell before the output gate). Default `'tanh'`. */
   activation?: ActivationArg;
-  /** Activation of the input, forget and output gates. Default `'sigmoid'` (Keras). */
-  recurrentActivation?: ActivationArg;
   /** Whether the layer has a bias vector. Default `true`. */
   useBias?: boolean;
-  /** Initializer of `kernel` (I, 4U). Default `'glorotUniform'` (Keras). */
+  /** Initializer of `kernel` (I, G·U). Default `'glorotUniform'` (Keras). */
   kernelInitializer?: Identifier<Initializer>;
-  /** Initializer of `recurrent_kernel` (U, 4U). Default `'orthogonal'`. */
+  /** Initializer of `recurrent_kernel` (U, G·U). Default `'orthogonal'`. */
   recurrentInitializer?: Identifier<Initializer>;
-  /** Initializer of `bias` (4U). Default `'zeros'`. */
+  /** Initializer of `bias` (G·U). Default `'zeros'`. */
   biasInitializer?: Identifier<Initializer>;
-  /** Add 1 to the forget-gate bias at initialization. Default `true` (Keras). */
-  unitForgetBias?: boolean;
   kernelRegularizer?: Identifier<Regularizer> | null;
   recurrentRegularizer?: Identifier<Regularizer> | null;
   biasRegularizer?: Identifier<Regularizer> | null;
@@ -78,17 +77,25 @@ export interface LSTMCellArgs {
   recurrentDropout?: number;
   /** Seed of the dropout masks (integer) or `null` for unseeded masks. */
   seed?: number | null;
+}
+
+/** Arguments of the LSTM cell (the weights and one step). */
+export interface LSTMCellArgs extends RecurrentCellArgs {
+  /** Activation of the input, forget and output gates. Default `'sigmoid'` (Keras). */
+  recurrentActivation?: ActivationArg;
+  /** Add 1 to the forget-gate bias at initialization. Default `true` (Keras). */
+  unitForgetBias?: boolean;
   /** Keras' `implementation` (1 or 2). Accepted; no numerical effect. */
   implementation?: 1 | 2;
 }
 
-/** Arguments of `layers.LSTM`: the cell's, the recurrent layer's, and tfjs' `LayerArgs`. */
-export interface LSTMArgs extends LSTMCellArgs, LayerArgs {
+/** The arguments of a Keras recurrent layer besides its cell's (`LSTM`, `GRU`, `SimpleRNN`). */
+export interface RecurrentLayerArgs extends LayerArgs {
   /** Regularizer of the layer's outputs (every output tensor, as in Keras 3). */
   activityRegularizer?: Identifier<Regularizer> | null;
   /** Return the whole output sequence instead of the last output. Default `false`. */
   returnSequences?: boolean;
-  /** Also return the last states: `[output, h, c]`. Default `false`. */
+  /** Also return the last states: `[output, ...states]` (LSTM `[output, h, c]`). Default `false`. */
   returnState?: boolean;
   /** Process the sequence backwards and return the reversed sequence. Default `false`. */
   goBackwards?: boolean;
@@ -102,16 +109,17 @@ export interface LSTMArgs extends LSTMCellArgs, LayerArgs {
   zeroOutputForMask?: boolean;
 }
 
-/** The resolved cell configuration. */
-export interface CellConfig {
+/** Arguments of `layers.LSTM`: the cell's, the recurrent layer's, and tfjs' `LayerArgs`. */
+export interface LSTMArgs extends LSTMCellArgs, RecurrentLayerArgs {}
+
+/** The resolved configuration every recurrent cell has (see {@link RecurrentCellArgs}). */
+export interface RecurrentCellConfig {
   readonly units: number;
   readonly activation: ActivationName;
-  readonly recurrentActivation: ActivationName;
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly recurrentInitializer: Initializer;
   readonly biasInitializer: Initializer;
-  readonly unitForgetBias: boolean;
   readonly kernelRegularizer: Regularizer | null;
   readonly recurrentRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
@@ -121,6 +129,12 @@ export interface CellConfig {
   readonly dropout: number;
   readonly recurrentDropout: number;
   readonly seed: number | null;
+}
+
+/** The resolved LSTM cell configuration. */
+export interface CellConfig extends RecurrentCellConfig {
+  readonly recurrentActivation: ActivationName;
+  readonly unitForgetBias: boolean;
   readonly implementation: 1 | 2;
 }
 
@@ -136,12 +150,15 @@ export interface RnnConfig {
   readonly zeroOutputForMask: boolean;
 }
 
-export const CELL_KEYS = [
-  'units', 'activation', 'recurrentActivation', 'useBias', 'kernelInitializer', 'recurrentInitializer',
-  'biasInitializer', 'unitForgetBias', 'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer',
-  'kernelConstraint', 'recurrentConstraint', 'biasConstraint', 'dropout', 'recurrentDropout', 'seed',
-  'implementation',
+/** The keys of {@link RecurrentCellArgs}. */
+export const RECURRENT_CELL_KEYS = [
+  'units', 'activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer',
+  'kernelRegularizer', 'recurrentRegularizer', 'biasRegularizer', 'kernelConstraint', 'recurrentConstraint',
+  'biasConstraint', 'dropout', 'recurrentDropout', 'seed',
 ] as const;
+
+/** The keys of {@link LSTMCellArgs}. */
+export const CELL_KEYS = [...RECURRENT_CELL_KEYS, 'recurrentActivation', 'unitForgetBias', 'implementation'] as const;
 
 export const RNN_KEYS = [
   'activityRegularizer', 'returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'timeMajor',
@@ -186,7 +203,7 @@ function rateArg(args: Record<string, unknown>, key: string, where: string): num
   return v;
 }
 
-function activationArg(args: Record<string, unknown>, key: string, dflt: ActivationName, where: string): ActivationName {
+export function activationArg(args: Record<string, unknown>, key: string, dflt: ActivationName, where: string): ActivationName {
   const v = args[key];
   if (v === undefined) return dflt;
   if (v === null) return 'linear';
@@ -198,8 +215,8 @@ function required<T>(value: T | null, key: string, where: string): T {
   return value;
 }
 
-/** Validates and resolves the cell arguments (Keras defaults). @throws ConfigError */
-export function resolveCellArgs(args: Record<string, unknown>, where: string): CellConfig {
+/** Validates and resolves the arguments every recurrent cell has (Keras defaults). @throws ConfigError */
+export function resolveRecurrentCellArgs(args: Record<string, unknown>, where: string): RecurrentCellConfig {
   const units = args.units;
   if (typeof units !== 'number' || !Number.isInteger(units) || units <= 0) {
     throw new ConfigError(`${where}: units expected a positive integer, got ${showArg(units)}`);
@@ -208,21 +225,15 @@ export function resolveCellArgs(args: Record<string, unknown>, where: string): C
   if (seed !== null && (typeof seed !== 'number' || !Number.isInteger(seed))) {
     throw new ConfigError(`${where}: seed expected an integer or null, got ${showArg(seed)}`);
   }
-  const implementation = args.implementation ?? 2;
-  if (implementation !== 1 && implementation !== 2) {
-    throw new ConfigError(`${where}: implementation expected 1 or 2, got ${showArg(implementation)}`);
-  }
   const init = (key: string, dflt: string) =>
     required(getInitializer(args[key] === undefined ? dflt : args[key], key, where), key, where);
   return {
     units,
     activation: activationArg(args, 'activation', 'tanh', where),
-    recurrentActivation: activationArg(args, 'recurrentActivation', 'sigmoid', where),
     useBias: boolArg(args, 'useBias', true, where),
     kernelInitializer: init('kernelInitializer', 'glorotUniform'),
     recurrentInitializer: init('recurrentInitializer', 'orthogonal'),
     biasInitializer: init('biasInitializer', 'zeros'),
-    unitForgetBias: boolArg(args, 'unitForgetBias', true, where),
     kernelRegularizer: getRegularizer(args.kernelRegularizer, 'kernelRegularizer', where),
     recurrentRegularizer: getRegularizer(args.recurrentRegularizer, 'recurrentRegularizer', where),
     biasRegularizer: getRegularizer(args.biasRegularizer, 'biasRegularizer', where),
@@ -232,7 +243,26 @@ export function resolveCellArgs(args: Record<string, unknown>, where: string): C
     dropout: rateArg(args, 'dropout', where),
     recurrentDropout: rateArg(args, 'recurrentDropout', where),
     seed,
-    implementation,
+  };
+}
+
+/** Keras' `implementation` (1 or 2, default 2). @throws ConfigError */
+export function implementationArg(args: Record<string, unknown>, where: string): 1 | 2 {
+  const implementation = args.implementation ?? 2;
+  if (implementation !== 1 && implementation !== 2) {
+    throw new ConfigError(`${where}: implementation expected 1 or 2, got ${showArg(implementation)}`);
+  }
+  return implementation;
+}
+
+/** Validates and resolves the LSTM cell arguments (Keras defaults). @throws ConfigError */
+export function resolveCellArgs(args: Record<string, unknown>, where: string): CellConfig {
+  const base = resolveRecurrentCellArgs(args, where);
+  return {
+    ...base,
+    recurrentActivation: activationArg(args, 'recurrentActivation', 'sigmoid', where),
+    unitForgetBias: boolArg(args, 'unitForgetBias', true, where),
+    implementation: implementationArg(args, where),
   };
 }
 
