@@ -24,7 +24,7 @@ describe('keras-lstm-config', () => {
   it('CuDNNLSTM computes tanh / sigmoid', () => {
     const { layer, convention } = buildLstm(ctx(2, 'CuDNNLSTM'), { name: 'cu', units: 3, return_sequences: true }, '2.1.6');
     expect(convention).toBe('cudnn');
-    expect([layer.cell.config.activation, layer.cell.config.recurrentActivation, layer.returnSequences]).toEqual(['tanh', 'sigmoid', true]);
+    expect([layer.cell.config.activation, (layer as LSTM).cell.config.recurrentActivation, layer.returnSequences]).toEqual(['tanh', 'sigmoid', true]);
   });
 
   it('an unknown key, a bad value and a missing units are errors naming the layer', () => {
