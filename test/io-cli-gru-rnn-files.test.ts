@@ -149,3 +149,33 @@ describe('convert of a GRU-only state dict', () => {
     expect(r.err).toContain("holds GRU 'bigru.' and no LSTM; the CLI converts LSTMs only so far");
   });
 });
+
+describe('inspect of Keras / TF.js files with GRU / SimpleRNN layers', () => {
+  it('Bidirectional(GRU reset_after=True): 216 parameters, exact as nn.GRU(bidirectional) and ONNX linear_before_reset=1, plain tfjs cannot', async () => {
+    const r = await cli('inspect', path.join(DIR, 'keras2_bidirectional_gru.h5'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('GRU bidirectional (Bidirectional(GRU), merge concat)');
+    expect(r.out).toContain('parameters: 216');
+    expect(r.out).toContain('torch: nn.GRU(3, 4, bidirectional=True)  # exact');
+    expect(r.out).toContain('tfjs: plain tf.layers.gru has no reset_after=True');
+    expect(r.out).toContain('other layers: dense (Dense)');
+  });
+
+  it('GRU reset before with hard_sigmoid: no nn.GRU, plain tfjs exact, ONNX linear_before_reset=0', async () => {
+    const r = await cli('inspect', path.join(DIR, 'keras2_gru_reset_before.h5'));
+    expect(r.out).toContain('bias (3U); reset before (reset_after=False)');
+    expect(r.out).toContain('parameters: 96');
+    expect(r.out).toContain('torch: none: activation tanh, recurrent hard_sigmoid');
+    expect(r.out).toContain('tfjs: tf.layers.gru  # exact');
+    expect(r.out).toContain('onnx: GRU operator, linear_before_reset=0  # exact');
+  });
+
+  it('Keras 3 GRU -> SimpleRNN: both described (108 and 36 parameters), SimpleRNN as nn.RNN', async () => {
+    const r = await cli('inspect', path.join(DIR, 'keras3_gru_simple_rnn.keras'));
+    expect(r.out).toContain('GRU gru (GRU)');
+    expect(r.out).toContain('parameters: 108');
+    expect(r.out).toContain('SimpleRNN simple_rnn (SimpleRNN)');
+    expect(r.out).toContain('parameters: 36');
+    expect(r.out).toContain('torch: nn.RNN(4, 4)  # exact');
+  });
+});

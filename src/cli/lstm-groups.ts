@@ -125,7 +125,8 @@ function wholeModelGroup(model: tfl.LayersModel, recurrent: readonly (LSTM | Bid
 
 /** The groups of a Keras / TF.js model, in layer order (see the module documentation). */
 export function kerasGroups(model: tfl.LayersModel): LstmGroup[] {
-  const recurrent = model.layers.filter((l): l is LSTM | Bidirectional => l instanceof LSTM || l instanceof Bidirectional);
+  // GRU / SimpleRNN layers (and Bidirectionals of them) are described by `./keras-recurrent`.
+  const recurrent = model.layers.filter((l): l is LSTM | Bidirectional => l instanceof LSTM || (l instanceof Bidirectional && l.forwardLayer instanceof LSTM));
   const whole = recurrent.length > 1 ? wholeModelGroup(model, recurrent) : null;
   if (whole) return [whole];
   const chains: (LSTM | Bidirectional)[][] = [];
