@@ -10,12 +10,15 @@ import * as path from 'node:path';
 
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { loadKeras, loadTfjs } from '../src/io/node';
+import { loadKeras, loadTfjs, saveKeras, saveTfjs } from '../src/io/node';
+import { UnsupportedConversionError } from '../src/errors';
+import { tmpDirs } from './helpers/tmp';
 import { Bidirectional, GRU, SimpleRNN } from '../src/layers';
 import { tf } from './helpers/tf';
 
 const DIR = path.join(__dirname, 'fixtures', 'keras-gru');
 const TOLERANCE = 1e-5;
+const tmp = tmpDirs('lstm-bridge-gru-files-');
 const expected = JSON.parse(fs.readFileSync(path.join(DIR, 'expected.json'), 'utf8')) as { input: number[][][]; cases: Record<string, { what: string; output: number[][] }> };
 
 function load(file: string): Promise<tfl.LayersModel> {
@@ -86,6 +89,39 @@ describe('showcase: a TF.js converter model.json with tf.keras GRU(reset_after=T
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.9);
     tf.dispose([x, y0, target]);
+    model.dispose();
+  });
+});
+
+describe('GRU / SimpleRNN models saved again', () => {
+  it.each(Object.keys(expected.cases))('%s: saveKeras (.h5 and .keras) and saveTfjs, loaded back, predict within 1e-5', async (file) => {
+    const model = await load(file);
+    const dir = tmp();
+    const x = tf.tensor(expected.input);
+    const again = [await (async () => (await saveKeras(model, path.join(dir, 'm.h5')), loadKeras(path.join(dir, 'm.h5'))))(),
+      await (async () => (await saveKeras(model, path.join(dir, 'm.keras')), loadKeras(path.join(dir, 'm.keras'))))()];
+    const saved = await saveTfjs(model, path.join(dir, 'tfjs'));
+    again.push(await loadTfjs(path.join(dir, 'tfjs', 'model.json')));
+    expect(saved.emitted.needsLstmBridge).toBe(true);
+    for (const m of again) {
+      const y = m.predict(x) as tf.Tensor;
+      expect(maxDiff(y, expected.cases[file].output)).toBeLessThan(TOLERANCE);
+      y.dispose();
+      m.dispose();
+    }
+    x.dispose();
+    model.dispose();
+  });
+
+  it("saveTfjs emit 'tfjs-layers' of GRU(reset_after=True) is an UnsupportedConversionError saying lstm-bridge is needed", async () => {
+    const model = await loadTfjs(path.join(DIR, 'tfjs_gru_reset_after', 'model.json'));
+    const before = tf.memory().numTensors;
+    const err = await saveTfjs(model, path.join(tmp(), 'plain'), { emit: 'tfjs-layers' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedConversionError);
+    expect((err as Error).message).toMatch(/layer 'gru' \(GRU reset_after=True: tfjs-layers' GRU resets before only.*loading needs lstm-bridge\)/);
+    expect(tf.memory().numTensors).toBe(before);
+    const auto = await saveTfjs(model, path.join(tmp(), 'auto'));
+    expect(auto.emitted.layers).toEqual([{ name: 'gru', className: 'LstmBridge.GRU', reason: expect.stringContaining('reset_after=True') }]);
     model.dispose();
   });
 });

@@ -260,7 +260,9 @@ export function buildBidirectional(ctx: LayerContext, config: JsonObject, versio
   const shape: JsonObject = batchInputShape ? { batchInputShape } : {};
   if (ctx.className === Bidirectional.className) {
     const layer = construct(ctx, () => Bidirectional.fromConfig(Bidirectional, { ...(pythonicToTs(config) as JsonObject), ...shape }) as Bidirectional);
-    return { layer, convention: 'keras', forwardNames: [layer.forwardLayer.name], backwardNames: [layer.backwardLayer.name] };
+    const f = layer.forwardLayer as unknown;
+    const convention: LstmWeightConvention = f instanceof GRU ? 'gru' : f instanceof SimpleRNN ? 'rnn' : 'keras';
+    return { layer, convention, forwardNames: [layer.forwardLayer.name], backwardNames: [layer.backwardLayer.name] };
   }
   let inner: BuiltLstm | null = null;
   let backward: BuiltLstm | null = null;
