@@ -179,3 +179,13 @@ describe('inspect of Keras / TF.js files with GRU / SimpleRNN layers', () => {
     expect(r.out).toContain('torch: nn.RNN(4, 4)  # exact');
   });
 });
+
+describe('convert of a GRU(reset_after=True) Keras file to TF.js', () => {
+  it('writes lstm-bridge\'s GRU and says loading needs lstm-bridge, and why', async () => {
+    const out = path.join(tmp(), 'tfjs');
+    const r = await cli('convert', path.join(DIR, 'keras2_gru_reset_after.h5'), out, '--to', 'tfjs');
+    expect(r.code).toBe(0);
+    expect(r.out + r.err).toContain("layer 'gru': LstmBridge.GRU (needs lstm-bridge to load: GRU reset_after=True: tfjs-layers' GRU resets before only");
+    expect(fs.existsSync(path.join(out, 'model.json'))).toBe(true);
+  });
+});
