@@ -83,6 +83,9 @@ for g in m['weightsManifest']:
 print(json.dumps(out))
 `;
 
+/** Keras classes (or, without a class, layer names) of recurrent layers: LSTM, GRU, SimpleRNN and their wrappers. */
+const RECURRENT_CLASS = /lstm|gru|simple_?rnn|bidirectional/i;
+
 /** Compares our tensors with the reference's [name, shape, values] in order. */
 function compare(ours: Named[], ref: [string, number[], number[]][]): { maxDiff: number; problem?: string } {
   if (ours.length !== ref.length) return { maxDiff: NaN, problem: `${ours.length} tensors vs ${ref.length}` };
@@ -129,8 +132,8 @@ function checkKeras(file: string): Row {
     const inner = k.format === 'keras' ? '' : '/';
     if (k.format === 'keras') entry = 'model.weights.h5';
     ours = k.layers.flatMap((l) => l.weights.map((w) => ({ name: `${l.group}/${w.name}`.replace(/^\/+/, inner), shape: w.tensor.shape, values: w.tensor.values })));
-    const lstm = k.layers.filter((l) => /lstm|bidirectional/i.test(l.className || l.name)).map((l) => l.name);
-    detail = `${k.format}, Keras ${k.kerasVersion ?? '?'}${k.backend ? ` (${k.backend})` : ''}, ${k.layers.length} layers, LSTM layers: ${lstm.join(' ') || '-'}`;
+    const recurrent = k.layers.filter((l) => RECURRENT_CLASS.test(l.className || l.name)).map((l) => `${l.name}${l.className ? ` (${l.className})` : ''}`);
+    detail = `${k.format}, Keras ${k.kerasVersion ?? '?'}${k.backend ? ` (${k.backend})` : ''}, ${k.layers.length} layers, recurrent layers: ${recurrent.join(' ') || '-'}`;
   } catch (e) {
     if (!(e instanceof KerasFormatError)) throw e;
     // Not a Keras model (e.g. DL4J's inputs/outputs files): the HDF5 reader must still open it.
@@ -167,11 +170,12 @@ async function main(): Promise<number> {
       rows.push({ file: rel(file), reader: check.name, detail: 'ERROR', tensors: 0, maxDiff: null, ok: false, note: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
     }
   };
-  for (const f of files(path.join(ROOT, 'pytorch-users'), /\.(pt|pth)$/)) run(f, checkTorch);
-  for (const d of ['keras-h5-users', 'dl4j-keras-import', 'keras-v3-dotkeras-users']) {
+  // gru-users: GRU / SimpleRNN / nn.GRU / nn.RNN files of every format (its .onnx is checked by acceptance:onnx).
+  for (const d of ['pytorch-users', 'gru-users']) for (const f of files(path.join(ROOT, d), /\.(pt|pth)$/)) run(f, checkTorch);
+  for (const d of ['keras-h5-users', 'dl4j-keras-import', 'keras-v3-dotkeras-users', 'gru-users']) {
     for (const f of files(path.join(ROOT, d), /\.(h5|keras)$/)) run(f, checkKeras);
   }
-  for (const f of files(path.join(ROOT, 'tfjs-layers-users'), /^model\.json$/)) run(f, checkTfjs);
+  for (const d of ['tfjs-layers-users', 'gru-users']) for (const f of files(path.join(ROOT, d), /^model\.json$/)) run(f, checkTfjs);
   for (const r of rows) {
     console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.file}\n     ${r.reader}: ${r.detail}; ${r.tensors} tensors, max |diff| ${r.maxDiff}${r.note ? `\n     ${r.note}` : ''}`);
   }

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ActivationName } from '../engine';
 import { Bidirectional, LSTM } from '../layers';
-import { LstmGroup, lstmPrefixes, torchIncompatibility } from './lstm-groups';
+import { LstmGroup, torchIncompatibility } from './lstm-groups';
+import { RECURRENT_KEY, recurrentPrefixes } from './recurrent-kinds';
 import { weightLines } from './text-lists';
 
 /** How a file stores an LSTM's weights. */
@@ -119,11 +120,10 @@ export function describeGroup(
   ];
 }
 
-/** State-dict tensors that belong to no LSTM (`fc.weight [2, 40]`). */
+/** State-dict tensors that belong to no LSTM, GRU or RNN (`fc.weight [2, 40]`). */
 export function otherTensors(stateDict: tf.NamedTensorMap): string[] {
-  const prefixes = lstmPrefixes(stateDict);
-  const lstmKey = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l\d+(_reverse)?$/;
+  const prefixes = recurrentPrefixes(stateDict);
   return Object.entries(stateDict)
-    .filter(([k]) => !prefixes.some((p) => k.startsWith(p) && lstmKey.test(k.slice(p.length))))
+    .filter(([k]) => !prefixes.some((p) => k.startsWith(p) && RECURRENT_KEY.test(k.slice(p.length))))
     .map(([k, t]) => `${k} ${shape(t)}`);
 }

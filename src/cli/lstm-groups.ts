@@ -27,6 +27,7 @@ import {
 import { ActivationName, LstmStackLayer, LstmWeights } from '../engine';
 import { ConfigError, LstmBridgeError, StateDictError, UnsupportedConversionError } from '../errors';
 import { Bidirectional, LSTM } from '../layers';
+import { kindOf, recurrentPrefixes } from './recurrent-kinds';
 
 /** One `nn.LSTM`'s worth of layers. */
 export interface LstmGroup {
@@ -41,11 +42,9 @@ export interface LstmGroup {
   readonly kerasLayers: readonly (LSTM | Bidirectional)[];
 }
 
-/** The prefixes of the `nn.LSTM`s in a state dict (keys `<prefix>weight_ih_l0`). */
+/** The prefixes of the `nn.LSTM`s in a state dict (keys `<prefix>weight_ih_l0`; GRU / RNN ones left out, see `./recurrent-kinds`). */
 export function lstmPrefixes(stateDict: tf.NamedTensorMap): string[] {
-  return Object.keys(stateDict)
-    .filter((k) => k.endsWith('weight_ih_l0') && (k.length === 12 || k[k.length - 13] === '.'))
-    .map((k) => k.slice(0, -'weight_ih_l0'.length));
+  return recurrentPrefixes(stateDict).filter((p) => { const k = kindOf(stateDict, p); return k !== 'GRU' && k !== 'RNN'; });
 }
 
 /** The groups of a state dict (only the one under `prefix` when given). */
@@ -126,7 +125,8 @@ function wholeModelGroup(model: tfl.LayersModel, recurrent: readonly (LSTM | Bid
 
 /** The groups of a Keras / TF.js model, in layer order (see the module documentation). */
 export function kerasGroups(model: tfl.LayersModel): LstmGroup[] {
-  const recurrent = model.layers.filter((l): l is LSTM | Bidirectional => l instanceof LSTM || l instanceof Bidirectional);
+  // GRU / SimpleRNN layers (and Bidirectionals of them) are described by `./keras-recurrent`.
+  const recurrent = model.layers.filter((l): l is LSTM | Bidirectional => l instanceof LSTM || (l instanceof Bidirectional && l.forwardLayer instanceof LSTM));
   const whole = recurrent.length > 1 ? wholeModelGroup(model, recurrent) : null;
   if (whole) return [whole];
   const chains: (LSTM | Bidirectional)[][] = [];

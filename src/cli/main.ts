@@ -20,6 +20,8 @@ import { ConfigError, LstmBridgeError } from '../errors';
 import { UsageError, parseArgs, usage } from './args';
 import { useCliBackend } from './backend';
 import { describeGroup, otherTensors } from './describe';
+import { describeStateDictRecurrent, stateDictGruRnns } from './recurrent-kinds';
+import { describeKerasGruRnn, kerasGruRnns } from './keras-recurrent';
 import { doctorLines, doctorReport } from './doctor';
 import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
 import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
@@ -40,7 +42,11 @@ function inspectSource(source: Source, out: (line: string) => void): void {
   for (const line of source.details ?? []) out(line);
   const groups = source.stateDict ? stateDictGroups(source.stateDict) : kerasGroups(source.model!);
   try {
-    if (groups.length === 0) out('no LSTM in this file');
+    const gruRnns = source.stateDict ? stateDictGruRnns(source.stateDict) : [];
+    const kerasGru = source.model ? kerasGruRnns(source.model) : [];
+    if (groups.length === 0 && gruRnns.length === 0 && kerasGru.length === 0) out('no LSTM in this file (nor a GRU or RNN)');
+    for (const r of gruRnns) for (const line of describeStateDictRecurrent(r)) out(line);
+    for (const l of kerasGru) for (const line of describeKerasGruRnn(l)) out(line);
     for (const g of groups) {
       const tensors = source.storedTensors?.get(g.name) ?? (source.stateDict
         ? Object.entries(source.stateDict).filter(([k]) => k.startsWith(g.name) && /^(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$/.test(k.slice(g.name.length))).map(([name, t]) => ({ name, shape: t.shape }))
@@ -52,7 +58,7 @@ function inspectSource(source: Source, out: (line: string) => void): void {
       const rest = otherTensors(source.stateDict);
       if (rest.length) wrapList('other tensors:', rest, '  ').forEach((l) => out(l));
     } else {
-      const inGroups = new Set(groups.flatMap((g) => g.kerasLayers.map((l) => l.name)));
+      const inGroups = new Set([...groups.flatMap((g) => g.kerasLayers.map((l) => l.name)), ...kerasGru.map((l) => l.name)]);
       const rest = source.model!.layers.filter((l) => !inGroups.has(l.name) && l.getClassName() !== 'InputLayer');
       if (rest.length) wrapList('other layers:', rest.map((l) => `${l.name} (${l.getClassName()})`), '  ').forEach((l) => out(l));
       out(`model input: ${source.model!.inputs.map((i) => `[${i.shape.map((d) => d ?? 'None').join(', ')}] ${i.dtype}`).join(', ')}`);

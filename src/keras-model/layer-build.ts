@@ -7,7 +7,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { Bidirectional, LSTM } from '../layers';
+import { Bidirectional, GRU, LSTM, SimpleRNN } from '../layers';
 import { Json, JsonObject, isObject, show } from './json';
 import { LstmWeightConvention, buildBidirectional, buildLstm, isLstmClass } from './lstm-config';
 import { KerasGeneration, LayerContext, checkLayerName, dtypeName, layerError } from './objects';
@@ -165,6 +165,6 @@ export function layerEntry(m: ModelContext, entry: Json, index: number): { class
 /** Does this layer pass its input's mask on unchanged (in Keras and in tfjs-layers)? */
 export function passesMask(built: BuiltLayer): boolean {
   const l = built.layer;
-  if (l instanceof LSTM || l instanceof Bidirectional) return l.returnSequences;
+  if (l instanceof LSTM || l instanceof GRU || l instanceof SimpleRNN || l instanceof Bidirectional) return l.returnSequences;
   return ['Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'Activation', 'Dense', 'BatchNormalization', 'LayerNormalization'].includes(built.className);
 }

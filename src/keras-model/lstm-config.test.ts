@@ -1,5 +1,5 @@
 import '../../test/helpers/tf';
-import { Bidirectional, LSTM } from '../layers';
+import { Bidirectional, GRU, LSTM } from '../layers';
 import { KerasLayerError } from './errors';
 import { buildBidirectional, buildLstm, lstmArgsFromKeras } from './lstm-config';
 import { LayerContext } from './objects';
@@ -24,7 +24,7 @@ describe('keras-lstm-config', () => {
   it('CuDNNLSTM computes tanh / sigmoid', () => {
     const { layer, convention } = buildLstm(ctx(2, 'CuDNNLSTM'), { name: 'cu', units: 3, return_sequences: true }, '2.1.6');
     expect(convention).toBe('cudnn');
-    expect([layer.cell.config.activation, layer.cell.config.recurrentActivation, layer.returnSequences]).toEqual(['tanh', 'sigmoid', true]);
+    expect([layer.cell.config.activation, (layer as LSTM).cell.config.recurrentActivation, layer.returnSequences]).toEqual(['tanh', 'sigmoid', true]);
   });
 
   it('an unknown key, a bad value and a missing units are errors naming the layer', () => {
@@ -42,7 +42,9 @@ describe('keras-lstm-config', () => {
     const lstmCfg = (name: string, back: boolean) => ({ module: 'keras.layers', class_name: 'LSTM', config: { name, units: 2, go_backwards: back, return_sequences: true }, registered_name: null, build_config: { input_shape: [null, 3, 2] } });
     const k3 = buildBidirectional(ctx(3, 'Bidirectional'), { name: 'bi', merge_mode: null, layer: lstmCfg('forward_lstm', false), backward_layer: lstmCfg('backward_lstm', true) }, '3.7.0');
     expect([k3.layer.mergeMode, k3.layer.backwardLayer.name, k3.layer.backwardLayer.goBackwards]).toEqual([null, 'backward_lstm', true]);
-    expect(() => buildBidirectional(ctx(2, 'Bidirectional'), { name: 'bi', layer: { class_name: 'GRU', config: { units: 2 } } }, '2.2.4')).toThrow(/Bidirectional\(GRU\) is not supported/);
+    const gru = buildBidirectional(ctx(2, 'Bidirectional'), { name: 'bi', layer: { class_name: 'GRU', config: { units: 2 } } }, '2.2.4');
+    expect([gru.convention, gru.layer.forwardLayer instanceof GRU && gru.layer.forwardLayer.resetAfter]).toEqual(['gru', false]);
+    expect(() => buildBidirectional(ctx(2, 'Bidirectional'), { name: 'bi', layer: { class_name: 'ConvLSTM2D', config: { units: 2 } } }, '2.2.4')).toThrow(/Bidirectional\(ConvLSTM2D\) is not supported/);
     expect(k3.layer.forwardLayer).toBeInstanceOf(LSTM);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Keras `LSTM`, `CuDNNLSTM` and `Bidirectional(LSTM)` configs of any Keras version -> the Keras
- * facade's `layers.LSTM` / `layers.Bidirectional`, with the file's configuration.
+ * Keras `LSTM`, `CuDNNLSTM`, `GRU`, `CuDNNGRU`, `SimpleRNN` and `Bidirectional` of them, configs of
+ * any Keras version -> the Keras facade's `layers.LSTM` / `layers.GRU` / `layers.SimpleRNN` /
+ * `layers.Bidirectional`, with the file's configuration.
  *
  * | Keras 1 | Keras 2 / tf.keras / Keras 3 | `layers.LSTM` |
  * |---|---|---|
@@ -18,8 +19,8 @@
  * (nothing is accepted and then ignored); `use_cudnn` (Keras 3) only picks a kernel and is dropped.
  * Input-shape keys (`batch_input_shape`, ...) are taken off before, by the model builder.
  */
-import { Bidirectional, LSTM } from '../layers';
-import type { LSTMArgs } from '../layers';
+import { Bidirectional, GRU, LSTM, SimpleRNN } from '../layers';
+import type { GRUArgs, LSTMArgs, SimpleRNNArgs } from '../layers';
 import { LstmBridgeError } from '../errors';
 import { Json, JsonObject, isObject, pythonicToTs, show } from './json';
 import {
@@ -33,18 +34,25 @@ import {
   normalizeRegularizer,
 } from './objects';
 
-/** How an LSTM's weights are stored in the file. */
-export type LstmWeightConvention = 'keras' | 'keras1' | 'cudnn';
+/**
+ * How a recurrent layer's weights are stored in the file: LSTM `keras` / `keras1` / `cudnn`
+ * (`CuDNNLSTM`), GRU `gru` (Keras layout, bias (2, 3U) or (3U)) / `cudnn-gru` (`CuDNNGRU`:
+ * cuDNN's per-gate layout, bias (6U)), SimpleRNN `rnn`.
+ */
+export type LstmWeightConvention = 'keras' | 'keras1' | 'cudnn' | 'gru' | 'cudnn-gru' | 'rnn';
 
-/** An LSTM layer built from a config, with what its weights need. */
+/** The facade's recurrent layers a config builds. */
+export type BuiltRecurrentLayer = LSTM | GRU | SimpleRNN;
+
+/** A recurrent layer built from a config, with what its weights need. */
 export interface BuiltLstm {
-  readonly layer: LSTM;
+  readonly layer: BuiltRecurrentLayer;
   readonly convention: LstmWeightConvention;
 }
 
 /** A Bidirectional wrapper built from a config. */
 export interface BuiltBidirectional {
-  readonly layer: Bidirectional;
+  readonly layer: Bidirectional<BuiltRecurrentLayer>;
   readonly convention: LstmWeightConvention;
   /** Names that identify each half in weight names (config names and the built halves' names). */
   readonly forwardNames: readonly string[];
@@ -123,12 +131,32 @@ function forgetBiasArg(ctx: LayerContext, value: Json): boolean {
   return layerError(ctx, `forget_bias_init ${show(value)} is not supported ('one' or 'zero')`);
 }
 
-/** The facade's arguments for a Keras `LSTM` / `CuDNNLSTM` config (input-shape keys already removed). */
+/** Keys only some kinds have: `unit_forget_bias` / `forget_bias_init` LSTM, `reset_after` GRU, no `recurrent_activation` / `implementation` in SimpleRNN. */
+function kindHasKey(className: string, key: string): boolean {
+  const lstm = className === 'LSTM' || className === 'CuDNNLSTM';
+  if (key === 'unit_forget_bias' || key === 'forget_bias_init') return lstm;
+  if (key === 'reset_after') return className === 'GRU';
+  if (['recurrent_activation', 'inner_activation', 'implementation', 'consume_less'].includes(key)) return className !== 'SimpleRNN';
+  return true;
+}
+
+/**
+ * The facade's arguments for a Keras `LSTM` / `CuDNNLSTM` / `GRU` / `CuDNNGRU` / `SimpleRNN`
+ * config (input-shape keys already removed). A GRU config without `reset_after` is Keras 1 or
+ * Keras 2 before 2.1.3 (which had no such option and reset before): `false`; Keras 3 always
+ * writes it (its default is `true`). `CuDNNGRU` is a GRU with reset after, tanh / sigmoid.
+ */
 export function lstmArgsFromKeras(ctx: LayerContext, config: JsonObject, version: string | null): LSTMArgs {
-  const cudnn = ctx.className === 'CuDNNLSTM';
+  const className = ctx.className ?? 'LSTM';
+  const cudnn = className === 'CuDNNLSTM' || className === 'CuDNNGRU';
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (key in SAME_KEYS) {
+    if (!kindHasKey(className, key)) {
+      layerError(ctx, `option ${key}=${show(value)} is not supported`);
+    } else if (key === 'reset_after') {
+      if (typeof value !== 'boolean') layerError(ctx, `reset_after expected true or false, got ${show(value)}`);
+      args.resetAfter = value;
+    } else if (key in SAME_KEYS) {
       // tfjs-layers saves unset options as null: unit_forget_bias null is its default, off.
       if (value !== null) args[SAME_KEYS[key]] = value;
       else if (key === 'unit_forget_bias') args.unitForgetBias = false;
@@ -155,10 +183,12 @@ export function lstmArgsFromKeras(ctx: LayerContext, config: JsonObject, version
       layerError(ctx, `option ${key}=${show(value)} is not supported`);
     }
   }
+  if (className === 'GRU' && !('resetAfter' in args)) args.resetAfter = ctx.generation === 3;
+  if (className === 'CuDNNGRU') args.resetAfter = true;
   if (cudnn) {
     args.activation = 'tanh';
     args.recurrentActivation = 'sigmoid';
-  } else if (!('recurrentActivation' in args)) {
+  } else if (className !== 'SimpleRNN' && !('recurrentActivation' in args)) {
     args.recurrentActivation = activationArg(ctx, 'recurrent_activation', defaultRecurrentActivation(version, ctx.generation));
   }
   if (args.units === undefined) layerError(ctx, `config has no units${ctx.generation === 1 ? ' (output_dim)' : ''}`);
@@ -178,25 +208,34 @@ function construct<T>(ctx: LayerContext, build: () => T): T {
   }
 }
 
-/** The convention of an LSTM config's weights. */
+/** The convention of a recurrent config's weights. */
 function conventionOf(className: string, generation: number): LstmWeightConvention {
   if (className === 'CuDNNLSTM') return 'cudnn';
-  return generation === 1 ? 'keras1' : 'keras';
+  if (className === 'CuDNNGRU') return 'cudnn-gru';
+  if (className === 'GRU' || className === GRU.className) return 'gru';
+  if (className === 'SimpleRNN' || className === SimpleRNN.className) return 'rnn';
+  return generation === 1 && className !== LSTM.className ? 'keras1' : 'keras';
 }
 
-/** Is `className` a recurrent layer this module builds? */
+/** Is `className` a recurrent layer this module builds (LSTM, GRU, SimpleRNN, their cuDNN forms, the facade's own)? */
 export function isLstmClass(className: string): boolean {
-  return className === 'LSTM' || className === 'CuDNNLSTM' || className === LSTM.className;
+  return ['LSTM', 'CuDNNLSTM', 'GRU', 'CuDNNGRU', 'SimpleRNN', LSTM.className, GRU.className, SimpleRNN.className].includes(className);
 }
 
-/** Builds a `layers.LSTM` from a Keras (or tfjs-layers, or our own) LSTM config. */
+/** Builds a `layers.LSTM` / `layers.GRU` / `layers.SimpleRNN` from a Keras (or tfjs-layers, or our own) config. */
 export function buildLstm(ctx: LayerContext, config: JsonObject, version: string | null, batchInputShape: (number | null)[] | null = null): BuiltLstm {
   const shape: JsonObject = batchInputShape ? { batchInputShape } : {};
-  if (ctx.className === LSTM.className) {
-    return { layer: construct(ctx, () => LSTM.fromConfig(LSTM, { ...(pythonicToTs(config) as JsonObject), ...shape }) as LSTM), convention: 'keras' };
+  const className = ctx.className ?? 'LSTM';
+  const convention = conventionOf(className, ctx.generation);
+  const own = ({ [LSTM.className]: LSTM, [GRU.className]: GRU, [SimpleRNN.className]: SimpleRNN } as Record<string, typeof LSTM | typeof GRU | typeof SimpleRNN>)[className];
+  if (own) {
+    const ts = { ...(pythonicToTs(config) as JsonObject), ...shape };
+    return { layer: construct(ctx, () => (own as typeof LSTM).fromConfig(own as typeof LSTM, ts) as BuiltRecurrentLayer), convention };
   }
   const args = { ...lstmArgsFromKeras(ctx, config, version), ...shape };
-  return { layer: construct(ctx, () => new LSTM(args)), convention: conventionOf(ctx.className ?? 'LSTM', ctx.generation) };
+  if (convention === 'gru' || convention === 'cudnn-gru') return { layer: construct(ctx, () => new GRU(args as unknown as GRUArgs)), convention };
+  if (convention === 'rnn') return { layer: construct(ctx, () => new SimpleRNN(args as unknown as SimpleRNNArgs)), convention };
+  return { layer: construct(ctx, () => new LSTM(args)), convention };
 }
 
 /** The class name and config of a nested layer (`{class_name, config}`, Keras 3 extras allowed). */
@@ -221,7 +260,9 @@ export function buildBidirectional(ctx: LayerContext, config: JsonObject, versio
   const shape: JsonObject = batchInputShape ? { batchInputShape } : {};
   if (ctx.className === Bidirectional.className) {
     const layer = construct(ctx, () => Bidirectional.fromConfig(Bidirectional, { ...(pythonicToTs(config) as JsonObject), ...shape }) as Bidirectional);
-    return { layer, convention: 'keras', forwardNames: [layer.forwardLayer.name], backwardNames: [layer.backwardLayer.name] };
+    const f = layer.forwardLayer as unknown;
+    const convention: LstmWeightConvention = f instanceof GRU ? 'gru' : f instanceof SimpleRNN ? 'rnn' : 'keras';
+    return { layer, convention, forwardNames: [layer.forwardLayer.name], backwardNames: [layer.backwardLayer.name] };
   }
   let inner: BuiltLstm | null = null;
   let backward: BuiltLstm | null = null;
@@ -231,7 +272,7 @@ export function buildBidirectional(ctx: LayerContext, config: JsonObject, versio
   for (const [key, value] of Object.entries(config)) {
     if (key === 'layer' || key === 'backward_layer') {
       const { className, config: innerConfig } = nested(ctx, key, value);
-      if (!isLstmClass(className)) layerError(ctx, `Bidirectional(${className}) is not supported (only LSTM)`);
+      if (!isLstmClass(className)) layerError(ctx, `Bidirectional(${className}) is not supported (only LSTM, GRU, SimpleRNN)`);
       const innerCtx: LayerContext = { ...ctx, layer: typeof innerConfig.name === 'string' ? innerConfig.name : null, className };
       if (innerConfig.name !== undefined) checkLayerName(innerCtx, innerConfig.name);
       const built = buildLstm(innerCtx, withoutInputKeys(innerConfig), version);
@@ -256,7 +297,7 @@ export function buildBidirectional(ctx: LayerContext, config: JsonObject, versio
   if (backward !== null && (backward as BuiltLstm).convention !== fwd.convention) {
     layerError(ctx, 'the forward and backward layers store their weights differently');
   }
-  const layer = construct(ctx, () => new Bidirectional({ ...args, ...shape, layer: fwd.layer, backwardLayer: backward?.layer ?? null }));
+  const layer = construct(ctx, () => new Bidirectional<BuiltRecurrentLayer>({ ...args, ...shape, layer: fwd.layer, backwardLayer: backward?.layer ?? null }));
   forwardNames.push(layer.forwardLayer.name);
   backwardNames.push(layer.backwardLayer.name);
   return { layer, convention: fwd.convention, forwardNames, backwardNames };

@@ -20,7 +20,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { Bidirectional, LSTM } from '../layers';
+import { Bidirectional, GRU, LSTM, SimpleRNN } from '../layers';
 import { ConfigError, UnsupportedConversionError } from '../errors';
 import { describeValue } from '../engine/internal';
 import { KerasFile, KerasLayerWeights, RawTensor } from './keras-file';
@@ -34,8 +34,15 @@ export interface KerasModelFileOptions {
 
 const WHERE = 'io.saveKeras';
 
-function activationName(layer: LSTM, key: 'activation' | 'recurrentActivation'): string {
-  const name = layer.cell.config[key];
+/** The facade's recurrent layers a Keras 2 file writes (class names `LSTM`, `GRU`, `SimpleRNN`). */
+type RecurrentLayer = LSTM | GRU | SimpleRNN;
+
+function kerasClass(layer: RecurrentLayer): string {
+  return layer instanceof LSTM ? 'LSTM' : layer instanceof GRU ? 'GRU' : 'SimpleRNN';
+}
+
+function activationName(layer: RecurrentLayer, key: 'activation' | 'recurrentActivation'): string {
+  const name = (layer.cell.config as unknown as Record<string, string>)[key];
   if (name === 'hardSigmoidKeras3') {
     throw new UnsupportedConversionError(
       `${WHERE}: layer '${layer.name}' ${key} 'hardSigmoidKeras3' (Keras 3's x / 6 + 0.5) has no Keras 2 name; ` +
@@ -45,8 +52,13 @@ function activationName(layer: LSTM, key: 'activation' | 'recurrentActivation'):
   return tsToPythonic(name) as string;
 }
 
-/** A `layers.LSTM` as a Keras 2 `LSTM` config. */
-export function kerasLstmConfig(layer: LSTM, name = layer.name): JsonObject {
+/**
+ * A `layers.LSTM` / `layers.GRU` / `layers.SimpleRNN` as a Keras 2 `LSTM` / `GRU` / `SimpleRNN`
+ * config (GRU: `reset_after` always written, so no Keras version's default decides it).
+ */
+export function kerasLstmConfig(layer: RecurrentLayer, name = layer.name): JsonObject {
+  const lstm = layer instanceof LSTM;
+  const rnn = layer instanceof SimpleRNN;
   const cell = tsToPythonic(layer.cell.getConfig()) as JsonObject;
   const config: JsonObject = {
     name,
@@ -59,12 +71,12 @@ export function kerasLstmConfig(layer: LSTM, name = layer.name): JsonObject {
     unroll: layer.unroll,
     units: layer.units,
     activation: activationName(layer, 'activation'),
-    recurrent_activation: activationName(layer, 'recurrentActivation'),
+    ...(rnn ? {} : { recurrent_activation: activationName(layer, 'recurrentActivation') }),
     use_bias: cell.use_bias,
     kernel_initializer: cell.kernel_initializer,
     recurrent_initializer: cell.recurrent_initializer,
     bias_initializer: cell.bias_initializer,
-    unit_forget_bias: cell.unit_forget_bias,
+    ...(lstm ? { unit_forget_bias: cell.unit_forget_bias } : {}),
     kernel_regularizer: cell.kernel_regularizer,
     recurrent_regularizer: cell.recurrent_regularizer,
     bias_regularizer: cell.bias_regularizer,
@@ -74,7 +86,8 @@ export function kerasLstmConfig(layer: LSTM, name = layer.name): JsonObject {
     bias_constraint: cell.bias_constraint,
     dropout: cell.dropout,
     recurrent_dropout: cell.recurrent_dropout,
-    implementation: cell.implementation,
+    ...(rnn ? {} : { implementation: cell.implementation }),
+    ...(layer instanceof GRU ? { reset_after: layer.resetAfter } : {}),
   };
   if (layer.timeMajor) config.time_major = true;
   if (layer.zeroOutputForMask) config.zero_output_for_mask = true;
@@ -82,9 +95,10 @@ export function kerasLstmConfig(layer: LSTM, name = layer.name): JsonObject {
 }
 
 /** A `layers.Bidirectional` as a Keras 2 `Bidirectional` config. */
-function kerasBidirectionalConfig(layer: Bidirectional): JsonObject {
+function kerasBidirectionalConfig(layer: Bidirectional<RecurrentLayer>): JsonObject {
   const f = layer.forwardLayer;
   const b = layer.backwardLayer;
+  const cls = kerasClass(f);
   const innerName = f.name.replace(/^forward_/, '');
   // The halves carry zero_output_for_mask because the wrapper set it; Keras' wrapper does the same.
   const strip = (c: JsonObject) => {
@@ -100,18 +114,18 @@ function kerasBidirectionalConfig(layer: Bidirectional): JsonObject {
     name: layer.name,
     trainable: layer.trainable,
     dtype: 'float32',
-    layer: { class_name: 'LSTM', config: fc },
+    layer: { class_name: cls, config: fc },
     merge_mode: layer.mergeMode,
   };
   const defaultBackward = b.name === `backward_${innerName}` && b.goBackwards !== f.goBackwards && strip(fc) === strip(bc);
-  if (!defaultBackward) config.backward_layer = { class_name: 'LSTM', config: bc };
+  if (!defaultBackward) config.backward_layer = { class_name: kerasClass(b), config: bc };
   return config;
 }
 
 /** One layer's Keras 2 `{class_name, config}`. */
 function layerConfig(layer: tfl.layers.Layer): { class_name: string; config: JsonObject } {
-  if (layer instanceof LSTM) return { class_name: 'LSTM', config: kerasLstmConfig(layer) };
-  if (layer instanceof Bidirectional) return { class_name: 'Bidirectional', config: kerasBidirectionalConfig(layer) };
+  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) return { class_name: kerasClass(layer), config: kerasLstmConfig(layer) };
+  if (layer instanceof Bidirectional) return { class_name: 'Bidirectional', config: kerasBidirectionalConfig(layer as Bidirectional<RecurrentLayer>) };
   const config = tsToPythonic(layer.getConfig()) as JsonObject;
   return { class_name: layer.getClassName(), config };
 }
@@ -123,11 +137,12 @@ function raw(t: { shape: number[]; dataSync(): Float32Array | Int32Array | Uint8
 
 /** The weights of one layer, named as Keras 2 names them. */
 function layerWeights(layer: tfl.layers.Layer): KerasLayerWeights {
-  const lstmNames = (l: LSTM, prefix: string) => ['kernel', 'recurrent_kernel', ...(l.cell.bias ? ['bias'] : [])].map((n) => `${prefix}/${n}:0`);
+  const lstmNames = (l: RecurrentLayer, prefix: string) => ['kernel', 'recurrent_kernel', ...(l.cell.config.useBias ? ['bias'] : [])].map((n) => `${prefix}/${n}:0`);
   let names: string[];
-  if (layer instanceof LSTM) names = lstmNames(layer, layer.name);
+  if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN) names = lstmNames(layer, layer.name);
   else if (layer instanceof Bidirectional) {
-    names = [...lstmNames(layer.forwardLayer, `${layer.name}/${layer.forwardLayer.name}`), ...lstmNames(layer.backwardLayer, `${layer.name}/${layer.backwardLayer.name}`)];
+    const b = layer as Bidirectional<RecurrentLayer>;
+    names = [...lstmNames(b.forwardLayer, `${b.name}/${b.forwardLayer.name}`), ...lstmNames(b.backwardLayer, `${b.name}/${b.backwardLayer.name}`)];
   } else {
     names = layer.weights.map((w) => `${layer.name}/${w.originalName.split('/').pop()}:0`);
   }

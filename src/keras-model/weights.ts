@@ -33,7 +33,7 @@ import {
   kerasWeightList,
 } from '../../adapters';
 import { LstmWeights } from '../engine';
-import { Bidirectional, LSTM } from '../layers';
+import { Bidirectional, GRU, LSTM, SimpleRNN } from '../layers';
 import { LstmBridgeError, formatShape } from '../errors';
 import { RawTensor } from './keras-file';
 import { KerasLayerError } from './errors';
@@ -75,8 +75,53 @@ function toTensor(t: RawTensor): tf.Tensor {
   return tf.tensor(t.values, [...t.shape], t.dtype);
 }
 
+/** The file's weights of a one-direction layer by role (kernel, recurrent_kernel, bias?), or in file order when the names do not say. */
+function byRoles(where: string, layer: tfl.layers.Layer, weights: readonly FileWeight[], tensors: tf.Tensor[]): [tf.Tensor, tf.Tensor, tf.Tensor | undefined] {
+  const byRole: Partial<Record<Role, tf.Tensor>> = {};
+  weights.forEach((w, k) => {
+    const role = roleOf(w.name);
+    if (role) byRole[role] = tensors[k];
+  });
+  const complete = Object.keys(byRole).length === weights.length && byRole.kernel && byRole.recurrent_kernel;
+  if (!complete && (tensors.length < 2 || tensors.length > 3)) fail(where, layer, `expected 2 or 3 recurrent weights, got ${weights.map((w) => w.name).join(', ')}`);
+  return complete ? [byRole.kernel!, byRole.recurrent_kernel!, byRole.bias] : [tensors[0], tensors[1], tensors[2]];
+}
+
+/**
+ * `CuDNNGRU` weights -> a reset-after GRU's (Keras layout): tf-keras
+ * `hdf5_format._convert_rnn_weights` with `from_cudnn=True`: each gate block k (I, U) of the
+ * kernel -> `k.T.reshape(k.shape, order='F')`, each recurrent block transposed, bias (6U) ->
+ * (2, 3U). New tensors.
+ */
+function cudnnGruToKeras(kernel: tf.Tensor, recurrent: tf.Tensor, bias: tf.Tensor): tf.Tensor[] {
+  return tf.tidy(() => {
+    const [i, u3] = kernel.shape as [number, number];
+    const u = u3 / 3;
+    // order='F' reshape of k.T (U, I) into (I, U) = k's rows laid out as columns: reshape(k, [U, I]) transposed.
+    const k = tf.concat(tf.split(kernel, 3, 1).map((b) => tf.transpose(tf.reshape(b, [u, i]))), 1);
+    const r = tf.concat(tf.split(recurrent, 3, 1).map((b) => tf.transpose(b)), 1);
+    return [k, r, tf.reshape(bias, [2, 3 * u])];
+  });
+}
+
+/** A GRU's / SimpleRNN's file weights -> the facade's (Keras layout already, CuDNNGRU converted). New tensors. */
+function oneStateWeights(where: string, layer: tfl.layers.Layer, weights: readonly FileWeight[], convention: LstmWeightConvention): tf.Tensor[] {
+  const tensors = weights.map((w) => toTensor(w.tensor));
+  try {
+    const [kernel, recurrent, bias] = byRoles(where, layer, weights, tensors);
+    if (convention !== 'cudnn-gru') return [kernel, recurrent, ...(bias ? [bias] : [])].map((t) => tf.clone(t));
+    if (!bias || kernel.rank !== 2 || (kernel.shape[1] ?? 0) % 3 !== 0 || bias.size !== 2 * (kernel.shape[1] ?? 0)) {
+      return fail(where, layer, `a CuDNNGRU has kernel (I, 3U), recurrent_kernel (U, 3U) and bias (6U), got ${weights.map((w) => `${w.name} ${formatShape(w.tensor.shape)}`).join(', ')}`);
+    }
+    return cudnnGruToKeras(kernel, recurrent, bias);
+  } finally {
+    tf.dispose(tensors);
+  }
+}
+
 /** One direction's file weights -> Keras layout (kernel, recurrent_kernel, bias?). New tensors. */
 function lstmWeights(where: string, layer: tfl.layers.Layer, weights: readonly FileWeight[], convention: LstmWeightConvention): tf.Tensor[] {
+  if (convention === 'gru' || convention === 'cudnn-gru' || convention === 'rnn') return oneStateWeights(where, layer, weights, convention);
   const tensors = weights.map((w) => toTensor(w.tensor));
   let canonical: LstmWeights | null = null;
   try {
@@ -89,14 +134,7 @@ function lstmWeights(where: string, layer: tfl.layers.Layer, weights: readonly F
       const named = Object.keys(byName).length === weights.length ? (byName as unknown as Keras1LstmWeights) : null;
       canonical = keras1ToCanonical(named ?? keras1WeightsFromList(tensors, where), where);
     } else {
-      const byRole: Partial<Record<Role, tf.Tensor>> = {};
-      weights.forEach((w, k) => {
-        const role = roleOf(w.name);
-        if (role) byRole[role] = tensors[k];
-      });
-      const complete = Object.keys(byRole).length === weights.length && byRole.kernel && byRole.recurrent_kernel;
-      const [kernel, recurrent, bias] = complete ? [byRole.kernel!, byRole.recurrent_kernel!, byRole.bias] : tensors;
-      if (!complete && (tensors.length < 2 || tensors.length > 3)) fail(where, layer, `expected 2 or 3 LSTM weights, got ${weights.map((w) => w.name).join(', ')}`);
+      const [kernel, recurrent, bias] = byRoles(where, layer, weights, tensors);
       canonical =
         convention === 'cudnn'
           ? bias
@@ -166,7 +204,7 @@ function setLayerWeights(where: string, layer: tfl.layers.Layer, values: tf.Tens
     // kernel): Keras' set_weights casts to the variable's dtype, and so does this.
     const typed = values.map((v, k) => (v.dtype === expected[k].dtype ? v : tf.cast(v, expected[k].dtype)));
     try {
-      if (layer instanceof LSTM || layer instanceof Bidirectional) {
+      if (layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN || layer instanceof Bidirectional) {
         layer.setWeights(typed); // the facade stores set values as given (constraints apply to updates only)
       } else {
         // tfjs-layers' setWeights() passes values through the layer's constraints (MaxNorm, ...),

@@ -6,9 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { ConfigError } from '../../errors';
+import { ConfigError, UnsupportedConversionError } from '../../errors';
 import { LstmGroup, disposeGroups, groupToKerasModel, groupToStateDict, kerasGroups, lstmPrefixes, stateDictGroups } from '../lstm-groups';
 import { Progress } from '../progress';
+import { stateDictGruRnns } from '../recurrent-kinds';
 import { FormatOptions, Source } from './types';
 
 /** The default prefix of a converted LSTM (`lstm.weight_ih_l0`). */
@@ -56,7 +57,11 @@ export function chosenPrefix(stateDict: tf.NamedTensorMap, options: FormatOption
   const prefixes = lstmPrefixes(stateDict);
   if (options.prefix !== undefined) return options.prefix;
   if (prefixes.length === 1) return prefixes[0];
-  if (prefixes.length === 0) throw new ConfigError('lstm-bridge: no LSTM in the state dict (no key ending in weight_ih_l0)');
+  if (prefixes.length === 0) {
+    const others = stateDictGruRnns(stateDict).map((r) => `${r.kind} '${r.prefix}'`);
+    if (others.length) throw new UnsupportedConversionError(`lstm-bridge: the state dict holds ${others.join(', ')} and no LSTM; the CLI converts LSTMs only so far (inspect describes GRU / RNN modules)`);
+    throw new ConfigError('lstm-bridge: no LSTM in the state dict (no key ending in weight_ih_l0)');
+  }
   throw new ConfigError(`lstm-bridge: several LSTMs in the state dict (prefixes ${prefixes.map((p) => `'${p}'`).join(', ')}); choose one with --prefix`);
 }
 

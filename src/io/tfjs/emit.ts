@@ -36,7 +36,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { ActivationName } from '../../engine';
 import { ConfigError, UnsupportedConversionError } from '../../errors';
-import { Bidirectional, LSTM } from '../../layers';
+import { Bidirectional, GRU, LSTM, SimpleRNN } from '../../layers';
 
 /** Which classes {@link tfjsModelArtifacts} writes: see the module documentation. */
 export type TfjsEmit = 'auto' | 'tfjs-layers' | 'lstm-bridge';
@@ -162,6 +162,19 @@ function zeroInitializers(config: Json): Json {
   return { ...config, kernel_initializer: ZEROS, recurrent_initializer: ZEROS, bias_initializer: ZEROS, unit_forget_bias: false };
 }
 
+/**
+ * Why a GRU / SimpleRNN layer (or a Bidirectional of one) stays lstm-bridge's, or null for other
+ * layers. GRU with reset_after=True: tfjs-layers' GRU resets before only (and throws on
+ * `resetAfter: true`). The others are written as lstm-bridge's too, for now: their plain
+ * `tf.layers.gru` / `tf.layers.simpleRNN` form is not emitted yet.
+ */
+function oneStateReason(layer: tfl.layers.Layer): string | null {
+  const inner = layer instanceof Bidirectional ? layer.forwardLayer : layer;
+  if (inner instanceof GRU && inner.resetAfter) return "GRU reset_after=True: tfjs-layers' GRU resets before only (it throws on resetAfter: true); loading needs lstm-bridge";
+  if (inner instanceof GRU || inner instanceof SimpleRNN) return `${inner instanceof GRU ? 'GRU (reset_after=False)' : 'SimpleRNN'}: written as lstm-bridge's class (the plain tfjs-layers form is not emitted yet)`;
+  return null;
+}
+
 /** Rewrites the layer entries of a (possibly nested) model config; returns [written, build] entries. */
 function rewriteLayers(model: tfl.LayersModel, entries: Json[], emit: TfjsEmit, report: TfjsEmittedLayer[]): [Json[], Json[]] {
   const written: Json[] = [];
@@ -175,12 +188,19 @@ function rewriteLayers(model: tfl.LayersModel, entries: Json[], emit: TfjsEmit, 
       build.push({ ...entry, config: { ...config, layers: b } });
       continue;
     }
+    const oneState = oneStateReason(live);
+    if (oneState !== null) {
+      report.push({ name: live.name, className: live.getClassName(), reason: emit === 'lstm-bridge' ? "emit: 'lstm-bridge'" : oneState });
+      written.push(entry);
+      build.push(entry);
+      continue;
+    }
     if (!(live instanceof LSTM || live instanceof Bidirectional)) {
       written.push(entry);
       build.push(entry);
       continue;
     }
-    const why = emit === 'lstm-bridge' ? "emit: 'lstm-bridge'" : tfjsLayersIncompatibility(live);
+    const why = emit === 'lstm-bridge' ? "emit: 'lstm-bridge'" : tfjsLayersIncompatibility(live as LSTM | Bidirectional);
     if (why) {
       report.push({ name: live.name, className: live.getClassName(), reason: why });
       written.push(entry);
