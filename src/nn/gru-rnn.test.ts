@@ -1,4 +1,7 @@
 /**
+ * @jest-environment ./test/helpers/ort-environment.js
+ */
+/**
  * nn.GRU, nn.RNN and their cells beyond the PyTorch golden values (test/nn-gru-rnn-torch-golden):
  * construction, keys, typed errors naming expected vs got, no leaks (error paths included),
  * train/eval dropout, forwardAsync and lastExecution, state-dict kind detection and the
@@ -7,6 +10,7 @@
 import { randomTensor, tf } from '../../test/helpers/tf';
 import { thrown } from '../../test/helpers/thrown';
 import { ConfigError, ShapeError, StateDictError, UnsupportedConversionError } from '../errors';
+import { onnxRuntimeAvailable } from '../runtime';
 import { fromStateDict } from './from-state-dict';
 import { GRU } from './gru';
 import { GRUCell } from './gru-cell';
@@ -151,16 +155,30 @@ describe('forward', () => {
     expect(Array.from(ya.dataSync())).toEqual(Array.from(y.dataSync()));
     expect(Array.from(ha.dataSync())).toEqual(Array.from(h.dataSync()));
     expect(rnn.lastExecution).toMatchObject({ call: 'forwardAsync', executor: 'tfjs' });
-    // an executor that cannot run it: a typed error, and the converted input and states are freed
+    // onnxruntime runs a batch-first GRU with h0 (when installed), equal to forward within 1e-5
     const xb = randomTensor([2, 5, 3], 8);
     const gru = new GRU(3, 4, { batchFirst: true });
+    gru.eval();
     const h0 = tf.zeros([1, 2, 4]);
+    if (onnxRuntimeAvailable()) {
+      const [yo, ho] = await gru.forwardAsync(xb, h0, { executor: 'onnxruntime' });
+      const [ys, hs] = gru.forward(xb, h0);
+      expect(gru.lastExecution).toMatchObject({ call: 'forward' });
+      for (const [a, b] of [[yo, ys], [ho, hs]]) expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
+      tf.dispose([yo, ho, ys, hs]);
+    }
+    // an executor that cannot run it (dropout between layers in training): a typed error, and the
+    // converted input and states are freed
+    const gru2 = new GRU(3, 4, { batchFirst: true, numLayers: 2, dropout: 0.5 });
+    gru2.train();
+    const h02 = tf.zeros([2, 2, 4]);
     const count = tf.memory().numTensors;
-    await expect(gru.forwardAsync(xb, h0, { executor: 'onnxruntime' })).rejects.toThrow(UnsupportedConversionError);
+    await expect(gru2.forwardAsync(xb, h02, { executor: 'onnxruntime' })).rejects.toThrow(onnxRuntimeAvailable() ? UnsupportedConversionError : ConfigError);
     await expect(gru.forwardAsync(xb, h0, { executor: 'gpu' as 'tfjs' })).rejects.toThrow(ConfigError);
     expect(tf.memory().numTensors).toBe(count);
-    tf.dispose([xb, h0]);
+    tf.dispose([xb, h0, h02]);
     gru.dispose();
+    gru2.dispose();
     tf.dispose([x, y, h, ya, ha]);
     rnn.dispose();
   });
