@@ -156,7 +156,7 @@ describe('readKerasStack', () => {
     );
     const stack = readKerasStack(model, 'reject', 'test');
     expect({ ...stack, layers: stack.layers.map((l) => l.halves.map((h) => h.length)) }).toEqual({
-      layers: [[2, 2], [3, 3]], inputSize: 2, hiddenSize: 3, bidirectional: true, bias: true, dropout: 0.25, timeMajor: false,
+      layers: [[2, 2], [3, 3]], kind: 'LSTM', activation: 'tanh', inputSize: 2, hiddenSize: 3, bidirectional: true, bias: true, dropout: 0.25, timeMajor: false,
       head: { returnSequences: false, mergeMode: 'ave', bidirectional: true },
     });
     model.dispose();

@@ -50,6 +50,8 @@ export interface KerasStackLayer {
    * (4U)?]`: the layer's own variables (`getWeights()`), not copies — do not dispose.
    */
   readonly halves: tf.Tensor[][];
+  /** The cell kind of the layer (or of its halves). */
+  readonly kind: KerasStackKind;
   readonly returnSequences: boolean;
   readonly mergeMode: MergeMode;
 }
@@ -57,6 +59,10 @@ export interface KerasStackLayer {
 /** A Keras stack in PyTorch's terms. */
 export interface KerasStack {
   readonly layers: KerasStackLayer[];
+  /** The cell kind of every layer: `nn.LSTM`, `nn.GRU` or `nn.RNN`. */
+  readonly kind: KerasStackKind;
+  /** SimpleRNN's activation (tanh or relu), PyTorch's `nonlinearity`; 'tanh' for the gated kinds. */
+  readonly activation: 'tanh' | 'relu';
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly bidirectional: boolean;
@@ -69,7 +75,23 @@ export interface KerasStack {
   readonly head: KerasOutputHead;
 }
 
-const LSTM_CLASSES = ['LSTM', 'LstmBridge.LSTM'];
+/** The recurrent kinds of a Keras stack, by the classes of their layers (tfjs-layers', lstm-bridge's). */
+export type KerasStackKind = 'LSTM' | 'GRU' | 'RNN';
+const KIND_CLASSES: Record<KerasStackKind, readonly string[]> = {
+  LSTM: ['LSTM', 'LstmBridge.LSTM'],
+  GRU: ['GRU', 'LstmBridge.GRU'],
+  RNN: ['SimpleRNN', 'LstmBridge.SimpleRNN'],
+};
+const LSTM_CLASSES = Object.values(KIND_CLASSES).flat();
+
+/** The kind of one (non-Bidirectional) recurrent layer. */
+function kindOf(half: Layer): KerasStackKind {
+  const cls = half.getClassName();
+  return (Object.keys(KIND_CLASSES) as KerasStackKind[]).find((k) => KIND_CLASSES[k].includes(cls)) as KerasStackKind;
+}
+
+/** The PyTorch module a kind becomes, for messages. */
+const MODULE: Record<KerasStackKind, string> = { LSTM: 'nn.LSTM', GRU: 'nn.GRU', RNN: 'nn.RNN' };
 const BIDIRECTIONAL_CLASSES = ['Bidirectional', 'LstmBridge.Bidirectional'];
 
 const describe = (layer: Layer) => `'${layer.name}' (${layer.getClassName()})`;
@@ -91,6 +113,7 @@ interface HalfConfig {
   readonly goBackwards: boolean;
   readonly stateful: boolean;
   readonly timeMajor: boolean;
+  readonly resetAfter: boolean;
 }
 
 function halfConfig(half: Layer): HalfConfig {
@@ -105,6 +128,7 @@ function halfConfig(half: Layer): HalfConfig {
     goBackwards: c.goBackwards === true,
     stateful: c.stateful === true,
     timeMajor: c.timeMajor === true,
+    resetAfter: c.resetAfter === true,
   };
 }
 
@@ -167,12 +191,29 @@ function readRecurrent(layer: Layer, k: number, isLast: boolean, trainingDropout
   const configs = halves.map(halfConfig);
   configs.forEach((c, d) => {
     const what = bidirectional ? ` (${d === 0 ? 'forward' : 'backward'} half '${halves[d].name}')` : '';
-    if (c.activation !== 'tanh' || c.recurrentActivation !== 'sigmoid') {
-      const hint = c.recurrentActivation === 'hardSigmoid' ? " (tf.layers.lstm's default: build it with recurrentActivation: 'sigmoid')" : '';
+    const kind = kindOf(halves[d]);
+    if (kind === 'RNN') {
+      if (c.activation !== 'tanh' && c.activation !== 'relu') {
+        throw new UnsupportedConversionError(
+          `${where}${what}: activation '${c.activation}': nn.RNN computes nonlinearity 'tanh' or 'relu' only`,
+        );
+      }
+    } else if (c.activation !== 'tanh' || c.recurrentActivation !== 'sigmoid') {
+      const hint = c.recurrentActivation === 'hardSigmoid' ? ` (tf.layers.${kind.toLowerCase()}'s default: build it with recurrentActivation: 'sigmoid')` : '';
       throw new UnsupportedConversionError(
-        `${where}${what}: activation '${c.activation}', recurrentActivation '${c.recurrentActivation}': nn.LSTM computes ` +
+        `${where}${what}: activation '${c.activation}', recurrentActivation '${c.recurrentActivation}': ${MODULE[kind]} computes ` +
           `activation 'tanh' and recurrentActivation 'sigmoid' only${hint}`,
       );
+    }
+    if (kind === 'GRU' && !c.resetAfter) {
+      throw new UnsupportedConversionError(
+        `${where}${what}: resetAfter: false (tf.layers.gru's only mode) applies the reset before the recurrent product; ` +
+          "PyTorch's nn.GRU applies it after (r ⊙ (W_hn h + b_hn)), and no choice of weights makes the two equal: " +
+          'only resetAfter: true (layers.gru) converts',
+      );
+    }
+    if (kind !== kindOf(halves[0])) {
+      throw new UnsupportedConversionError(`${where}: halves of different kinds (${kindOf(halves[0])}, ${kind}): one PyTorch module has one cell kind`);
     }
     if (c.stateful) {
       throw new UnsupportedConversionError(
@@ -213,7 +254,7 @@ function readRecurrent(layer: Layer, k: number, isLast: boolean, trainingDropout
     );
   }
   const halvesWeights = halves.map((h) => h.getWeights());
-  return { layer, halves: halvesWeights, returnSequences, mergeMode };
+  return { layer, halves: halvesWeights, kind: kindOf(halves[0]), returnSequences, mergeMode };
 }
 
 /** The layers of the chain: a model's, or the one layer given. */
@@ -251,6 +292,15 @@ export function readKerasStack(source: unknown, trainingDropout: TrainingDropout
   const timeMajor = halfConfig(halvesOf(first.layer, where)[0]).timeMajor;
   layers.forEach((l, k) => {
     const here = `${where}: layer ${describe(l.layer)} (nn.LSTM layer ${k})`;
+    if (l.kind !== first.kind) {
+      throw new UnsupportedConversionError(
+        `${here} is a ${l.kind} but layer 0 ${describe(first.layer)} is a ${first.kind}: one PyTorch module has one cell kind`,
+      );
+    }
+    const activation = halfConfig(halvesOf(l.layer, where)[0]).activation;
+    if (activation !== halfConfig(halvesOf(first.layer, where)[0]).activation) {
+      throw new UnsupportedConversionError(`${here}: activation '${activation}' differs from layer 0's: nn.RNN has one nonlinearity`);
+    }
     if ((l.halves.length === 2) !== bidirectional) {
       throw new UnsupportedConversionError(
         `${here} is ${bidirectional ? 'one-directional' : 'Bidirectional'} but layer 0 ${describe(first.layer)} is not: ` +
@@ -272,6 +322,8 @@ export function readKerasStack(source: unknown, trainingDropout: TrainingDropout
   const last = layers[layers.length - 1];
   return {
     layers,
+    kind: first.kind,
+    activation: first.kind === 'RNN' ? (halfConfig(halvesOf(first.layer, where)[0]).activation as 'tanh' | 'relu') : 'tanh',
     inputSize,
     hiddenSize,
     bidirectional,

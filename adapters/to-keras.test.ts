@@ -164,7 +164,7 @@ describe('toKeras: what it refuses', () => {
     expect(() => toKeras(lstm, { returnState: 1 as unknown as boolean })).toThrow('returnState expected a boolean, got 1');
     expect(() => toKeras(lstm, { returnStates: true } as never)).toThrow(ConfigError);
     expect(() => toKeras(lstm, { returnStates: true } as never)).toThrow('unknown option "returnStates"');
-    expect(() => toKeras({} as LSTM)).toThrow('adapters.toKeras: lstm expected an nn.LSTM, got Object');
+    expect(() => toKeras({} as LSTM)).toThrow('adapters.toKeras: lstm expected an nn.LSTM, nn.GRU or nn.RNN, got Object');
     lstm.dispose();
   });
 

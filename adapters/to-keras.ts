@@ -55,8 +55,17 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError, ShapeError, UnsupportedConversionError, formatShape } from '../src/errors';
 import * as facade from '../src/layers';
-import { LSTM } from '../src/nn';
+import { GRU, LSTM, RNN } from '../src/nn';
+import { hiddenStateDictToKeras } from './hidden-weights';
 import { disposeStack, stackToKerasWeights, torchStateDictToStack } from './stacks';
+
+/** The PyTorch-style modules {@link toKeras} converts. */
+export type TorchRecurrent = LSTM | GRU | RNN;
+
+/** `'lstm'`, `'gru'` or `'simple_rnn'`: the layer-name stem of a module's Keras layers. */
+function stemOf(module: TorchRecurrent): string {
+  return module instanceof LSTM ? 'lstm' : module instanceof GRU ? 'gru' : 'simple_rnn';
+}
 
 /** Which Keras layer classes {@link toKeras} builds. */
 export type KerasEmit = 'lstm-bridge' | 'tfjs-layers';
@@ -86,7 +95,7 @@ interface Resolved {
   readonly prefix: string;
 }
 
-function resolveOptions(lstm: LSTM, options: ToKerasOptions): Resolved {
+function resolveOptions(lstm: TorchRecurrent, options: ToKerasOptions): Resolved {
   if (options === null || typeof options !== 'object') throw new ConfigError(`${WHERE}: options expected an object, got ${options}`);
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.includes(key)) throw new ConfigError(`${WHERE}: unknown option ${JSON.stringify(key)}; expected one of ${OPTION_KEYS.join(', ')}`);
@@ -116,24 +125,38 @@ function resolveOptions(lstm: LSTM, options: ToKerasOptions): Resolved {
   return { inputShape: [steps as number | null, shape[1]], returnState: bool('returnState'), initialStateInputs: bool('initialStateInputs'), emit, prefix };
 }
 
-/** One Keras layer of the stack: an LSTM, or a Bidirectional around one. */
-function makeLayer(lstm: LSTM, k: number, o: Resolved): tfl.layers.Layer {
-  const lstmArgs = {
-    units: lstm.hiddenSize,
-    activation: 'tanh' as const,
-    recurrentActivation: 'sigmoid' as const,
-    useBias: lstm.bias,
+/** One Keras layer of the stack: an LSTM / GRU / SimpleRNN, or a Bidirectional around one. */
+function makeLayer(module: TorchRecurrent, k: number, o: Resolved): tfl.layers.Layer {
+  const args = {
+    units: module.hiddenSize,
+    activation: module instanceof RNN ? module.nonlinearity : ('tanh' as const),
+    useBias: module.bias,
     returnSequences: true,
     returnState: o.returnState,
-    name: `${o.prefix}lstm_l${k}`,
+    name: `${o.prefix}${stemOf(module)}_l${k}`,
   };
+  const gated = { ...args, activation: 'tanh' as const, recurrentActivation: 'sigmoid' as const };
   const name = `${o.prefix}bidirectional_l${k}`;
-  if (o.emit === 'lstm-bridge') {
-    const layer = facade.lstm(lstmArgs);
-    return lstm.bidirectional ? facade.bidirectional({ layer, mergeMode: 'concat', name }) : layer;
+  const bridge = o.emit === 'lstm-bridge';
+  let layer: tfl.layers.Layer;
+  if (module instanceof LSTM) layer = bridge ? facade.lstm(gated) : tfl.layers.lstm(gated);
+  else if (module instanceof GRU) layer = facade.gru({ ...gated, resetAfter: true }); // tfjs' own has no resetAfter (checked before)
+  else layer = bridge ? facade.simpleRNN(args) : tfl.layers.simpleRNN(args);
+  if (!module.bidirectional) return layer;
+  return bridge ? facade.bidirectional({ layer: layer as facade.RecurrentLayer, mergeMode: 'concat', name }) : tfl.layers.bidirectional({ layer: layer as tfl.RNN, mergeMode: 'concat', name });
+}
+
+/** The module's weights as per-layer Keras weight lists (new tensors). */
+function kerasLists(module: TorchRecurrent): tf.Tensor[][] {
+  if (!(module instanceof LSTM)) {
+    return hiddenStateDictToKeras(module instanceof GRU ? 'GRU' : 'RNN', module.stateDict(), module.numLayers, module.numDirections);
   }
-  const layer = tfl.layers.lstm(lstmArgs);
-  return lstm.bidirectional ? tfl.layers.bidirectional({ layer: layer as tfl.RNN, mergeMode: 'concat', name }) : layer;
+  const { layers: stack } = torchStateDictToStack(module.stateDict());
+  try {
+    return stackToKerasWeights(stack);
+  } finally {
+    disposeStack(stack);
+  }
 }
 
 /**
@@ -142,24 +165,25 @@ function makeLayer(lstm: LSTM, k: number, o: Resolved): tfl.layers.Layer {
  * @throws UnsupportedConversionError for `projSize > 0` (Keras has no projection).
  * @throws ConfigError / ShapeError for bad options.
  */
-export function toKeras(lstm: LSTM, options: ToKerasOptions = {}): tfl.LayersModel {
-  if (!(lstm instanceof LSTM)) {
-    throw new ConfigError(`${WHERE}: lstm expected an nn.LSTM, got ${lstm === null ? 'null' : typeof lstm === 'object' ? (lstm as object).constructor?.name : typeof lstm}`);
+export function toKeras(lstm: TorchRecurrent, options: ToKerasOptions = {}): tfl.LayersModel {
+  if (!(lstm instanceof LSTM || lstm instanceof GRU || lstm instanceof RNN)) {
+    throw new ConfigError(`${WHERE}: lstm expected an nn.LSTM, nn.GRU or nn.RNN, got ${lstm === null ? 'null' : typeof lstm === 'object' ? (lstm as object).constructor?.name : typeof lstm}`);
   }
   const o = resolveOptions(lstm, options);
-  if (lstm.projSize > 0) {
+  if (lstm instanceof GRU && o.emit === 'tfjs-layers') {
+    throw new UnsupportedConversionError(
+      `${WHERE}: emit 'tfjs-layers' with an nn.GRU: tfjs-layers' GRU computes reset_after=False only, and PyTorch's GRU ` +
+        "applies the reset after the recurrent product (reset_after=True): use emit 'lstm-bridge' (layers.gru)",
+    );
+  }
+  if (lstm instanceof LSTM && lstm.projSize > 0) {
     throw new UnsupportedConversionError(
       `${WHERE}: projSize ${lstm.projSize} (weight_hr_l*, LSTM with projections) has no Keras equivalent: a Keras LSTM ` +
         'has no projection of h, so this module cannot be expressed exactly',
     );
   }
-  const { layers: stack } = torchStateDictToStack(lstm.stateDict());
-  let lists: tf.Tensor[][] = [];
-  try {
-    lists = stackToKerasWeights(stack);
-  } finally {
-    disposeStack(stack);
-  }
+  const lists = kerasLists(lstm);
+  const stateNames = lstm instanceof LSTM ? ['h0', 'c0'] : ['h0'];
   const created: tfl.layers.Layer[] = [];
   try {
     const x = tfl.input({ shape: o.inputShape, name: `${o.prefix}input` });
@@ -174,7 +198,7 @@ export function toKeras(lstm: LSTM, options: ToKerasOptions = {}): tfl.LayersMod
       if (o.initialStateInputs) {
         for (let d = 0; d < lstm.numDirections; d++) {
           const suffix = `_l${k}${d === 1 ? '_reverse' : ''}`;
-          for (const s of ['h0', 'c0']) initialState.push(tfl.input({ shape: [lstm.hiddenSize], name: `${o.prefix}${s}${suffix}` }));
+          for (const s of stateNames) initialState.push(tfl.input({ shape: [lstm.hiddenSize], name: `${o.prefix}${s}${suffix}` }));
         }
         stateInputs.push(...initialState);
       }

@@ -54,7 +54,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError } from '../src/errors';
-import { LSTM } from '../src/nn';
+import { GRU, LSTM, RNN } from '../src/nn';
+import { hiddenKerasToStateDict } from './hidden-weights';
 import { KerasStack, TrainingDropout, readKerasStack } from './keras-stack';
 import { KerasOutputHead } from './model-io';
 import { disposeStack, kerasWeightsToStack, stackToTorchStateDict } from './stacks';
@@ -102,15 +103,19 @@ function weightLists(stack: KerasStack, zeros: tf.Tensor[]): tf.Tensor[][] {
 }
 
 /**
- * A Keras `LSTM` / `Bidirectional(LSTM)` layer, or a model of them, -> an `nn.LSTM` with the same
- * weights and function (see the module documentation). The Keras layers are left untouched.
+ * A Keras `LSTM` / `GRU` / `SimpleRNN` layer (or a `Bidirectional` around one), or a model of
+ * them, -> an `nn.LSTM` / `nn.GRU` / `nn.RNN` with the same weights and function (see the module
+ * documentation). `M` is the module type expected (default `LSTM`; `toTorch<GRU>(model)`); the
+ * kind actually built follows the layers. GRUs must have `resetAfter: true` (PyTorch's reset);
+ * SimpleRNN's activation must be tanh or relu. The Keras layers are left untouched.
  * @throws UnsupportedConversionError naming the layer PyTorch cannot express, and why.
  * @throws ConfigError for bad options, a source that is not a layer or model, an unbuilt layer.
  */
-export function toTorch(layerOrModel: unknown, options: ToTorchOptions = {}): LSTM {
+export function toTorch<M extends LSTM | GRU | RNN = LSTM>(layerOrModel: unknown, options: ToTorchOptions = {}): M {
   const where = 'adapters.toTorch';
   checkOptions(options, where);
   const stack = readKerasStack(layerOrModel, options.trainingDropout ?? 'reject', where);
+  if (stack.kind !== 'LSTM') return hiddenToTorch(stack, options) as M;
   const zeros: tf.Tensor[] = [];
   const { layers } = kerasWeightsToStack(weightLists(stack, zeros));
   tf.dispose(zeros);
@@ -130,9 +135,35 @@ export function toTorch(layerOrModel: unknown, options: ToTorchOptions = {}): LS
       lstm.dispose();
       throw e;
     }
-    return lstm;
+    return lstm as M;
   } finally {
     disposeStack(layers);
+    tf.dispose(Object.values(stateDict));
+  }
+}
+
+/** A GRU / SimpleRNN stack -> `nn.GRU` / `nn.RNN` (the same construction as the LSTM's). */
+function hiddenToTorch(stack: KerasStack, options: ToTorchOptions): GRU | RNN {
+  const stateDict = hiddenKerasToStateDict(stack.kind === 'GRU' ? 'GRU' : 'RNN', stack.layers.map((l) => l.halves), stack.bias);
+  try {
+    const common = {
+      numLayers: stack.layers.length,
+      bias: stack.bias,
+      batchFirst: options.batchFirst ?? !stack.timeMajor,
+      bidirectional: stack.bidirectional,
+      dropout: stack.dropout,
+    };
+    const module = stack.kind === 'GRU'
+      ? new GRU(stack.inputSize, stack.hiddenSize, common)
+      : new RNN(stack.inputSize, stack.hiddenSize, { ...common, nonlinearity: stack.activation });
+    try {
+      module.loadStateDict(stateDict);
+    } catch (e) {
+      module.dispose();
+      throw e;
+    }
+    return module;
+  } finally {
     tf.dispose(Object.values(stateDict));
   }
 }
