@@ -50,4 +50,4 @@ for (const [cjs, mjs] of [['dist/src/index.js', 'dist/src/index.mjs'], ['dist/sr
   const from = `./${cjs.split('/').pop() as string}`;
   writeFileSync(join(ROOT, mjs), `// Node's ESM entry: the CommonJS build's exports (scripts/build-esm.ts)\nimport cjs from '${from}';\nexport const { ${names.join(', ')} } = cjs;\nexport default cjs;\n`);
 }
-console.log(`build-esm: ${jsFiles(ESM).length} files in dist/esm`);
+process.stderr.write(`build-esm: ${jsFiles(ESM).length} files in dist/esm\n`);
