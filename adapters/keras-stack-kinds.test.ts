@@ -9,27 +9,14 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError, UnsupportedConversionError } from '../src/errors';
 import { bidirectional, gru, simpleRNN } from '../src/layers';
-import { tf } from '../test/helpers/tf';
+import { expectConversionRefused } from '../test/helpers/refusals';
 import { toTorch } from './to-torch';
 
 const seq = (...layers: tfl.layers.Layer[]) => tfl.sequential({ layers });
 
 /** toTorch(source)'s error: of `type`, containing every fragment and no "nn.LSTM"; the source disposed. */
 function expectRefused(source: tfl.layers.Layer, type: typeof UnsupportedConversionError | typeof ConfigError, ...fragments: string[]): string {
-  const before = tf.memory().numTensors;
-  let error: unknown = null;
-  try {
-    toTorch(source).dispose();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(type);
-  const message = (error as Error).message;
-  for (const f of fragments) expect(message).toContain(f);
-  expect(message).not.toContain('nn.LSTM');
-  expect(tf.memory().numTensors).toBe(before);
-  if (source.built) source.dispose();
-  return message;
+  return expectConversionRefused(toTorch, source, type, fragments, ['nn.LSTM']);
 }
 
 const G = (args: Record<string, unknown> = {}) => gru({ units: 3, returnSequences: true, ...args } as Parameters<typeof gru>[0]);
