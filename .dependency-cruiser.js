@@ -29,8 +29,11 @@ const LAYERS = [
 
 const TESTS = '\\.test\\.ts$';
 
-/** A folder's entries: index.ts, internal.ts, and io's second package entry (`lstm-bridge/node`). */
-const ENTRY = '^((src/[^/]+|adapters)/(index|internal)|src/io/node)\\.ts$';
+/**
+ * A folder's entries: index.ts, internal.ts, io's second package entry (`lstm-bridge/node`) and
+ * its Node-only internal entry (`src/io/node-internal.ts`, the file helpers the Node CLI uses).
+ */
+const ENTRY = '^((src/[^/]+|adapters)/(index|internal)|src/io/node(-internal)?)\\.ts$';
 
 const layerRules = LAYERS.slice(0, -1).map((layer, k) => ({
   name: `layer-${layer.name}`,
