@@ -105,6 +105,18 @@ module.exports = {
       from: { path: '^src/backend/', pathNot: TESTS },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'core'], pathNot: '^node_modules/@tensorflow/tfjs-core/' },
     },
+    {
+      name: 'cli-core-browser-safe',
+      comment: 'The CLI\'s bytes core runs in a web page (examples/web): only main, node-files, backend, doctor and progress may use Node builtins or lstm-bridge/node',
+      from: { path: '^src/cli/', pathNot: [TESTS, '^src/cli/(main|node-files|backend|doctor|progress)\\.ts$'] },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'cli-core-no-io-node',
+      comment: 'The CLI\'s bytes core runs in a web page (examples/web): it reads io through src/io/index.ts or internal.ts',
+      from: { path: '^src/cli/', pathNot: [TESTS, '^src/cli/(main|node-files|backend|doctor|progress)\\.ts$'] },
+      to: { path: '^src/io/node(-internal)?\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
