@@ -4,6 +4,8 @@
  * `lstm-bridge inspect` prints, converts with `convert --verify` (random input, tolerance 1e-5)
  * and offers the result as a download: one file, or for TF.js a zip of `<name>_tfjs/model.json`
  * and `<name>_tfjs/weights.bin`. Errors are the CLI's one-line messages. Nothing leaves the page.
+ * Two files, a weights-only Keras `.h5` and its `model.to_json()` `.json`, are read as
+ * `--config` would; the prefix field is `--prefix`.
  *
  * `body[data-state]` says where it is (`loading`, `empty`, `busy`, `ready`, `done`, `error`);
  * `window.__leaked` the tensors the last action left behind (0), for the browser test.
@@ -13,8 +15,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { zipSync } from 'fflate';
 
 import { convertFile, inspectFile, oneLineError } from '../../src/cli/commands';
-import { FORMATS, FormatModule, InputFile, OutputFiles, detectFormat, formatNamed } from '../../src/cli/formats';
-import { pickedInput } from '../../src/cli/picked-files';
+import { ConfigFile, FORMATS, FormatModule, InputFile, OutputFiles, detectFormat, formatNamed } from '../../src/cli/formats';
+import { pickedFiles } from '../../src/cli/picked-files';
 import type { Progress } from '../../src/cli/progress';
 import { registerChainedOps } from '../../src/engine/internal';
 import { configureOnnxRuntimeWeb, loadOnnxRuntimeAsync } from '../../src/runtime';
@@ -27,6 +29,7 @@ const show = (id: string, on = true) => {
 };
 
 let input: InputFile | null = null;
+let config: ConfigFile | undefined;
 let from: FormatModule | null = null;
 let downloadUrl: string | null = null;
 
@@ -99,11 +102,11 @@ async function readPicked(list: FileList | readonly File[]): Promise<void> {
   $('picked').textContent = picked.map((f) => `${f.name} (${f.size.toLocaleString('en-US')} bytes)`).join(', ');
   try {
     const files = new Map(await Promise.all(picked.map(async (f) => [f.name, new Uint8Array(await f.arrayBuffer())] as const)));
-    input = pickedInput(files);
+    ({ input, config } = pickedFiles(files));
     from = detectFormat(input);
     const lines: string[] = [];
     const file = input;
-    await counted(() => inspectFile(file, {}, { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) }));
+    await counted(() => inspectFile(file, { config }, { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) }));
     $('inspect').textContent = lines.join('\n');
     show('inspect-box');
     const select = $<HTMLSelectElement>('to');
@@ -131,7 +134,9 @@ async function convert(): Promise<void> {
     if (from.name === 'onnx' || target.name === 'onnx') await loadOnnxRuntimeAsync();
     const file = input;
     const io = { stdout: (l: string) => lines.push(l), stderr: (l: string) => lines.push(l), progress: progressLine(), write: (o: OutputFiles) => void (written = o) };
-    const code = await counted(() => convertFile(file, { path: name, isDirectory: false }, target.name, { verify: true, tolerance: TOLERANCE }, io));
+    const prefix = $<HTMLInputElement>('prefix').value.trim() || undefined;
+    const options = { prefix, config, verify: true, tolerance: TOLERANCE };
+    const code = await counted(() => convertFile(file, { path: name, isDirectory: false }, target.name, options, io));
     $('convert').textContent = lines.join('\n');
     show('convert');
     if (written) {

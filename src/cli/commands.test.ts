@@ -10,7 +10,7 @@ import { loadTorch, saveTorch } from '../io';
 import { LSTM } from '../nn';
 import { convertFile, inputOfOutput, inspectFile, oneLineError } from './commands';
 import { OutputFiles } from './formats';
-import { pickedInput } from './picked-files';
+import { pickedFiles, pickedInput } from './picked-files';
 import { NO_PROGRESS } from './progress';
 
 beforeAll(async () => {
@@ -32,6 +32,14 @@ describe('pickedInput', () => {
     expect(() => one.sibling('y.bin')).toThrow("lstm-bridge: x.pt names the weights file 'y.bin'; pick it too (got x.pt)");
     const web = pickedInput(new Map([['w.bin', b], ['model.json', a]]));
     expect([web.path, web.sibling('w.bin'), web.sibling('sub/w.bin')]).toEqual(['model.json', b, b]);
+  });
+  it('pickedFiles: a weights file with a Keras architecture .json gives the --config; a TF.js model.json does not', () => {
+    const arch = new TextEncoder().encode('{"class_name": "Sequential", "config": {}}');
+    const picked = pickedFiles(new Map([['w.h5', a], ['arch.json', arch]]));
+    expect([picked.input.path, picked.config]).toEqual(['w.h5', { path: 'arch.json', text: '{"class_name": "Sequential", "config": {}}' }]);
+    const tfjs = new TextEncoder().encode('{"modelTopology": {"class_name": "Sequential"}, "weightsManifest": []}');
+    const web = pickedFiles(new Map([['weights.bin', a], ['model.json', tfjs]]));
+    expect([web.input.path, web.config]).toEqual(['model.json', undefined]);
   });
   it('refuses no file and several files without exactly one model.json, naming them', () => {
     expect(() => pickedInput(new Map())).toThrow(/^lstm-bridge: no file given/);

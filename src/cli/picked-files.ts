@@ -1,9 +1,10 @@
 /**
  * Files picked in a web page (or any set of files in memory) as the one {@link InputFile} of
- * `inspect` / `convert`: a single file, or a TF.js `model.json` with its weight shards.
+ * `inspect` / `convert`: a single file, or a TF.js `model.json` with its weight shards, or a
+ * weights-only Keras file with its architecture (`model.to_json()`, what `--config` takes).
  */
 import { ConfigError } from '../errors';
-import { InputFile } from './formats';
+import { ConfigFile, InputFile } from './formats';
 
 function baseName(name: string): string {
   return name.slice(name.lastIndexOf('/') + 1);
@@ -33,4 +34,24 @@ export function pickedInput(files: ReadonlyMap<string, Uint8Array>): InputFile {
       return bytes;
     },
   };
+}
+
+/** Is `bytes` a Keras `model.to_json()` text rather than a TF.js model.json (no manifest, no topology)? */
+function isKerasArchitecture(bytes: Uint8Array): boolean {
+  const text = new TextDecoder().decode(bytes.subarray(0, 1 << 20));
+  return /"class_name"/.test(text) && !/"modelTopology"|"weightsManifest"/.test(text);
+}
+
+/**
+ * {@link pickedInput}, and the `--config` of a weights-only Keras file: of two files, a `.json`
+ * that is a Keras architecture (not a TF.js model.json) is the other one's config.
+ */
+export function pickedFiles(files: ReadonlyMap<string, Uint8Array>): { input: InputFile; config?: ConfigFile } {
+  const names = [...files.keys()];
+  const json = names.filter((n) => /\.json$/i.test(n));
+  if (names.length === 2 && json.length === 1 && isKerasArchitecture(files.get(json[0])!)) {
+    const main = names.find((n) => n !== json[0])!;
+    return { input: pickedInput(new Map([[main, files.get(main)!]])), config: { path: json[0], text: new TextDecoder().decode(files.get(json[0])!) } };
+  }
+  return { input: pickedInput(files) };
 }

@@ -20,23 +20,31 @@ import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 
 import { toKeras } from '../../adapters';
-import { loadKeras, loadOnnx, loadTfjsModel, loadTorch, saveTorch } from '../../src/io';
-import { saveKeras } from '../../src/io/node';
+import { disposeOnnxStacks, loadKeras, loadOnnx, loadTfjsModel, loadTorch, readOnnxLstmStacks, saveTorch } from '../../src/io';
+import { saveKeras, writeKeras } from '../../src/io/node';
 import { LSTM } from '../../src/nn';
 import { buildWeb } from '../../examples/web/build';
 import { cli } from '../helpers/cli-in-process';
+import { keras2WeightsOnly } from '../helpers/keras-model-fixtures';
 import { chromiumPath, collectErrors, launchChromium, serve, Served } from '../browser-ort/harness';
 
 const TOLERANCE = 1e-5;
 const withChromium = chromiumPath() && fs.existsSync(path.join(__dirname, '../../dist/esm/src/cli/commands.js')) ? describe : describe.skip;
 
-function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
-  expect(a.shape).toEqual(b.shape);
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
-}
+type Run = (x: tf.Tensor) => tf.Tensor;
+const modelRun = (m: { predict(x: tf.Tensor): unknown }): Run => (x) => m.predict(x) as tf.Tensor;
+const lstmRun = (l: LSTM): Run => (x) => l.forward(x)[0] as tf.Tensor;
 
-function uniform(shape: number[], seed: number): tf.Tensor {
-  return tf.randomUniform(shape, -1, 1, 'float32', seed);
+/** Max |a(x) - b(x)| on uniform random x of `shape` (checked within the tolerance). */
+function sameOutputs(a: Run, b: Run, shape: number[], seed: number): number {
+  const d = tf.tidy(() => {
+    const x = tf.randomUniform(shape, -1, 1, 'float32', seed);
+    const [ya, yb] = [a(x), b(x)];
+    expect(ya.shape).toEqual(yb.shape);
+    return tf.max(tf.abs(tf.sub(ya, yb))).dataSync()[0];
+  });
+  expect(d).toBeLessThanOrEqual(TOLERANCE);
+  return d;
 }
 
 withChromium('the converter page in Chromium', () => {
@@ -95,8 +103,8 @@ withChromium('the converter page in Chromium', () => {
     await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 120000 });
     const state = await page.evaluate(() => document.body.dataset.state);
     const text = await page.textContent('#convert') ?? '';
-    const error = await page.textContent('#error');
-    expect([state, error]).toEqual(['done', expect.anything()]);
+    const error = await page.evaluate(() => (document.getElementById('error')!.hidden ? '' : document.getElementById('error')!.textContent));
+    expect({ state, error }).toEqual({ state: 'done', error: '' });
     expect(await page.evaluate(() => (window as unknown as { __leaked: number }).__leaked)).toBe(0);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     const file = path.join(dir, `download-${to}`);
@@ -126,12 +134,7 @@ withChromium('the converter page in Chromium', () => {
     verified(text);
     if (process.env.LSTM_BRIDGE_SCREENSHOT) await page.screenshot({ path: process.env.LSTM_BRIDGE_SCREENSHOT, fullPage: true });
     const model = await loadKeras(bytes);
-    const x = uniform([2, 5, 3], 1);
-    const y = model.predict(x) as tf.Tensor;
-    const [out, [h, c]] = lstm.forward(x);
-    const d = maxDiff(y, out as tf.Tensor);
-    expect(d).toBeLessThanOrEqual(TOLERANCE);
-    tf.dispose([x, y, out as tf.Tensor, h, c]);
+    const d = sameOutputs(modelRun(model), lstmRun(lstm), [2, 5, 3], 1);
     model.dispose();
     console.log(`torch -> keras: max |diff| ${d.toExponential(2)}`);
   }, 180000);
@@ -142,14 +145,9 @@ withChromium('the converter page in Chromium', () => {
     expect(onnx.name).toBe('lstm.onnx');
     expect(verified(onnx.text).join('\n')).toMatch(/verify: onnxruntime on lstm\.onnx vs the other side's LSTM/);
     const back = loadOnnx(onnx.bytes);
-    const xt = uniform([5, 2, 3], 2); // time-major, as torch.onnx.export's layout
-    const [a] = back.forward(xt);
-    const ref = new LSTM(3, 4, { numLayers: 2, bidirectional: true });
+    const ref = new LSTM(3, 4, { numLayers: 2, bidirectional: true }); // time-major, as torch.onnx.export's layout
     ref.loadStateDict(lstm.stateDict());
-    const [b] = ref.forward(xt);
-    const dOnnx = maxDiff(a as tf.Tensor, b as tf.Tensor);
-    expect(dOnnx).toBeLessThanOrEqual(TOLERANCE);
-    tf.dispose([xt]);
+    const dOnnx = sameOutputs(lstmRun(back), lstmRun(ref), [5, 2, 3], 2);
     back.dispose();
     ref.dispose();
 
@@ -159,11 +157,7 @@ withChromium('the converter page in Chromium', () => {
     expect(Object.keys(files).sort()).toEqual(['lstm_tfjs/model.json', 'lstm_tfjs/weights.bin']);
     const json = JSON.parse(new TextDecoder().decode(files['lstm_tfjs/model.json']));
     const model = await loadTfjsModel(json, [files['lstm_tfjs/weights.bin']]);
-    const x = uniform([2, 5, 3], 3);
-    const y = model.predict(x) as tf.Tensor;
-    const [out] = lstm.forward(x);
-    const dTfjs = maxDiff(y, out as tf.Tensor);
-    expect(dTfjs).toBeLessThanOrEqual(TOLERANCE);
+    const dTfjs = sameOutputs(modelRun(model), lstmRun(lstm), [2, 5, 3], 3);
     model.dispose();
     console.log(`torch -> onnx: max |diff| ${dOnnx.toExponential(2)}; torch -> tfjs: ${dTfjs.toExponential(2)}`);
 
@@ -187,15 +181,40 @@ withChromium('the converter page in Chromium', () => {
     const back = LSTM.fromStateDict(sd, { prefix: 'lstm.', batchFirst: true });
     tf.dispose(Object.values(sd));
     const keras = await loadKeras(h5);
-    const x = uniform([2, 5, 3], 4);
-    const y = keras.predict(x) as tf.Tensor;
-    const [out] = back.forward(x);
-    const d = maxDiff(y, out as tf.Tensor);
-    expect(d).toBeLessThanOrEqual(TOLERANCE);
+    const d = sameOutputs(modelRun(keras), lstmRun(back), [2, 5, 3], 4);
     keras.dispose();
     back.dispose();
     console.log(`keras -> torch: max |diff| ${d.toExponential(2)}`);
   }, 180000);
+
+  test('a weights-only Keras .h5 with its model.to_json() file: read as --config reads it; to torch refused as the CLI refuses; to onnx verified', async () => {
+    const fx = keras2WeightsOnly();
+    const weights = await writeKeras(fx.file, undefined, { nameLists: fx.nameLists });
+    const config = new TextEncoder().encode(fx.config!);
+    fs.writeFileSync(path.join(dir, 'weights.h5'), weights);
+    fs.writeFileSync(path.join(dir, 'arch.json'), config);
+    const alone = await pick([{ name: 'weights.h5', bytes: weights }]);
+    expect(alone.error).toMatch(/^lstm-bridge: weights\.h5: the file holds weights only .*--config FILE/);
+    const shown = await pick([{ name: 'weights.h5', bytes: weights }, { name: 'arch.json', bytes: config }]);
+    expect(shown.state).toBe('ready');
+    const fromCli = await cli('inspect', path.join(dir, 'weights.h5'), '--config', path.join(dir, 'arch.json'));
+    expect(fromCli.code).toBe(0);
+    expect(shown.inspect).toBe(fromCli.out.split(path.join(dir, 'weights.h5')).join('weights.h5'));
+    // Keras 2's hard_sigmoid has no nn.LSTM: the CLI's refusal, in the page.
+    const refused = await cli('convert', path.join(dir, 'weights.h5'), path.join(dir, 'weights.pt'), '--config', path.join(dir, 'arch.json'));
+    expect(refused.code).toBe(1);
+    await page.selectOption('#to', 'torch');
+    await page.click('#convert-button');
+    await page.waitForSelector('body[data-state="error"]', { timeout: 60000 });
+    expect(await page.textContent('#error')).toBe(refused.err);
+    // ONNX takes it, activations included, and onnxruntime-web runs it.
+    const { text, name, bytes } = await convert('onnx');
+    expect(name).toBe('weights.onnx');
+    expect(verified(text).join('\n')).toMatch(/verify: onnxruntime on weights\.onnx vs the other side's LSTM 'lstm_1\+lstm_2'/);
+    const [stack] = readOnnxLstmStacks(bytes);
+    expect([stack.recurrentActivation, stack.config.numLayers]).toEqual(['hardSigmoid', 2]);
+    disposeOnnxStacks([stack]);
+  }, 120000);
 
   test('a bad file: the CLI\'s one-line message', async () => {
     const bad = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]);
