@@ -29,8 +29,11 @@ const LAYERS = [
 
 const TESTS = '\\.test\\.ts$';
 
-/** A folder's entries: index.ts, internal.ts, and io's second package entry (`lstm-bridge/node`). */
-const ENTRY = '^((src/[^/]+|adapters)/(index|internal)|src/io/node)\\.ts$';
+/**
+ * A folder's entries: index.ts, internal.ts, io's second package entry (`lstm-bridge/node`) and
+ * its Node-only internal entry (`src/io/node-internal.ts`, the file helpers the Node CLI uses).
+ */
+const ENTRY = '^((src/[^/]+|adapters)/(index|internal)|src/io/node(-internal)?)\\.ts$';
 
 const layerRules = LAYERS.slice(0, -1).map((layer, k) => ({
   name: `layer-${layer.name}`,
@@ -101,6 +104,18 @@ module.exports = {
       comment: 'useFastestBackend depends on tfjs only (it loads the optional backends by name, at call time)',
       from: { path: '^src/backend/', pathNot: TESTS },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'core'], pathNot: '^node_modules/@tensorflow/tfjs-core/' },
+    },
+    {
+      name: 'cli-core-browser-safe',
+      comment: 'The CLI\'s bytes core runs in a web page (examples/web): only main, node-files, backend, doctor and progress may use Node builtins or lstm-bridge/node',
+      from: { path: '^src/cli/', pathNot: [TESTS, '^src/cli/(main|node-files|backend|doctor|progress)\\.ts$'] },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'cli-core-no-io-node',
+      comment: 'The CLI\'s bytes core runs in a web page (examples/web): it reads io through src/io/index.ts or internal.ts',
+      from: { path: '^src/cli/', pathNot: [TESTS, '^src/cli/(main|node-files|backend|doctor|progress)\\.ts$'] },
+      to: { path: '^src/io/node(-internal)?\\.ts$' },
     },
   ],
   options: {

@@ -8,11 +8,11 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: { warnOnly: false } }],
     // h5wasm ships ES modules only; the io HDF5 writer imports it (see test/helpers/esm-to-cjs.js).
-    'node_modules/h5wasm/dist/node/.+\\.js$': '<rootDir>/test/helpers/esm-to-cjs.js',
+    'node_modules/h5wasm/dist/esm/.+\\.js$': '<rootDir>/test/helpers/esm-to-cjs.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!h5wasm/)'],
   moduleNameMapper: {
-    '^h5wasm/node$': '<rootDir>/node_modules/h5wasm/dist/node/hdf5_hl.js',
+    '^h5wasm$': '<rootDir>/node_modules/h5wasm/dist/esm/hdf5_hl.js',
   },
   testTimeout: 60000,
 };

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { loadOnnx, loadTorch, saveOnnx } from '../src/io/node';
 import { cli } from './helpers/cli-in-process';
 import { onnxFormat } from '../src/cli/formats/onnx';
-import { detectFormat } from '../src/cli/formats';
+import { detectFormatAt as detectFormat } from '../src/cli/node-files';
 import { LSTM } from '../src/nn/lstm';
 import { buildLstmStackModel, decodeModel, encodeModel, int64Tensor } from '../src/onnx';
 import { AttributeType } from '../src/onnx/types';

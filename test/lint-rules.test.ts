@@ -37,6 +37,8 @@ const TREE: Record<string, string> = {
   'src/cli/b.ts': "import { a } from './a';\nexport const b = () => a;\n",
   // allowed: the CLI reaches io through its two entries
   'src/cli/main.ts': "import { io } from '../io';\nimport { node } from '../io/node';\nexport const main = [io, node];\n",
+  // violations cli-core-browser-safe and cli-core-no-io-node: the bytes core uses fs and lstm-bridge/node
+  'src/cli/commands.ts': "import * as fs from 'fs';\nimport { node } from '../io/node';\nexport const commands = [fs, node];\n",
   'src/io/index.ts': "export const io = 1;\n",
   'src/io/node.ts': "export const node = 1;\n",
   // violation layer-adapters: adapters import io (upward)
@@ -86,6 +88,8 @@ describe('npm run lint: the layering rules', () => {
         'layer-adapters: adapters/index.ts -> src/io/index.ts',
         'layer-engine: src/engine/step.ts -> src/nn/module.ts',
         'no-circular: src/cli/a.ts -> src/cli/b.ts',
+        'cli-core-browser-safe: src/cli/commands.ts -> fs',
+        'cli-core-no-io-node: src/cli/commands.ts -> src/io/node.ts',
       ].sort(),
     );
   }, 60000);

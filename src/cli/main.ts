@@ -16,18 +16,13 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 
 import { registerChainedOps } from '../engine/internal';
-import { ConfigError, LstmBridgeError } from '../errors';
 import { UsageError, parseArgs, usage } from './args';
 import { useCliBackend } from './backend';
-import { describeGroup, otherTensors } from './describe';
-import { describeStateDictRecurrent, stateDictGruRnns } from './recurrent-kinds';
-import { describeKerasGruRnn, kerasGruRnns } from './keras-recurrent';
+import { convertFile, inspectFile, oneLineError } from './commands';
 import { doctorLines, doctorReport } from './doctor';
-import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
-import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
+import { FORMATS } from './formats';
+import { isDirectory, readConfig, readInput, writeOutput } from './node-files';
 import { Progress, progressBar } from './progress';
-import { wrapList } from './text-lists';
-import { verifyConversion } from './verify';
 
 /** Where the CLI writes, and whether it picks a backend (tests run it in-process on theirs). */
 export interface CliIo {
@@ -35,91 +30,6 @@ export interface CliIo {
   readonly stderr: (line: string) => void;
   readonly chooseBackend?: boolean;
   readonly progress?: Progress;
-}
-
-function inspectSource(source: Source, out: (line: string) => void): void {
-  out(`${source.path}: ${source.summary}`);
-  for (const line of source.details ?? []) out(line);
-  const groups = source.stateDict ? stateDictGroups(source.stateDict) : kerasGroups(source.model!);
-  try {
-    const gruRnns = source.stateDict ? stateDictGruRnns(source.stateDict) : [];
-    const kerasGru = source.model ? kerasGruRnns(source.model) : [];
-    if (groups.length === 0 && gruRnns.length === 0 && kerasGru.length === 0) out('no LSTM in this file (nor a GRU or RNN)');
-    for (const r of gruRnns) for (const line of describeStateDictRecurrent(r)) out(line);
-    for (const l of kerasGru) for (const line of describeKerasGruRnn(l)) out(line);
-    for (const g of groups) {
-      const tensors = source.storedTensors?.get(g.name) ?? (source.stateDict
-        ? Object.entries(source.stateDict).filter(([k]) => k.startsWith(g.name) && /^(weight|bias)_(ih|hh|hr)_l\d+(_reverse)?$/.test(k.slice(g.name.length))).map(([name, t]) => ({ name, shape: t.shape }))
-        : g.kerasLayers.flatMap((l) => l.weights.map((w) => ({ name: w.originalName, shape: w.shape as number[] }))));
-      const stored = source.stateDict ? source.stored.get(g.name) ?? 'torch' : source.stored.get(g.kerasLayers[0].name) ?? 'keras';
-      for (const line of describeGroup(g, stored, tensors, source.batchFirst?.get(g.name))) out(line);
-    }
-    if (source.stateDict) {
-      const rest = otherTensors(source.stateDict);
-      if (rest.length) wrapList('other tensors:', rest, '  ').forEach((l) => out(l));
-    } else {
-      const inGroups = new Set([...groups.flatMap((g) => g.kerasLayers.map((l) => l.name)), ...kerasGru.map((l) => l.name)]);
-      const rest = source.model!.layers.filter((l) => !inGroups.has(l.name) && l.getClassName() !== 'InputLayer');
-      if (rest.length) wrapList('other layers:', rest.map((l) => `${l.name} (${l.getClassName()})`), '  ').forEach((l) => out(l));
-      out(`model input: ${source.model!.inputs.map((i) => `[${i.shape.map((d) => d ?? 'None').join(', ')}] ${i.dtype}`).join(', ')}`);
-    }
-  } finally {
-    disposeGroups(groups);
-  }
-}
-
-/** Detects and reads the input file, printing what its reader noted (skipped classes) on stderr. */
-async function loadInput(input: string, options: FormatOptions, io: CliIo): Promise<Source> {
-  const from = detectFormat(input);
-  if (options.unknownClasses !== undefined && from.name !== 'torch') {
-    throw new ConfigError(`lstm-bridge: --unknown-classes applies to PyTorch files; ${input} is read as ${from.title}`);
-  }
-  const source = await from.load(input, options);
-  for (const note of source.notes ?? []) io.stderr(`lstm-bridge: note: ${note}`);
-  return source;
-}
-
-async function convert(input: string, output: string, to: string | undefined, options: FormatOptions & { verify: boolean; tolerance: number }, io: CliIo): Promise<number> {
-  const progress = io.progress ?? progressBar();
-  const from = detectFormat(input);
-  const target = to ? formatNamed(to) : formatForOutput(output);
-  if (options.emit !== undefined && target.name !== 'tfjs') throw new ConfigError(`lstm-bridge: --emit applies to TF.js output only, got output format ${target.name}`);
-  // The phases: reading, converting, writing (the format's save steps to it), verifying.
-  progress.total(3 + (options.verify ? 1 : 0));
-  progress.step(`reading ${input}`);
-  const source = await loadInput(input, options, io);
-  let result: Source | null = null;
-  try {
-    progress.step(`converting to ${target.name}`);
-    const report = await target.save(source, output, options, progress);
-    progress.done();
-    io.stdout(`${input} (${from.name}) -> ${output} (${target.name})`);
-    for (const line of report.written ?? []) io.stdout(line);
-    if (report.notConverted.length) io.stderr(`lstm-bridge: note: not converted (not LSTM): ${report.notConverted.join(', ')}`);
-    if (!options.verify) return 0;
-    progress.step('verifying');
-    result = await target.load(output, { ...options, config: undefined });
-    const comparisons = verifyConversion(source, result, options);
-    // Formats that can run their own files (ONNX: onnxruntime) check them against the other side.
-    for (const [format, path, other, role] of [[from, input, result, 'input'], [target, output, source, 'output']] as const) {
-      if (!format.verifyFile) continue;
-      const extra = await format.verifyFile(path, other, options, role);
-      comparisons.push(...extra.comparisons);
-      for (const note of extra.notes) io.stderr(`lstm-bridge: note: ${note}`);
-    }
-    progress.done();
-    let ok = true;
-    for (const c of comparisons) {
-      const pass = c.maxDiff <= options.tolerance;
-      ok &&= pass;
-      io.stdout(`verify: ${c.what}: max abs difference ${c.maxDiff.toExponential(2)} (tolerance ${options.tolerance}) ${pass ? 'ok' : 'FAILED'}`);
-    }
-    return ok ? 0 : 3;
-  } finally {
-    progress.done();
-    source.dispose();
-    result?.dispose();
-  }
 }
 
 /** The version in lstm-bridge's package.json (found upwards from this file: `src/cli` or `dist/src/cli`). */
@@ -164,20 +74,17 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
     if (io.chooseBackend !== false) await useCliBackend();
     registerChainedOps();
     if (args.command === 'inspect') {
-      const source = await loadInput(args.input, { config: args.config, unknownClasses: args.unknownClasses }, io);
-      try {
-        inspectSource(source, io.stdout);
-      } finally {
-        source.dispose();
-      }
+      await inspectFile(readInput(args.input), { config: readConfig(args.config), unknownClasses: args.unknownClasses }, io);
       return 0;
     }
-    const { prefix, config, unknownClasses, emit, verify, tolerance } = args;
-    return await convert(args.input, args.output, args.to, { prefix, config, unknownClasses, emit, verify, tolerance }, io);
+    const { prefix, unknownClasses, emit, verify, tolerance } = args;
+    const input = readInput(args.input);
+    const output = { path: args.output, isDirectory: isDirectory(args.output) };
+    const progress = io.progress ?? progressBar();
+    const write = (files: Parameters<typeof writeOutput>[1]) => writeOutput(args.output, files);
+    return await convertFile(input, output, args.to, { prefix, config: readConfig(args.config), unknownClasses, emit, verify, tolerance }, { ...io, progress, write });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const oneLine = message.split('\n')[0].replace(/^lstm-bridge: /, '');
-    io.stderr(`lstm-bridge: ${e instanceof LstmBridgeError ? '' : 'internal error: '}${oneLine}`);
+    io.stderr(oneLineError(e));
     if (process.env.LSTM_BRIDGE_DEBUG && e instanceof Error) io.stderr(e.stack ?? '');
     return 1;
   }

@@ -10,17 +10,15 @@
  * its state dict under the stack's prefix, or its Keras model's k-th LSTM group (activations
  * included).
  */
-import * as fs from 'node:fs';
-
 import * as tf from '@tensorflow/tfjs-core';
 
 import { lstmStack } from '../engine';
-import { disposeOnnxStacks, readOnnxLstmStacks } from '../io/node';
+import { disposeOnnxStacks, readOnnxLstmStacks } from '../io';
 import { decodeModel } from '../onnx';
 import { loadOnnxRuntime, onnxRuntimeUnavailableReason } from '../runtime/internal';
 import { Comparison } from './comparison';
 import { onnxPrefixes } from './formats/onnx-prefixes';
-import { FormatOptions, Source } from './formats/types';
+import { FormatOptions, InputFile, Source } from './formats/types';
 import { LstmGroup, disposeGroups, kerasGroups, pickGroup, stateDictGroups } from './lstm-groups';
 import { maxAbsDiff, uniformValues } from './random';
 
@@ -62,12 +60,12 @@ function pickChosen(groups: readonly LstmGroup[], options: FormatOptions): numbe
   }
 }
 
-/** Runs the ONNX file at `path` in onnxruntime and compares it with `other`'s LSTMs (see the module documentation). */
-export async function verifyOnnxFile(path: string, other: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }> {
+/** Runs the ONNX `file` in onnxruntime and compares it with `other`'s LSTMs (see the module documentation). */
+export async function verifyOnnxFile(file: InputFile, other: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }> {
+  const path = file.path;
   const rt = loadOnnxRuntime();
   if (!rt) return { comparisons: [], notes: [`${path} was not run in onnxruntime: ${onnxRuntimeUnavailableReason()}`] };
-  const buf = fs.readFileSync(path);
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  const bytes = file.bytes;
   const model = decodeModel(bytes);
   const stacks = readOnnxLstmStacks(model);
   const prefixes = onnxPrefixes(model, stacks.length, options);

@@ -7,16 +7,14 @@
  * The LSTM layers' initializers are replaced by zeros before loading: the loaded weights
  * overwrite them anyway, and tfjs' orthogonal initializer is slow and warns on big kernels.
  */
-import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
-
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { FileParseError } from '../errors';
 import { Comparison } from './comparison';
 import { modelSource } from './formats/keras';
-import { FormatOptions, Source } from './formats/types';
+import { tfjsOfInput } from './formats/tfjs-input';
+import { FormatOptions, InputFile, Source } from './formats/types';
 import { verifyConversion } from './verify';
 
 type Json = Record<string, unknown>;
@@ -33,22 +31,21 @@ function zeroInitializers(value: unknown): unknown {
   return out;
 }
 
-/** The TF.js model at `path` (a directory or its model.json) loaded by tfjs-layers from memory. */
-async function loadPlain(path: string): Promise<tfl.LayersModel> {
-  const file = fs.statSync(path).isDirectory() ? nodePath.join(path, 'model.json') : path;
-  const dir = nodePath.dirname(file);
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+/** The TF.js model `input` (a directory or its model.json) loaded by tfjs-layers from memory. */
+async function loadPlain(input: InputFile): Promise<tfl.LayersModel> {
+  const file = input.isDirectory ? `${input.path}/model.json` : input.path;
+  const { json: parsed, shards } = tfjsOfInput(input);
+  const json = parsed as { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) throw new FileParseError(`lstm-bridge: --verify: ${file} is not a TF.js layers model`);
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => fs.readFileSync(nodePath.join(dir, p))));
-  const all = Buffer.concat(shards);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  const weightData = tf.io.concatenateArrayBuffers(shards.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
   return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: zeroInitializers(json.modelTopology) as Json, weightSpecs, weightData }));
 }
 
-/** Loads the written directory `path` as tfjs does and compares it with `source` (see the module documentation). */
-export async function verifyTfjsFile(path: string, source: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }> {
-  const model = await loadPlain(path);
+/** Loads the written directory `file` as tfjs does and compares it with `source` (see the module documentation). */
+export async function verifyTfjsFile(file: InputFile, source: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }> {
+  const path = file.path;
+  const model = await loadPlain(file);
   const plain = modelSource('tfjs', path, '', model, new Map());
   try {
     const comparisons = verifyConversion(source, plain, options).map((c) => ({ ...c, what: `tf.loadLayersModel (as a page loads it) on ${path}: ${c.what}` }));

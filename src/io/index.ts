@@ -24,7 +24,7 @@
  * |---|---|
  * | `./torch/` | the `.pt` reader (`reader`, `legacy` for pre-1.6 files, `state`, `globals`: the unpickler's allowlist, `options`: `unknownClasses`) and writer; `./torch/pickle/`: the safe unpickler (inert placeholders for unknown classes on request) and the pickler |
  * | `./safetensors/` | safetensors reader and writer |
- * | `./hdf5/` | the HDF5 reader (jsfive) and writer (h5wasm, Node only) |
+ * | `./hdf5/` | the HDF5 reader (jsfive) and writer (h5wasm, in memory: Node and browsers) |
  * | `./keras/` | the Keras file readers (`reader` picks by content: `h5` for `.h5` 1.2 to 3, `archive` for `.keras`, `keras3-layout` for Keras 3's weights layout), the writer, `load` (`loadKeras`) |
  * | `./tfjs/` | `model.json` + shards (`weights`), `load` (`loadTfjsModel`), `emit` (which layer classes a saved model uses: tfjs-layers' own where exact), the Node `fs-handler` |
  * | `./onnx-*` | the ONNX importer and exporter |

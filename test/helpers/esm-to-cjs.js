@@ -1,5 +1,5 @@
 /**
- * Jest transform for h5wasm's Node build, which ships as ES modules only, so that the CommonJS
+ * Jest transform for h5wasm's main build (in-memory file system, wasm embedded), which ships as ES modules only, so that the CommonJS
  * test runtime can load it (the library itself loads it with a real dynamic `import()`, which
  * ts-jest would otherwise turn into `require`). Only the two h5wasm files are transformed
  * (see jest.config.js); the rewrite is checked, so an h5wasm upgrade that changes these
@@ -7,17 +7,16 @@
  */
 const ts = require('typescript');
 
-const NODE_REQUIRE = 'const{createRequire}=await import("module");var require=createRequire(import.meta.url)';
+const SCRIPT_NAME = 'var _scriptName=import.meta.url;';
 
 module.exports = {
   getCacheKey(source, filename) {
-    return require('crypto').createHash('sha1').update('esm-to-cjs-v1').update(filename).update(source).digest('hex');
+    return require('crypto').createHash('sha1').update('esm-to-cjs-v2').update(filename).update(source).digest('hex');
   },
   process(source, filename) {
     let code = source;
     if (filename.endsWith('hdf5_util.js')) {
-      if (!code.includes(NODE_REQUIRE)) throw new Error(`esm-to-cjs: ${filename} changed; update test/helpers/esm-to-cjs.js`);
-      code = code.replace(NODE_REQUIRE, '');
+      if (!code.includes(SCRIPT_NAME)) throw new Error(`esm-to-cjs: ${filename} changed; update test/helpers/esm-to-cjs.js`);
       code = code.split('import.meta.url').join('require("url").pathToFileURL(__filename).href');
     }
     const out = ts.transpileModule(code, {

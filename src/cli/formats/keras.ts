@@ -1,11 +1,8 @@
 /** Keras `.h5` / `.keras` / `.weights.h5` files, read with `io.loadKeras`; written as Keras 2 `.h5` with `io.saveKeras`. */
-import * as fs from 'node:fs';
-
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError } from '../../errors';
-import type { KerasFile } from '../../io';
-import { KerasFormatError, loadKeras, readKeras, saveKeras } from '../../io/node';
+import { KerasFile, KerasFormatError, kerasModelFile, loadKeras, readKeras, writeKeras } from '../../io/internal';
 import { StoredConvention } from '../describe';
 import { modelOf } from './state-dict';
 import { FormatModule, Source } from './types';
@@ -43,17 +40,18 @@ export const kerasFormat: FormatModule = {
     const zip = head[0] === 0x50 && head[1] === 0x4b && /\.keras$/i.test(path);
     return hdf5 || zip;
   },
-  async load(path, options) {
-    const file = readKeras(path);
-    const config = options.config;
-    if (config !== undefined && !fs.existsSync(config)) throw new ConfigError(`lstm-bridge: --config ${config}: no such file`);
+  async load(input, options) {
+    const path = input.path;
+    const file = readKeras(input.bytes);
+    const config = options.config?.text ?? undefined;
+    if (options.config !== undefined && config === undefined) throw new ConfigError(`lstm-bridge: --config ${options.config.path}: no such file`);
     if (config === undefined && (file.modelConfig === null || file.modelConfig === undefined)) {
       throw new KerasFormatError(
         `lstm-bridge: ${path}: the file holds weights only (Keras ${KINDS[file.format]}); pass its architecture with --config FILE, a JSON file of the model's model.to_json()`,
       );
     }
     const model = await loadKeras(file, config ? { config } : {});
-    const mc = (config ? JSON.parse(fs.readFileSync(config, 'utf8')) : file.modelConfig) as { class_name?: string };
+    const mc = (config ? JSON.parse(config) : file.modelConfig) as { class_name?: string };
     const summary = `Keras ${file.kerasVersion ?? '(version not recorded)'} ${KINDS[file.format]} (${mc?.class_name ?? '?'}, ${model.layers.length} layer${model.layers.length === 1 ? '' : 's'})${file.backend ? `, backend ${file.backend}` : ''}`;
     return modelSource('keras', path, summary, model, storedConventions(file));
   },
@@ -62,10 +60,9 @@ export const kerasFormat: FormatModule = {
     const { model, notConverted, owned } = modelOf(source, options, progress);
     try {
       progress.step(`writing ${path}`);
-      await saveKeras(model, path);
+      return { notConverted, output: { kind: 'file', bytes: await writeKeras(kerasModelFile(model)), writer: 'io.saveKeras' } };
     } finally {
       if (owned) model.dispose();
     }
-    return { notConverted };
   },
 };

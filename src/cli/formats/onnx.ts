@@ -18,14 +18,11 @@
  *
  * `--verify` also runs the ONNX file in onnxruntime-node when it is installed (`../onnx-verify`).
  */
-import * as fs from 'node:fs';
-
 import { stackToTorchStateDict } from '../../../adapters';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { UnsupportedConversionError } from '../../errors';
-import { disposeOnnxStacks, readOnnxLstmStacks, saveOnnx, saveOnnxStack } from '../../io/node';
-import { OnnxLstmStack } from '../../io';
+import { OnnxLstmStack, disposeOnnxStacks, readOnnxLstmStacks, saveOnnx, saveOnnxStack } from '../../io';
 import { LSTM as TorchLSTM } from '../../nn';
 import { decodeModel } from '../../onnx';
 import type { ModelProto } from '../../onnx';
@@ -36,7 +33,7 @@ import { modelSource } from './keras';
 import { PREFIX_METADATA, onnxPrefixes } from './onnx-prefixes';
 import { DEFAULT_PREFIX, chosenPrefix, stateDictOf } from './state-dict';
 import { stateDictSource } from './torch';
-import { FormatModule, FormatOptions, SaveReport } from './types';
+import { FormatModule, FormatOptions, OutputFiles, SaveReport } from './types';
 
 export { PREFIX_METADATA, onnxPrefixes };
 
@@ -81,7 +78,7 @@ function describeStack(s: OnnxLstmStack, prefix: string): string[] {
 }
 
 /** Writes one LSTM group of a Keras / TF.js model with its activations (see the module documentation). */
-function saveModelGroup(model: tfl.LayersModel, path: string, options: FormatOptions, progress: Progress): SaveReport {
+function saveModelGroup(model: tfl.LayersModel, path: string, options: FormatOptions, progress: Progress): SaveReport & { output: OutputFiles } {
   const groups = kerasGroups(model);
   try {
     const k = pickGroup(groups, options.prefix);
@@ -92,11 +89,11 @@ function saveModelGroup(model: tfl.LayersModel, path: string, options: FormatOpt
     const prefix = groups.length === 1 ? options.prefix ?? DEFAULT_PREFIX : groupChoiceName(g);
     const batchFirst = !halves(g.kerasLayers[0])[0].timeMajor;
     progress.step(`writing ${path}`);
-    saveOnnxStack(g.layers, path, { activation: g.activation, recurrentActivation: g.recurrentActivation, batchFirst, metadata: { [PREFIX_METADATA]: prefix } });
+    const bytes = saveOnnxStack(g.layers, { activation: g.activation, recurrentActivation: g.recurrentActivation, batchFirst, metadata: { [PREFIX_METADATA]: prefix } });
     const inGroups = new Set(groups.flatMap((x) => x.kerasLayers.map((l) => l.name)));
     const others = groups.filter((x) => x !== g).map((x) => `${x.name} (another LSTM; choose it with --prefix ${groupChoiceName(x)})`);
     const rest = model.layers.filter((l) => !inGroups.has(l.name) && l.weights.length > 0).map((l) => `${l.name} (${l.getClassName()})`);
-    return { notConverted: [...others, ...rest] };
+    return { notConverted: [...others, ...rest], output: { kind: 'file', bytes, writer: 'io.saveOnnxStack' } };
   } finally {
     disposeGroups(groups);
   }
@@ -109,9 +106,9 @@ export const onnxFormat: FormatModule = {
   detect(path, head, isDirectory) {
     return !isDirectory && (/\.onnx$/i.test(path) || looksLikeOnnx(head));
   },
-  async load(path, options) {
-    const buf = fs.readFileSync(path);
-    const model = decodeModel(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+  async load(input, options) {
+    const path = input.path;
+    const model = decodeModel(input.bytes);
     weightsWithoutValues(model, path);
     const stacks = readOnnxLstmStacks(model);
     try {
@@ -147,16 +144,17 @@ export const onnxFormat: FormatModule = {
       progress.detail(`converting '${prefix}' to nn.LSTM`);
       const batchFirst = source.batchFirst?.get(prefix) ?? false;
       const lstm = TorchLSTM.fromStateDict(result.tensors, { prefix, batchFirst });
+      let bytes: Uint8Array;
       try {
         progress.step(`writing ${path}`);
-        saveOnnx(lstm, path, { metadata: { [PREFIX_METADATA]: prefix } });
+        bytes = saveOnnx(lstm, { metadata: { [PREFIX_METADATA]: prefix } });
       } finally {
         lstm.dispose();
       }
       const others = lstmPrefixes(result.tensors).filter((p) => p !== prefix).map((p) => `${p}* (another LSTM; choose it with --prefix)`);
       const lstmKey = /^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l\d+(_reverse)?$/;
       const rest = Object.keys(result.tensors).filter((k) => !lstmPrefixes(result.tensors).some((p) => k.startsWith(p) && lstmKey.test(k.slice(p.length))));
-      return { notConverted: [...result.notConverted, ...others, ...rest] };
+      return { notConverted: [...result.notConverted, ...others, ...rest], output: { kind: 'file', bytes, writer: 'io.saveOnnx' } };
     } finally {
       result.dispose();
     }

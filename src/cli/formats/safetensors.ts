@@ -1,7 +1,7 @@
 /** safetensors files, read with `io.readSafetensors`, written with `io.saveSafetensors`. */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { readSafetensors, saveSafetensors } from '../../io/node';
+import { readSafetensors, saveSafetensors } from '../../io';
 import { stateDictOf } from './state-dict';
 import { stateDictSource } from './torch';
 import { FormatModule } from './types';
@@ -16,22 +16,21 @@ export const safetensorsFormat: FormatModule = {
     const len = head[0] + head[1] * 2 ** 8 + head[2] * 2 ** 16 + head[3] * 2 ** 24;
     return len > 1 && head[4] === 0 && head[5] === 0 && head[6] === 0 && head[7] === 0;
   },
-  async load(path) {
-    const file = readSafetensors(path);
+  async load(input) {
+    const file = readSafetensors(input.bytes);
     const stateDict: tf.NamedTensorMap = {};
     for (const t of file.tensors) stateDict[t.name] = tf.tensor(t.tensor.values, [...t.tensor.shape], t.tensor.dtype);
     const dtypes = [...new Set(file.tensors.map((t) => t.sourceDtype))].join(', ');
     const meta = Object.keys(file.metadata).length ? `, metadata ${JSON.stringify(file.metadata).slice(0, 80)}` : '';
-    return stateDictSource('safetensors', path, `safetensors, ${file.tensors.length} tensors (${dtypes || 'none'})${meta}`, stateDict);
+    return stateDictSource('safetensors', input.path, `safetensors, ${file.tensors.length} tensors (${dtypes || 'none'})${meta}`, stateDict);
   },
   async save(source, path, options, progress) {
     const result = stateDictOf(source, options, progress);
     try {
       progress.step(`writing ${path}`);
-      saveSafetensors(result.tensors, path);
+      return { notConverted: result.notConverted, output: { kind: 'file', bytes: saveSafetensors(result.tensors), writer: 'io.saveSafetensors' } };
     } finally {
       result.dispose();
     }
-    return { notConverted: result.notConverted };
   },
 };

@@ -1,17 +1,11 @@
-/** TF.js layers models (a directory with `model.json` + shards), read with `io.loadTfjs`, written with `io.saveTfjs`. */
-import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
-
+/** TF.js layers models (a directory with `model.json` + shards), read with `io.loadTfjsModel`, written as `saveTfjs` writes them. */
 import type { TfjsEmitReport } from '../../io';
-import { loadTfjs, saveTfjs } from '../../io/node';
+import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, emitArtifacts, loadTfjsModel, tfjsFiles } from '../../io/internal';
 import { verifyTfjsFile } from '../tfjs-verify';
 import { modelSource } from './keras';
 import { modelOf } from './state-dict';
+import { tfjsOfInput } from './tfjs-input';
 import { FormatModule } from './types';
-
-function modelJsonOf(path: string, isDirectory: boolean): string {
-  return isDirectory ? nodePath.join(path, 'model.json') : path;
-}
 
 /** What the CLI prints about a written TF.js model: each recurrent layer's class, and whether loading needs lstm-bridge. */
 export function describeEmitted(report: TfjsEmitReport): string[] {
@@ -29,33 +23,32 @@ export const tfjsFormat: FormatModule = {
   title: 'TF.js layers model (directory with model.json and weight shards)',
   extensions: ['/'],
   detect(path, head, isDirectory) {
-    const json = modelJsonOf(path, isDirectory);
+    // `head`: the first bytes of the file, or of a directory's model.json (none when it has none).
     if (!isDirectory && !/\.json$/i.test(path)) return false;
-    if (isDirectory && !fs.existsSync(json)) return false;
-    const text = isDirectory ? fs.readFileSync(json, 'utf8').slice(0, 4096) : new TextDecoder().decode(head);
-    return /"modelTopology"|"weightsManifest"/.test(text);
+    return /"modelTopology"|"weightsManifest"/.test(new TextDecoder().decode(head));
   },
-  async load(path) {
-    const isDirectory = fs.statSync(path).isDirectory();
-    const json = modelJsonOf(path, isDirectory);
-    const model = await loadTfjs(json);
-    const meta = JSON.parse(fs.readFileSync(json, 'utf8')) as { generatedBy?: string; convertedBy?: string; modelTopology?: { keras_version?: string } };
+  async load(input) {
+    const { json, shards } = tfjsOfInput(input);
+    const model = await loadTfjsModel(json, shards);
+    const meta = json as { generatedBy?: string; convertedBy?: string; modelTopology?: { keras_version?: string } };
     const by = [meta.generatedBy, meta.convertedBy].filter(Boolean).join(', ');
     const summary = `TF.js layers model${by ? ` (${by})` : ''}, ${model.layers.length} layers`;
-    return modelSource('tfjs', path, summary, model, new Map(model.layers.map((l) => [l.name, 'keras'] as const)));
+    return modelSource('tfjs', input.path, summary, model, new Map(model.layers.map((l) => [l.name, 'keras'] as const)));
   },
   async save(source, path, options, progress) {
     const { model, notConverted, owned } = modelOf(source, options, progress);
     try {
       progress.step(`writing ${path}`);
-      const { emitted } = await saveTfjs(model, path, { emit: options.emit ?? 'auto' });
-      return { notConverted, written: describeEmitted(emitted) };
+      const { artifacts, report } = await emitArtifacts(model, { emit: options.emit ?? 'auto' }, 'io.saveTfjs');
+      const { modelJson, weights } = tfjsFiles(artifacts, 'io.fileSystem');
+      const files = new Map([[TFJS_WEIGHTS_FILE, weights], [TFJS_MODEL_FILE, new TextEncoder().encode(modelJson)]]);
+      return { notConverted, written: describeEmitted(report), output: { kind: 'directory', files, writer: 'io.fileSystem' } };
     } finally {
       if (owned) model.dispose();
     }
   },
   // The written directory, loaded as a web page loads it (tfjs-layers' own classes).
-  async verifyFile(path, other, options, role) {
-    return role === 'output' ? verifyTfjsFile(path, other, options) : { comparisons: [], notes: [] };
+  async verifyFile(file, other, options, role) {
+    return role === 'output' ? verifyTfjsFile(file, other, options) : { comparisons: [], notes: [] };
   },
 };

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { PickleSecurityError, TorchFile, readTorch, saveTorch } from '../../io/node';
+import { PickleSecurityError, TorchFile, readTorch, saveTorch } from '../../io';
 import { stateDictOf } from './state-dict';
 import { FormatModule, Source } from './types';
 
@@ -19,9 +19,9 @@ export function stateDictSource(format: string, path: string, summary: string, s
 /** The library's advice in a refusal (`io/torch/options.ts`), in the CLI's words. */
 const API_HINT = "pass { unknownClasses: 'skip' }";
 
-function readTorchFile(path: string, unknownClasses: 'refuse' | 'skip' | undefined): TorchFile {
+function readTorchFile(bytes: Uint8Array, unknownClasses: 'refuse' | 'skip' | undefined): TorchFile {
   try {
-    return readTorch(path, { unknownClasses });
+    return readTorch(bytes, { unknownClasses });
   } catch (e) {
     if (e instanceof PickleSecurityError && e.message.includes(API_HINT)) {
       throw new PickleSecurityError(e.message.replace(API_HINT, 'pass --unknown-classes skip'), e.refused);
@@ -39,13 +39,13 @@ export const torchFormat: FormatModule = {
     const zip = head[0] === 0x50 && head[1] === 0x4b && /\.(pt|pth|bin|ckpt)$/i.test(path);
     return legacy || zip;
   },
-  async load(path, options) {
-    const file = readTorchFile(path, options.unknownClasses);
+  async load(input, options) {
+    const file = readTorchFile(input.bytes, options.unknownClasses);
     const stateDict: tf.NamedTensorMap = {};
     for (const t of file.tensors) stateDict[t.name] = tf.tensor(t.tensor.values, [...t.tensor.shape], t.tensor.dtype);
     const where = [...new Set(file.tensors.map((t) => t.location))].join(', ') || 'cpu';
     const summary = `PyTorch state dict (${file.format === 'zip' ? 'zip archive' : 'legacy pre-1.6 format'}), ${file.tensors.length} tensors, saved on ${where}`;
-    const source = stateDictSource('torch', path, summary, stateDict);
+    const source = stateDictSource('torch', input.path, summary, stateDict);
     if (file.skippedClasses.length === 0) return source;
     const notes = [`read as data, nothing run: skipped ${file.skippedClasses.length} unknown class${file.skippedClasses.length === 1 ? '' : 'es'}: ${file.skippedClasses.join(', ')}`];
     return { ...source, summary: `${summary} (a pickled object, read with --unknown-classes skip)`, notes };
@@ -54,10 +54,9 @@ export const torchFormat: FormatModule = {
     const result = stateDictOf(source, options, progress);
     try {
       progress.step(`writing ${path}`);
-      saveTorch(result.tensors, path);
+      return { notConverted: result.notConverted, output: { kind: 'file', bytes: saveTorch(result.tensors), writer: 'io.saveTorch' } };
     } finally {
       result.dispose();
     }
-    return { notConverted: result.notConverted };
   },
 };

@@ -2,6 +2,10 @@
  * The plug-in interface of the CLI's file formats. Each format is one module implementing
  * {@link FormatModule}; `./index` lists them. A new format (ONNX) is added by writing one such
  * module and adding it to that list: `inspect` and `convert` then handle it.
+ *
+ * Bytes in, bytes out: a format reads an {@link InputFile} (the file's bytes, and its siblings
+ * on request) and writes {@link OutputFiles}, so that the same modules run in a web page
+ * (`examples/web/`); the Node CLI reads and writes the paths (`../node-files`).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -14,6 +18,7 @@ import type { Comparison } from '../comparison';
 export interface Source {
   /** The format module's name. */
   readonly format: string;
+  /** How messages name the file (the CLI's path; a page's file name). */
   readonly path: string;
   /** One line saying what the file is. */
   readonly summary: string;
@@ -38,12 +43,38 @@ export interface Source {
   dispose(): void;
 }
 
+/** A file to read, in memory. */
+export interface InputFile {
+  /** How messages name it (the CLI's path argument, a page's file name). */
+  readonly path: string;
+  /** Its bytes (a TF.js directory: its `model.json`'s, or none when it has no model.json). */
+  readonly bytes: Uint8Array;
+  /** Is it a directory (a TF.js model)? */
+  readonly isDirectory: boolean;
+  /**
+   * A file it names, relative to its folder (a TF.js weights shard).
+   * @throws a typed LstmBridgeError when there is none
+   */
+  sibling(name: string): Uint8Array;
+}
+
+/** What a format writes: one file, or a directory's files by name (TF.js: `model.json`, `weights.bin`). */
+export type OutputFiles =
+  | { readonly kind: 'file'; readonly bytes: Uint8Array; /** Who writes it, in file-access errors (`io.saveTorch`). */ readonly writer: string }
+  | { readonly kind: 'directory'; readonly files: ReadonlyMap<string, Uint8Array>; readonly writer: string };
+
+/** A `--config` file: its name, and its text (null when there is no such file). */
+export interface ConfigFile {
+  readonly path: string;
+  readonly text: string | null;
+}
+
 /** Options of a load and a conversion. */
 export interface FormatOptions {
   /** State-dict prefix of the LSTM to read or to write (`lstm.`). */
   readonly prefix?: string;
   /** Keras architecture (`model.to_json()` file) for weights-only `.h5` files. */
-  readonly config?: string;
+  readonly config?: ConfigFile;
   /** PyTorch files: `skip` reads classes outside the allowlist as inert placeholders (`--unknown-classes`). */
   readonly unknownClasses?: 'refuse' | 'skip';
   /** TF.js output: which layer classes to write (`--emit`, default `'auto'`). */
@@ -61,15 +92,15 @@ export interface FormatModule {
   /** Is the file at `path` (a directory when `isDirectory`; first bytes `head`) in this format? */
   detect(path: string, head: Uint8Array, isDirectory: boolean): boolean;
   /** Reads the file. */
-  load(path: string, options: FormatOptions): Promise<Source>;
-  /** Writes `source` (converted as needed) to `path`. */
-  save(source: Source, path: string, options: FormatOptions, progress: Progress): Promise<SaveReport>;
+  load(file: InputFile, options: FormatOptions): Promise<Source>;
+  /** Writes `source` (converted as needed) as the file(s) named `path` (names only: nothing is written to disk here). */
+  save(source: Source, path: string, options: FormatOptions, progress: Progress): Promise<SaveReport & { readonly output: OutputFiles }>;
   /**
-   * Optional, for `--verify`: runs the file at `path` (this format) in its own runtime and
-   * compares it with `other`, the other side of the conversion. Notes say what was not run.
+   * Optional, for `--verify`: runs `file` (this format) in its own runtime and compares it with
+   * `other`, the other side of the conversion. Notes say what was not run.
    * `role`: whether the file is the conversion's input or its output.
    */
-  verifyFile?(path: string, other: Source, options: FormatOptions, role: 'input' | 'output'): Promise<{ comparisons: Comparison[]; notes: string[] }>;
+  verifyFile?(file: InputFile, other: Source, options: FormatOptions, role: 'input' | 'output'): Promise<{ comparisons: Comparison[]; notes: string[] }>;
 }
 
 /** What a conversion left out. */

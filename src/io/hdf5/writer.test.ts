@@ -34,8 +34,9 @@ describe('writeHdf5 (h5wasm) read back by openHdf5 (jsfive)', () => {
   });
 
   it('concurrent writers in several processes never share a file, and leave nothing behind', async () => {
-    // h5wasm's Node build writes through the real file system: each call must use a path of its
-    // own (it once used /lstm-bridge-<counter>.h5, the same names in every process).
+    // The writer once used h5wasm's Node build, which writes through the real file system (and
+    // used /lstm-bridge-<counter>.h5, the same names in every process); it now writes in memory,
+    // and this checks that nothing is shared or left on disk either way.
     const script = `
       const { writeHdf5 } = require(${JSON.stringify(path.join(__dirname, 'writer.ts'))});
       const { openHdf5 } = require(${JSON.stringify(path.join(__dirname, 'reader.ts'))});

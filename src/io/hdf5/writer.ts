@@ -2,18 +2,18 @@
  * Writing HDF5 files in memory with h5wasm (the HDF5 C library compiled to WebAssembly).
  *
  * Module format: h5wasm ships ES modules only. This CommonJS library loads it lazily with a real
- * dynamic `import('h5wasm/node')` (TypeScript's node16 module mode keeps `import()` as is), so
+ * dynamic `import('h5wasm')` (TypeScript's node16 module mode keeps `import()` as is), so
  * nothing is loaded until the first write, and readers never need it. Under jest (CommonJS),
- * `jest.config.js` maps `h5wasm/node` to its file and `test/helpers/esm-to-cjs.js` transpiles
- * it. Node only: the browser build of h5wasm is a separate entry (a later change can pick it).
+ * `jest.config.js` maps `h5wasm` to its file and `test/helpers/esm-to-cjs.js` transpiles it.
+ *
+ * Browser-safe: h5wasm's main build (its wasm embedded, an in-memory Emscripten file system)
+ * runs in Node and in a page alike, so the file is written in memory (a name of its own per
+ * call) and read back from there; nothing touches the real file system (a bundler splits
+ * h5wasm into its own chunk, loaded at the first write).
  *
  * h5wasm reports some failures only on stderr (HDF5-DIAG) and returns normally, so every
  * object written is looked up again and a missing one is an {@link Hdf5FormatError}.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-
 import { ConfigError } from '../../errors';
 import { Hdf5FormatError } from '../shared/errors';
 import { checkRecordArg } from '../../engine/internal';
@@ -44,15 +44,16 @@ export interface H5GroupSpec {
   readonly children?: Readonly<Record<string, H5GroupSpec | H5DatasetSpec>>;
 }
 
-type H5wasmModule = typeof import('h5wasm/node', { with: { 'resolution-mode': 'import' } });
+type H5wasmModule = typeof import('h5wasm', { with: { 'resolution-mode': 'import' } });
 type H5Group = InstanceType<H5wasmModule['Group']>;
 type H5HasAttrs = Pick<H5Group, 'create_attribute' | 'attrs'>;
 
 let loading: Promise<H5wasmModule> | undefined;
+let written = 0;
 
 /** Loads h5wasm once (its WebAssembly module initialises asynchronously). */
 function loadH5wasm(): Promise<H5wasmModule> {
-  loading ??= import('h5wasm/node').then(async (m) => {
+  loading ??= import('h5wasm').then(async (m) => {
     await m.ready;
     return m;
   });
@@ -128,11 +129,9 @@ function writeGroup(h5: H5wasmModule, g: H5Group, spec: H5GroupSpec): void {
 export async function writeHdf5(root: H5GroupSpec): Promise<Uint8Array> {
   checkRecordArg(root, 'root', 'io.writeHdf5');
   const h5 = await loadH5wasm();
-  // h5wasm's Node build works on the real file system (NODERAWFS): the file is written in a
-  // private temporary directory of this call, so that concurrent writers (processes, or calls
-  // in one process) never share a path, and nothing is written outside the system's tmpdir.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-h5-'));
-  const name = path.join(dir, 'file.h5');
+  // The in-memory file system is this process's (or page's) own: a name per call keeps
+  // concurrent writes apart.
+  const name = `/lstm-bridge-${++written}.h5`;
   try {
     const file = new h5.File(name, 'w');
     try {
@@ -140,8 +139,8 @@ export async function writeHdf5(root: H5GroupSpec): Promise<Uint8Array> {
     } finally {
       file.close();
     }
-    return new Uint8Array(fs.readFileSync(name));
+    return new Uint8Array(h5.FS!.readFile(name));
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (h5.FS!.analyzePath(name).exists) h5.FS!.unlink(name);
   }
 }

@@ -27,20 +27,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, FileParseError } from '../../errors';
 import { describeValue } from '../../engine/internal';
 import { fsCallAsync } from '../node-files';
+import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, tfjsFiles } from './files';
 
-const MODEL_FILE = 'model.json';
-const WEIGHTS_FILE = 'weights.bin';
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 
 function modelJsonPath(path: string): { dir: string; file: string } {
   if (path.toLowerCase().endsWith('.json')) return { dir: nodePath.dirname(path), file: path };
-  return { dir: path, file: nodePath.join(path, MODEL_FILE) };
-}
-
-function weightDataToBuffer(data: tf.io.WeightData | undefined): ArrayBuffer {
-  if (data === undefined) return new ArrayBuffer(0);
-  return tf.io.CompositeArrayBuffer.join(data);
+  return { dir: path, file: nodePath.join(path, TFJS_MODEL_FILE) };
 }
 
 /** Bytes a weight spec occupies, or null when it cannot be known up front (strings). */
@@ -115,23 +109,11 @@ export function fileSystem(path: string): tf.io.IOHandler {
   const { dir, file } = modelJsonPath(path);
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      if (artifacts.modelTopology instanceof ArrayBuffer) {
-        throw new FileParseError('io.fileSystem: saving a binary (GraphDef) model topology is not supported');
-      }
+      const { modelJson, weights } = tfjsFiles(artifacts, 'io.fileSystem');
       await fsCallAsync('io.fileSystem', 'create', dir, () => fs.mkdir(dir, { recursive: true }));
-      const weights = weightDataToBuffer(artifacts.weightData);
-      const modelJson: tf.io.ModelJSON = {
-        modelTopology: artifacts.modelTopology as object,
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-      };
-      if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
-      if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
-      const weightsFile = nodePath.join(dir, WEIGHTS_FILE);
-      await fsCallAsync('io.fileSystem', 'write', weightsFile, () => fs.writeFile(weightsFile, new Uint8Array(weights)));
-      await fsCallAsync('io.fileSystem', 'write', file, () => fs.writeFile(file, JSON.stringify(modelJson)));
+      const weightsFile = nodePath.join(dir, TFJS_WEIGHTS_FILE);
+      await fsCallAsync('io.fileSystem', 'write', weightsFile, () => fs.writeFile(weightsFile, weights));
+      await fsCallAsync('io.fileSystem', 'write', file, () => fs.writeFile(file, modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
 
