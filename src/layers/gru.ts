@@ -23,9 +23,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { GRU_RUNNER } from '../engine/internal';
 import { GRUArgs, GRU_CELL_KEYS, resolveGruCellArgs } from './gru-config';
 import { GRUCell } from './gru-cell';
-import { RecurCall, RecurResult, RecurrentKind, RecurrentLayer } from './recurrent-layer';
+import { RecurrentKind, RecurrentLayer } from './recurrent-layer';
 
 const GRU_KIND: RecurrentKind<GRUCell> = {
   kind: 'GRU',
@@ -33,6 +34,7 @@ const GRU_KIND: RecurrentKind<GRUCell> = {
   cellKeys: GRU_CELL_KEYS,
   stateNames: ['h'],
   makeCell: (record, where) => new GRUCell(resolveGruCellArgs(record, where)),
+  runner: GRU_RUNNER,
 };
 
 /** Keras' `GRU` layer on the lstm-bridge engine. See the module documentation. */
@@ -46,10 +48,6 @@ export class GRU extends RecurrentLayer<GRUCell> {
 
   get resetAfter(): boolean {
     return this.cell.config.resetAfter;
-  }
-
-  protected recur(x: tf.Tensor, call: RecurCall): RecurResult {
-    return this.cell.run(x, call, this.where);
   }
 }
 tf.serialization.registerClass(GRU);

@@ -5,8 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { CellWeights } from '../engine';
-import { tidy } from '../engine/internal';
+import { RecurrentRunnerCellOptions, tidy } from '../engine/internal';
 import { RecurrentCellBase } from './cell-base';
 import { RecurrentCellConfig } from './config';
 import { HCellSpec, runHRecurrence } from './h-recurrence';
@@ -17,8 +16,11 @@ export abstract class OneStateCell<C extends RecurrentCellConfig = RecurrentCell
   /** What the engine runs: the cell kind with its activations. */
   abstract get spec(): HCellSpec;
 
-  /** The weights in the engine's canonical form, differentiable. */
-  abstract weights(): CellWeights;
+  /** The cell options the engine runs with, from {@link OneStateCell.spec}. */
+  get engineOptions(): RecurrentRunnerCellOptions {
+    const s = this.spec;
+    return s.kind === 'gru' ? { resetAfter: s.resetAfter, activation: s.activation, recurrentActivation: s.recurrentActivation } : { activation: s.activation };
+  }
 
   /** Sizes of the states `[h]`: `[U]`. */
   get stateSize(): [number] {

@@ -20,8 +20,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { RNN_RUNNER } from '../engine/internal';
 import { SIMPLE_RNN_CELL_KEYS, SimpleRNNArgs, resolveSimpleRnnCellArgs } from './gru-config';
-import { RecurCall, RecurResult, RecurrentKind, RecurrentLayer } from './recurrent-layer';
+import { RecurrentKind, RecurrentLayer } from './recurrent-layer';
 import { SimpleRNNCell } from './simple-rnn-cell';
 
 const SIMPLE_RNN_KIND: RecurrentKind<SimpleRNNCell> = {
@@ -30,6 +31,7 @@ const SIMPLE_RNN_KIND: RecurrentKind<SimpleRNNCell> = {
   cellKeys: SIMPLE_RNN_CELL_KEYS,
   stateNames: ['h'],
   makeCell: (record, where) => new SimpleRNNCell(resolveSimpleRnnCellArgs(record, where)),
+  runner: RNN_RUNNER,
 };
 
 /** Keras' `SimpleRNN` layer on the lstm-bridge engine. See the module documentation. */
@@ -39,10 +41,6 @@ export class SimpleRNN extends RecurrentLayer<SimpleRNNCell> {
 
   constructor(args: SimpleRNNArgs) {
     super(args, SIMPLE_RNN_KIND);
-  }
-
-  protected recur(x: tf.Tensor, call: RecurCall): RecurResult {
-    return this.cell.run(x, call, this.where);
   }
 }
 tf.serialization.registerClass(SimpleRNN);
