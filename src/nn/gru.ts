@@ -67,10 +67,6 @@ export interface GruStateDict extends tf.NamedTensorMap {
 }
 
 export class GRU extends HiddenStack {
-  protected get where(): string {
-    return 'nn.GRU';
-  }
-
   protected get kind(): 'GRU' {
     return 'GRU';
   }

@@ -110,10 +110,6 @@ function checkProjSize(value: unknown, hiddenSize: number, where: string): numbe
 export class LSTM extends RecurrentStack<LstmWeights> {
   readonly projSize: number;
 
-  protected get where(): string {
-    return 'nn.LSTM';
-  }
-
   protected get kind(): 'LSTM' {
     return 'LSTM';
   }

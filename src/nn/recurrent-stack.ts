@@ -15,14 +15,8 @@ import { RecurrentRunner, RecurrentRunnerCellOptions, RunnerKind } from '../engi
 import { AsyncExecution, ExecutionReport, asyncExecutionReport, syncExecutionReport } from '../runtime/internal';
 import { Module } from './module';
 import { RecurrentStackOptions, StackConfig, parseStackOptions } from './recurrent-options';
-import { buildStackLayers, registerStackParams, stackRepr } from './stack-params';
+import { StackShape, buildStackLayers, registerStackParams, stackRepr } from './stack-params';
 import { checkKindOf } from './state-dict-kind';
-
-/** The parameter shapes of a kind: G gate blocks and the LSTM's projection (0: none). */
-export interface StackParamShape {
-  readonly gates: number;
-  readonly projSize: number;
-}
 
 export abstract class RecurrentStack<W extends CellWeights> extends Module {
   readonly inputSize: number;
@@ -43,6 +37,11 @@ export abstract class RecurrentStack<W extends CellWeights> extends Module {
   /** `'LSTM'`, `'GRU'` or `'RNN'`. */
   protected abstract get kind(): 'LSTM' | 'GRU' | 'RNN';
 
+  /** Prefix of error messages: `nn.LSTM`, `nn.GRU`, `nn.RNN`. */
+  protected get where(): string {
+    return `nn.${this.kind}`;
+  }
+
   /**
    * The weights of one layer and direction in the engine's canonical form (transposes of the
    * parameters, differentiable). The caller disposes them (or runs inside `tf.tidy`).
@@ -50,12 +49,12 @@ export abstract class RecurrentStack<W extends CellWeights> extends Module {
   abstract canonicalWeights(layer: number, reverse?: boolean): W;
 
   /**
-   * @param shape the kind's parameter shapes, from the checked configuration (called before
+   * @param shape the kind's parameter shapes (G gate blocks, the LSTM's projection), from the checked configuration (called before
    *   any parameter exists, so its checks throw first)
    */
   protected constructor(
     inputSize: number, hiddenSize: number, options: RecurrentStackOptions, known: readonly string[],
-    kind: RunnerKind<W>, shape: (cfg: StackConfig) => StackParamShape, where: string,
+    kind: RunnerKind<W>, shape: (cfg: StackConfig) => StackShape, where: string,
   ) {
     super();
     const cfg = parseStackOptions(inputSize, hiddenSize, options, known, where);

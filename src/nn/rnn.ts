@@ -62,10 +62,6 @@ export function checkNonlinearity(value: unknown, where: string): RNNNonlinearit
 export class RNN extends HiddenStack {
   readonly nonlinearity: RNNNonlinearity;
 
-  protected get where(): string {
-    return 'nn.RNN';
-  }
-
   protected get kind(): 'RNN' {
     return 'RNN';
   }
