@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 
 import type { CellWeights } from '../engine';
-import { RecurrentRunnerCellOptions, checkRecordArg, checkWeightCount } from '../engine/internal';
+import { RecurrentRunnerCellOptions, RunnerKind, checkRecordArg, checkWeightCount } from '../engine/internal';
 import { ConfigError } from '../errors';
 import { RecurrentCellConfig } from './config';
 import { constrainUpdates } from './constrained-variable';
@@ -67,6 +67,9 @@ export abstract class RecurrentCellBase<C extends RecurrentCellConfig = Recurren
 
   /** The cell options the engine runs with (activations, the GRU's `resetAfter`). */
   abstract get engineOptions(): RecurrentRunnerCellOptions;
+
+  /** The engine's kind of the cell (`LSTM_RUNNER`, `GRU_RUNNER`, `RNN_RUNNER`): its layer, stack and stepper. */
+  abstract get engineKind(): RunnerKind<CellWeights>;
 
   /** The variables' current values (their data ids identify the weights; change on every write). */
   weightValues(): tf.Tensor[] {

@@ -23,7 +23,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { GRU_RUNNER } from '../engine/internal';
 import { GRUArgs, GRU_CELL_KEYS, resolveGruCellArgs } from './gru-config';
 import { GRUCell } from './gru-cell';
 import { RecurrentKind, RecurrentLayer } from './recurrent-layer';
@@ -34,7 +33,6 @@ const GRU_KIND: RecurrentKind<GRUCell> = {
   cellKeys: GRU_CELL_KEYS,
   stateNames: ['h'],
   makeCell: (record, where) => new GRUCell(resolveGruCellArgs(record, where)),
-  runner: GRU_RUNNER,
 };
 
 /** Keras' `GRU` layer on the lstm-bridge engine. See the module documentation. */

@@ -17,8 +17,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
-import { LstmWeights, lstmCellStep } from '../engine';
-import type { RecurrentRunnerCellOptions } from '../engine/internal';
+import { CellWeights, LstmWeights, lstmCellStep } from '../engine';
+import { LSTM_RUNNER, RecurrentRunnerCellOptions, RunnerKind } from '../engine/internal';
 import { AddWeight, DropoutMasks, RecurrentCellBase } from './cell-base';
 import { CellConfig } from './config';
 import { Initializer } from './identifiers';
@@ -84,6 +84,11 @@ export class LSTMCell extends RecurrentCellBase<CellConfig> {
   /** The cell options the engine runs with: the activations. */
   get engineOptions(): RecurrentRunnerCellOptions {
     return { activation: this.config.activation, recurrentActivation: this.config.recurrentActivation };
+  }
+
+  /** The engine's LSTM. */
+  get engineKind(): RunnerKind<CellWeights> {
+    return LSTM_RUNNER as RunnerKind<CellWeights>;
   }
 
   /**

@@ -28,7 +28,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { LSTM_RUNNER } from '../engine/internal';
 import { CELL_KEYS, LSTMArgs, resolveCellArgs } from './config';
 import { LSTMCell } from './lstm-cell';
 import { RecurrentKind, RecurrentLayer } from './recurrent-layer';
@@ -39,7 +38,6 @@ const LSTM_KIND: RecurrentKind<LSTMCell> = {
   cellKeys: CELL_KEYS,
   stateNames: ['h', 'c'],
   makeCell: (record, where) => new LSTMCell(resolveCellArgs(record, where)),
-  runner: LSTM_RUNNER,
 };
 
 /** Keras' `LSTM` layer on the lstm-bridge engine. See the module documentation. */

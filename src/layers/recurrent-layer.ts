@@ -7,7 +7,7 @@
  * activity regularizer, `getConfig` / `fromConfig`, and the one engine call (the kind's
  * `RecurrentRunner`: the prepared stepper for one-step inference — stateful streaming,
  * `predict` on (1, 1, F) — else the kind's layer; the engine-form weights cached until a
- * weight changes) with its report, `lastExecution`. A kind supplies its cell and its runner kind.
+ * weight changes) with its report, `lastExecution`. A kind supplies its cell (which names its engine kind).
  *
  * Legend: N batch, T time steps, F features, U units, S the kind's states (LSTM `[h, c]`, GRU
  * and SimpleRNN `[h]`).
@@ -32,7 +32,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 
-import { RecurrentRunner, RunnerKind, tidy } from '../engine/internal';
+import { RecurrentRunner, tidy } from '../engine/internal';
 import type { CellWeights } from '../engine';
 import { SyncExecutionReport, syncExecutionReport } from '../runtime/internal';
 import { ConfigError, ShapeError, formatShape } from '../errors';
@@ -64,8 +64,6 @@ export interface RecurrentKind<C extends RecurrentCellBase> {
   readonly stateNames: readonly string[];
   /** Resolves the cell's arguments into a cell. @throws ConfigError */
   makeCell(record: Record<string, unknown>, where: string): C;
-  /** The engine's kind (`LSTM_RUNNER`, `GRU_RUNNER`, `RNN_RUNNER`). */
-  readonly runner: RunnerKind<CellWeights>;
 }
 
 /** One run of the engine over a whole time-major sequence, as the base hands it to a kind. */
@@ -138,7 +136,7 @@ export abstract class RecurrentLayer<C extends RecurrentCellBase = RecurrentCell
     this._stateful = rnn.stateful;
     this.supportsMasking = true;
     if (this.activityRegularization) this.addLoss(() => this.activityLoss());
-    this.runner = new RecurrentRunner(spec.runner, {
+    this.runner = new RecurrentRunner(cell.engineKind, {
       layers: () => [{ forward: this.cell.weights() }],
       ids: () => this.cell.weightValues(),
       options: () => ({ ...this.cell.engineOptions, where: this.where }),

@@ -20,7 +20,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { RNN_RUNNER } from '../engine/internal';
 import { SIMPLE_RNN_CELL_KEYS, SimpleRNNArgs, resolveSimpleRnnCellArgs } from './gru-config';
 import { RecurrentKind, RecurrentLayer } from './recurrent-layer';
 import { SimpleRNNCell } from './simple-rnn-cell';
@@ -31,7 +30,6 @@ const SIMPLE_RNN_KIND: RecurrentKind<SimpleRNNCell> = {
   cellKeys: SIMPLE_RNN_CELL_KEYS,
   stateNames: ['h'],
   makeCell: (record, where) => new SimpleRNNCell(resolveSimpleRnnCellArgs(record, where)),
-  runner: RNN_RUNNER,
 };
 
 /** Keras' `SimpleRNN` layer on the lstm-bridge engine. See the module documentation. */
