@@ -23,6 +23,7 @@ interface PageOut { backend: string; isolated: boolean; ortThreads: number | nul
 const BRIDGE = 'lstm-bridge';
 const TFL = 'tf.layers.lstm';
 const ORT = 'lstm-bridge ort-web';
+const ORT_ALONE = 'onnxruntime-web alone';
 
 function label(id: string): string {
   if (id === STREAM.id) return `stream (B${STREAM.B} I${STREAM.I} H${STREAM.H}, one step)`;
@@ -44,7 +45,7 @@ function table(out: PageOut): string[] {
   const hasOrt = out.rows.some((r) => r.system === ORT);
   const head = soft
     ? ['workload', 'mode', `${TFL} / ${BRIDGE} (speed-up)`]
-    : ['workload', 'mode', `${BRIDGE} ms`, `${TFL} ms`, 'speed-up', ...(hasOrt ? [`${ORT} ms`, `vs ${TFL}`, `vs ${BRIDGE} tfjs`] : [])];
+    : ['workload', 'mode', `${BRIDGE} ms`, `${TFL} ms`, 'speed-up', ...(hasOrt ? [`${ORT} ms`, `vs ${TFL}`, `vs ${BRIDGE} tfjs`, `${ORT_ALONE} ms`] : [])];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const keys = [...new Set(out.rows.map((r) => `${r.shape}|${r.mode}`))];
   for (const k of keys) {
@@ -53,7 +54,7 @@ function table(out: PageOut): string[] {
     const b = get(BRIDGE, shape, mode);
     const t = get(TFL, shape, mode);
     const o = get(ORT, shape, mode);
-    const cells = soft ? [ratio(t, b)] : [ms(b), ms(t), ratio(t, b), ...(hasOrt ? [ms(o), ratio(t, o), ratio(b, o)] : [])];
+    const cells = soft ? [ratio(t, b)] : [ms(b), ms(t), ratio(t, b), ...(hasOrt ? [ms(o), ratio(t, o), ratio(b, o), ms(get(ORT_ALONE, shape, mode))] : [])];
     lines.push(`| ${label(shape)} | ${mode} | ${cells.join(' | ')} |`);
   }
   return [...lines, '', ...streamTable(out)];
