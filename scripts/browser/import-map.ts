@@ -29,7 +29,6 @@ const dx = tf.grad((xi) => tf.sum(lstm.forward(xi)[0]))(x);
 const back = nn.LSTM.fromStateDict(io.loadSafetensors(io.saveSafetensors(lstm.stateDict())));
 const [y2] = back.forward(x);
 globalThis.__result = { backend: tf.getBackend(), shape: y.shape, gradFinite: dx.dataSync().every(Number.isFinite), gradNonZero: dx.dataSync().some((v) => v !== 0), roundTrip: Math.max(...tf.abs(tf.sub(y, y2)).dataSync()) };
-globalThis.__ready = true;
 `;
 
 export async function writeImportMapPage(dir: string, repo: string): Promise<void> {
