@@ -2,7 +2,8 @@
  * The README's plain `<script type="module">` + import map page, no bundler: lstm-bridge's ESM
  * build and tfjs' single-file ES modules served from node_modules, seedrandom (the cpu
  * backend's CommonJS dependency) converted to an ES module. `writeImportMapPage` writes the page
- * into `dir`; the runner serves `dir` at '/', the repository at '/repo/'.
+ * into `dir`; the runner serves `dir` at '/import-map/', the repository at '/repo/', and reads
+ * the page's `window.__result`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
