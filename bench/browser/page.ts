@@ -19,6 +19,7 @@ import {
   makeBridgeStepperStream, makeBridgeStream, makeOrtRunner, makeOrtStream, makeTfLayersRunner, makeTfLayersStream,
 } from '../runners';
 import { SHAPES, STREAM, Shape } from '../shapes';
+import { report } from '../../scripts/browser/report';
 
 interface Row { system: string; shape: string; mode: 'forward' | 'train'; ms: number; samples: number }
 
@@ -125,5 +126,4 @@ async function run(): Promise<unknown> {
   return { backend: tf.getBackend(), isolated: crossOriginIsolated, ortThreads: ort, rows, leaked: tf.memory().numTensors - before, leaks, userAgent: navigator.userAgent };
 }
 
-const w = window as unknown as { __result?: unknown; __error?: string };
-run().then((r) => { w.__result = r; }, (e: unknown) => { w.__error = e instanceof Error ? `${e.message}\n${e.stack}` : String(e); });
+report(run);

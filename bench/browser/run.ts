@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ROOT, bundlePage, launchChromium, pageResult, serve } from '../../test/browser-ort/harness';
+import { ROOT, bundlePage, launchChromium, pageResult, startStaticServer, wasmMounts } from '../../scripts/browser/harness';
 import { SHAPES, STREAM, shapeLabel } from '../shapes';
 
 interface Row { system: string; shape: string; mode: 'forward' | 'train'; ms: number; samples: number }
@@ -80,14 +80,14 @@ async function main(): Promise<void> {
   const bi = args.indexOf('--backends');
   const backends = bi >= 0 ? args[bi + 1].split(',') : ['wasm', 'cpu', 'webgl'];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-bench-browser-'));
-  await bundlePage(dir, { main: path.join(__dirname, 'page.ts') }, { minify: true });
-  const served = await serve(dir, { isolated: true });
+  await bundlePage({ entries: { main: path.join(__dirname, 'page.ts') }, outDir: dir, minify: true });
+  const served = await startStaticServer({ '/': dir, ...wasmMounts() }, { crossOriginIsolated: true });
   const browser = await launchChromium();
   const pages: PageOut[] = [];
   try {
     for (const backend of backends) {
       const t0 = Date.now();
-      const { result, page } = await pageResult<PageOut>(browser, `${served.url}?backend=${backend}&ort=${backend === 'wasm' ? 1 : 0}&quick=${quick ? 1 : 0}`, 1800000);
+      const { result, page } = await pageResult<PageOut>(browser, `${served.url}/?backend=${backend}&ort=${backend === 'wasm' ? 1 : 0}&quick=${quick ? 1 : 0}`, 1800000);
       await page.context().close();
       pages.push(result);
       console.log(`${backend}: ${result.rows.length} rows in ${((Date.now() - t0) / 1000).toFixed(0)} s (isolated ${result.isolated}, ort-web threads ${result.ortThreads ?? '-'}, tensors left ${result.leaked} ${JSON.stringify(result.leaks)})`);
