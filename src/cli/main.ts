@@ -5,7 +5,7 @@
  *     lstm-bridge inspect FILE [--config MODEL_JSON] [--unknown-classes skip]
  *     lstm-bridge convert IN OUT [--to torch|safetensors|keras|tfjs|onnx] [--prefix lstm.]
  *                                [--config MODEL_JSON] [--unknown-classes skip] [--verify] [--tolerance 1e-5]
- *                                [--emit auto|tfjs-layers|lstm-bridge]
+ *                                [--emit auto|tfjs-layers|lstm-bridge] [--nonlinearity tanh|relu]
  *     lstm-bridge doctor
  *
  * Formats are modules under `./formats` (see `./formats/types.ts`). Exit codes: 0 done, 1 a bad
@@ -22,6 +22,7 @@ import { useCliBackend } from './backend';
 import { describeGroup, otherTensors } from './describe';
 import { describeStateDictRecurrent, stateDictGruRnns } from './recurrent-kinds';
 import { describeKerasGruRnn, kerasGruRnns } from './keras-recurrent';
+import { isRecurrentSource, readBackOptions, recurrentNotes } from './recurrent-convert';
 import { doctorLines, doctorReport } from './doctor';
 import { FORMATS, FormatOptions, Source, detectFormat, formatForOutput, formatNamed } from './formats';
 import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
@@ -90,20 +91,23 @@ async function convert(input: string, output: string, to: string | undefined, op
   const source = await loadInput(input, options, io);
   let result: Source | null = null;
   try {
+    const recurrent = isRecurrentSource(source);
+    for (const note of recurrentNotes(source, target.name, options)) io.stderr(`lstm-bridge: note: ${note}`);
     progress.step(`converting to ${target.name}`);
     const report = await target.save(source, output, options, progress);
     progress.done();
     io.stdout(`${input} (${from.name}) -> ${output} (${target.name})`);
     for (const line of report.written ?? []) io.stdout(line);
-    if (report.notConverted.length) io.stderr(`lstm-bridge: note: not converted (not LSTM): ${report.notConverted.join(', ')}`);
+    if (report.notConverted.length) io.stderr(`lstm-bridge: note: not converted (not ${recurrent ? 'GRU or RNN' : 'LSTM'}): ${report.notConverted.join(', ')}`);
     if (!options.verify) return 0;
     progress.step('verifying');
-    result = await target.load(output, { ...options, config: undefined });
-    const comparisons = verifyConversion(source, result, options);
+    const readBack = readBackOptions(source, target.name, { ...options, config: undefined });
+    result = await target.load(output, readBack);
+    const comparisons = verifyConversion(source, result, readBack);
     // Formats that can run their own files (ONNX: onnxruntime) check them against the other side.
     for (const [format, path, other, role] of [[from, input, result, 'input'], [target, output, source, 'output']] as const) {
       if (!format.verifyFile) continue;
-      const extra = await format.verifyFile(path, other, options, role);
+      const extra = await format.verifyFile(path, other, readBack, role);
       comparisons.push(...extra.comparisons);
       for (const note of extra.notes) io.stderr(`lstm-bridge: note: ${note}`);
     }
@@ -172,8 +176,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
       }
       return 0;
     }
-    const { prefix, config, unknownClasses, emit, verify, tolerance } = args;
-    return await convert(args.input, args.output, args.to, { prefix, config, unknownClasses, emit, verify, tolerance }, io);
+    const { prefix, config, unknownClasses, emit, nonlinearity, verify, tolerance } = args;
+    return await convert(args.input, args.output, args.to, { prefix, config, unknownClasses, emit, nonlinearity, verify, tolerance }, io);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const oneLine = message.split('\n')[0].replace(/^lstm-bridge: /, '');

@@ -39,7 +39,7 @@ import { ReadOptions } from './shared/limits';
 import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors/safetensors';
 import { TensorLike } from './shared/tensor-like';
 import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
-import { LstmStackLayer } from '../engine';
+import { CellWeights, LstmStackLayer, StackLayer } from '../engine';
 import { LSTM } from '../nn';
 import { ModelProto } from '../onnx';
 import { SaveOnnxOptions, SaveOnnxStackOptions, saveOnnx as saveOnnxBytes, saveOnnxStack as saveOnnxStackBytes } from './onnx/save-onnx';
@@ -247,9 +247,10 @@ export function saveOnnx(lstm: LSTM, path: string, options?: SaveOnnxOptions): U
  *
  * ```ts
  * saveOnnxStack(layers, 'keras.onnx', { recurrentActivation: 'hardSigmoid', batchFirst: true });
+ * saveOnnxStack(gruLayers, 'gru.onnx', { cell: 'gru', resetAfter: false, batchFirst: true });
  * ```
  */
-export function saveOnnxStack(layers: readonly LstmStackLayer[], path: string, options?: SaveOnnxStackOptions): Uint8Array {
+export function saveOnnxStack(layers: readonly LstmStackLayer[] | readonly StackLayer<CellWeights>[], path: string, options?: SaveOnnxStackOptions): Uint8Array {
   const target = pathOf('io.saveOnnxStack', path);
   const bytes = saveOnnxStackBytes(layers, options);
   fs.writeFileSync(target, bytes);
