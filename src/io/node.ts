@@ -40,10 +40,11 @@ import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafeten
 import { TensorLike } from './shared/tensor-like';
 import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
 import { CellWeights, LstmStackLayer, StackLayer } from '../engine';
-import { LSTM } from '../nn';
+import { GRU, LSTM, RNN } from '../nn';
 import { ModelProto } from '../onnx';
 import { SaveOnnxOptions, SaveOnnxStackOptions, saveOnnx as saveOnnxBytes, saveOnnxStack as saveOnnxStackBytes } from './onnx/save-onnx';
-import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';
+import { LoadOnnxOptions, OnnxLstmStack, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';
+import { LoadOnnxModuleOptions, loadOnnx as loadOnnxBytes } from './onnx/load-onnx-module';
 import { TorchReadOptions, loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
 import { TorchFile } from './torch/state';
 import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch/writer';
@@ -257,8 +258,15 @@ export function saveOnnxStack(layers: readonly LstmStackLayer[] | readonly Stack
   return bytes;
 }
 
-/** An `.onnx` file (path or bytes, or a decoded model) -> the `nn.LSTM` of its LSTM nodes. See `./onnx/load-onnx`. */
-export function loadOnnx(source: PathOrBytes | ModelProto, options?: LoadOnnxOptions): LSTM {
+/**
+ * An `.onnx` file (path or bytes, or a decoded model) -> the `nn.LSTM` of its LSTM nodes, or with
+ * `kind` the `nn.GRU` / `nn.RNN` of its GRU / RNN nodes. See `./onnx/load-onnx-module`.
+ */
+export function loadOnnx(source: PathOrBytes | ModelProto, options?: LoadOnnxOptions & { readonly kind?: 'LSTM' }): LSTM;
+export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxOptions & { readonly kind: 'GRU' }): GRU;
+export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxOptions & { readonly kind: 'RNN' }): RNN;
+export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxModuleOptions): LSTM | GRU | RNN;
+export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxModuleOptions = {}): LSTM | GRU | RNN {
   return loadOnnxBytes(typeof source === 'string' ? bytesOf('io.loadOnnx', source) : source, options);
 }
 

@@ -1,5 +1,5 @@
 /**
- * `io.loadOnnx`: the `LSTM` nodes of an ONNX model back into `nn.LSTM`s — models written by
+ * `io.loadOnnx` of LSTMs (`./load-onnx-module` adds GRU / RNN): the `LSTM` nodes of an ONNX model back into `nn.LSTM`s — models written by
  * `io.saveOnnx`, by `torch.onnx.export` (with or without constant folding, batch first,
  * bidirectional, initial states as inputs, unbatched), and other models whose LSTM layers are
  * joined by pure layout changes (see `src/onnx/trace.ts`).
@@ -329,18 +329,16 @@ export function checkStackIndex(where: string, stack: unknown, plans: readonly S
 }
 
 /**
- * The `nn.LSTM` of an ONNX model's LSTM stack (see the module documentation). `batchFirst`
+ * The `nn.LSTM` of an ONNX model's LSTM stack (see the module documentation); `io.loadOnnx`
+ * (`./load-onnx-module`) with `kind: 'LSTM'`. `batchFirst`
  * follows the file (a `Transpose(1, 0, 2)` before the first layer, or `layout = 1`).
  * @throws UnsupportedConversionError, OnnxFormatError, FileParseError, ConfigError.
  */
-export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxOptions = {}): LSTM {
-  const where = 'io.loadOnnx';
+export function loadOnnxLstm(source: Uint8Array | ModelProto, options: LoadOnnxOptions = {}, where = 'io.loadOnnx'): LSTM {
   const { graph, plans } = modelOf(where, source, options);
   if (plans.length === 0) {
     const ops = [...new Set(graph.graph.node.map((n) => n.opType))].slice(0, 12).join(', ');
-    const other = ['GRU', 'RNN'].filter((op) => graph.graph.node.some((n) => n.opType === op));
-    const hint = other.length ? `; its ${other.join(' and ')} nodes are read by io.loadOnnxRecurrent` : '';
-    throw new UnsupportedConversionError(`${where}: the model has no LSTM node (ops: ${ops || 'none'})${hint}`);
+    throw new UnsupportedConversionError(`${where}: the model has no LSTM node (ops: ${ops || 'none'})`);
   }
   if (plans.length > 1 && options.stack === undefined) {
     const list = plans.map((p, k) => `${k}: ${p.nodes.map((n) => `'${nodeLabel(n)}'`).join(' -> ')}`).join('; ');
