@@ -263,8 +263,11 @@ export function saveOnnxStack(layers: readonly LstmStackLayer[] | readonly Stack
  * `kind` the `nn.GRU` / `nn.RNN` of its GRU / RNN nodes. See `./onnx/load-onnx-module`.
  */
 export function loadOnnx(source: PathOrBytes | ModelProto, options?: LoadOnnxOptions & { readonly kind?: 'LSTM' }): LSTM;
+/** The `nn.GRU` of the file's GRU nodes (`linear_before_reset = 1`, sigmoid / tanh). */
 export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxOptions & { readonly kind: 'GRU' }): GRU;
+/** The `nn.RNN` of the file's RNN nodes (Tanh or Relu: its `nonlinearity`). */
 export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxOptions & { readonly kind: 'RNN' }): RNN;
+/** With `kind: 'any'`: whichever module the file holds (`instanceof` tells them apart). */
 export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxModuleOptions): LSTM | GRU | RNN;
 export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxModuleOptions = {}): LSTM | GRU | RNN {
   return loadOnnxBytes(typeof source === 'string' ? bytesOf('io.loadOnnx', source) : source, options);

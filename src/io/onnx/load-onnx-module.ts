@@ -83,8 +83,11 @@ function hiddenModule(stack: OnnxRecurrentStack, where: string): GRU | RNN {
  * @throws UnsupportedConversionError, OnnxFormatError, FileParseError, ConfigError.
  */
 export function loadOnnx(source: Uint8Array | ModelProto, options?: LoadOnnxOptions & { readonly kind?: 'LSTM' }): LSTM;
+/** The `nn.GRU` of the file's GRU nodes (`linear_before_reset = 1`, sigmoid / tanh). */
 export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxOptions & { readonly kind: 'GRU' }): GRU;
+/** The `nn.RNN` of the file's RNN nodes (Tanh or Relu: its `nonlinearity`). */
 export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxOptions & { readonly kind: 'RNN' }): RNN;
+/** With `kind: 'any'`: whichever module the file holds (`instanceof` tells them apart). */
 export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxModuleOptions): LSTM | GRU | RNN;
 export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxModuleOptions = {}): LSTM | GRU | RNN {
   const where = 'io.loadOnnx';
