@@ -19,7 +19,7 @@ import { decodeModel } from '../onnx';
 import { loadOnnxRuntime, onnxRuntimeUnavailableReason } from '../runtime/internal';
 import { Comparison } from './comparison';
 import { FormatOptions, Source } from './formats/types';
-import { verifyOnnxFile } from './onnx-verify';
+import { verifyOnnxFile, whyNotRunnable } from './onnx-verify';
 import { maxAbsDiff, uniformValues } from './random';
 import { nonlinearityOf } from './recurrent-convert';
 import { recurrentOnnxPrefixes } from './recurrent-onnx';
@@ -82,18 +82,11 @@ export async function verifyAnyOnnxFile(path: string, other: Source, options: Fo
   const notes: string[] = [];
   const skip = (prefix: string, why: string) => notes.push(`${prefix} of ${path} (the conversion's ${role}) was not run in onnxruntime: ${why}`);
   try {
-    const inputs = new Set(model.graph.input.map((i) => i.name));
-    for (const t of model.graph.initializer) inputs.delete(t.name);
     for (const [k, s] of stacks.entries()) {
       const prefix = prefixes[k];
-      const own = [s.input, ...(s.initialState.kind === 'input' ? [s.initialState.h0] : [])];
-      const extra = [...inputs].filter((i) => !own.includes(i));
-      if (!s.inputIsGraphInput || !s.output) {
-        skip(prefix, 'its input or output is not an input or output of the model');
-        continue;
-      }
-      if (extra.length) {
-        skip(prefix, `the model needs other inputs (${extra.join(', ')})`);
+      const why = whyNotRunnable(model, s, s.initialState.kind === 'input' ? [s.initialState.h0] : []);
+      if (why) {
+        skip(prefix, why);
         continue;
       }
       const g = counterpart(other, prefix, k, stacks.length, options);
@@ -134,7 +127,7 @@ export async function verifyAnyOnnxFile(path: string, other: Source, options: Fo
           const y = s.form === 'unbatched' ? tf.squeeze(r.output, [0]) : s.form === 'batch-first' ? r.output : tf.transpose(r.output, [1, 0, 2]);
           return { output: y.dataSync(), hN: (s.form === 'unbatched' ? tf.squeeze(r.hN, [1]) : r.hN).dataSync() };
         });
-        let m = maxAbsDiff(out[s.output].data as Float32Array, ref.output);
+        let m = maxAbsDiff(out[s.output!].data as Float32Array, ref.output);
         const compared = ['output'];
         if (s.hN) {
           m = Math.max(m, maxAbsDiff(out[s.hN].data as Float32Array, ref.hN));
