@@ -26,7 +26,7 @@ import { convertGruWeights, convertRnnWeights, torchLayerSuffix } from '../../..
 import { ConfigError, UnsupportedConversionError } from '../../errors';
 import { GRU, LSTM, RNN } from '../../nn';
 import { ModelProto } from '../../onnx/internal';
-import { LoadOnnxOptions, loadOnnxLstm, modelOf } from './load-onnx';
+import { LoadOnnxOptions, decodedModel, loadOnnxLstm } from './load-onnx';
 import { OnnxRecurrentStack, disposeOnnxRecurrentStacks, loadOnnxRecurrent } from './load-onnx-cells';
 
 /** The modules {@link loadOnnx} returns, by `options.kind`. */
@@ -41,10 +41,9 @@ export interface LoadOnnxModuleOptions extends LoadOnnxOptions {
 const KINDS = ['LSTM', 'GRU', 'RNN', 'any'];
 
 /** The op types of the model's recurrent nodes, by module kind. */
-function kindsIn(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions): OnnxModuleKind[] {
-  const { graph } = modelOf(where, source, options);
-  const ops = new Set(graph.graph.node.filter((n) => !n.domain || n.domain === 'ai.onnx').map((n) => n.opType));
-  return (['LSTM', 'GRU', 'RNN'] as const).filter((k) => ops.has(k));
+function kindsIn(model: ModelProto): { held: OnnxModuleKind[]; ops: string } {
+  const ops = new Set(model.graph.node.filter((n) => !n.domain || n.domain === 'ai.onnx').map((n) => n.opType));
+  return { held: (['LSTM', 'GRU', 'RNN'] as const).filter((k) => ops.has(k)), ops: [...ops].slice(0, 12).join(', ') || 'none' };
 }
 
 /** A GRU / RNN stack as the `nn.GRU` / `nn.RNN` computing it. */
@@ -94,21 +93,22 @@ export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxModul
   if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: options expected an object, got ${typeof options}`);
   const { kind = 'LSTM', ...rest } = options;
   if (!KINDS.includes(kind)) throw new ConfigError(`${where}: kind expected one of ${KINDS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(kind)}`);
-  const held = kindsIn(where, source, rest);
+  // Decoded once; the readers below take the decoded model.
+  const model = decodedModel(where, source, rest);
+  const { held, ops } = kindsIn(model);
   const wanted: OnnxModuleKind = kind !== 'any' ? kind : held.length === 1 ? held[0] : 'LSTM';
   if (kind === 'any' && held.length > 1) {
     throw new UnsupportedConversionError(`${where}: the model has ${held.join(' and ')} nodes; choose which with kind: ${held.map((k) => `'${k}'`).join(' or ')}`);
   }
   if (!held.includes(wanted)) {
     const hint = held.length ? `; its ${held.join(' and ')} nodes load with { kind: ${held.map((k) => `'${k}'`).join(' | ')} } (or 'any')` : '';
-    const ops = held.length ? '' : ' (nor a GRU or RNN node)';
-    throw new UnsupportedConversionError(`${where}: the model has no ${wanted} node${ops}${hint}`);
+    throw new UnsupportedConversionError(`${where}: the model has no ${wanted} node${held.length ? '' : ` (ops: ${ops})`}${hint}`);
   }
-  if (wanted === 'LSTM') return loadOnnxLstm(source, rest, where);
+  if (wanted === 'LSTM') return loadOnnxLstm(model, rest, where);
   const recurrentOptions = { ...rest };
   let stack: OnnxRecurrentStack;
   try {
-    stack = loadOnnxRecurrent(source, recurrentOptions);
+    stack = loadOnnxRecurrent(model, recurrentOptions);
   } catch (e) {
     if (e instanceof Error) e.message = e.message.replace(/^io\.loadOnnxRecurrent/, where);
     throw e;

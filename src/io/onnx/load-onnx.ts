@@ -282,23 +282,25 @@ function readStack(graph: OnnxGraph, plan: StackPlan, where: string): OnnxLstmSt
   }
 }
 
-/** The indexed graph of `source` and its stacks of `op` nodes (`LSTM` by default). */
-export function modelOf(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions, op: 'LSTM' | 'GRU' | 'RNN' = 'LSTM'): { graph: OnnxGraph; plans: StackPlan[] } {
+/** `source` decoded (bytes within the size caps), after checking `options`' keys. */
+export function decodedModel(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions): ModelProto {
   if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: options expected an object, got ${typeof options}`);
   const known = ['stack', 'inputValues', 'limits'];
   const unknown = Object.keys(options).filter((k) => !known.includes(k));
   if (unknown.length) throw new ConfigError(`${where}: unknown option ${JSON.stringify(unknown[0])}; expected one of ${known.join(', ')}`);
   const limits = resolveLimits(options.limits);
-  let model: ModelProto;
   if (source instanceof Uint8Array) {
     checkLimit(where, 'file size in bytes', source.length, limits, 'maxFileBytes');
-    model = decodeModel(source, { maxBytes: limits.maxFileBytes, maxTensorElements: Math.floor(limits.maxTensorBytes / 4) });
-  } else if (source && typeof source === 'object' && 'graph' in source) {
-    model = source;
-  } else {
-    throw new ConfigError(`${where}: source expected the bytes of an .onnx file (Uint8Array) or a decoded ModelProto, got ${typeof source}`);
+    return decodeModel(source, { maxBytes: limits.maxFileBytes, maxTensorElements: Math.floor(limits.maxTensorBytes / 4) });
   }
-  const graph = new OnnxGraph(model, where, graphLimitCheck(limits), supplied(where, options.inputValues));
+  if (source && typeof source === 'object' && 'graph' in source) return source;
+  throw new ConfigError(`${where}: source expected the bytes of an .onnx file (Uint8Array) or a decoded ModelProto, got ${typeof source}`);
+}
+
+/** The indexed graph of `source` and its stacks of `op` nodes (`LSTM` by default). */
+export function modelOf(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions, op: 'LSTM' | 'GRU' | 'RNN' = 'LSTM'): { graph: OnnxGraph; plans: StackPlan[] } {
+  const model = decodedModel(where, source, options);
+  const graph = new OnnxGraph(model, where, graphLimitCheck(resolveLimits(options.limits)), supplied(where, options.inputValues));
   return { graph, plans: planStacks(graph, where, op) };
 }
 
