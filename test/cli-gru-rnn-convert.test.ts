@@ -161,3 +161,19 @@ describe('inexact pairs and choices', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('inspect of ONNX GRU / RNN files', () => {
+  test('a torch export: its stack as nn.GRU under gru.; a reset-before file: read as a Keras GRU, no nn.GRU', async () => {
+    const a = await cli('inspect', path.join(ONNX, 'gru_batch_first_h0.onnx'));
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/ONNX model \(pytorch 1\.13\.0, IR 7, opset 14\), 2 GRU nodes in 1 stack/);
+    expect(a.out).toMatch(/stack 'gru\.': GRU nodes \/rnn\/GRU -> \/rnn\/GRU_1; linear_before_reset=1, activations sigmoid \/ tanh; input 'input' batch first; outputs output, h_n; initial state from input h0/);
+    expect(a.out).toContain('torch: nn.GRU(2, 3, num_layers=2)');
+    const onnx = path.join(tmp(), 'before.onnx');
+    await convertOk(path.join(KERAS, 'keras2_gru_reset_before.h5'), onnx);
+    const b = await cli('inspect', onnx);
+    expect(b.code).toBe(0);
+    expect(b.out).toMatch(/1 GRU node in 1 stack; linear_before_reset=0, activations hardSigmoid \/ tanh, read as a Keras model/);
+    expect(b.out).toContain('onnx: GRU operator, linear_before_reset=0  # exact');
+  });
+});
