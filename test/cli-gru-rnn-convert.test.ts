@@ -154,10 +154,15 @@ describe('inexact pairs and choices', () => {
     expect(u.err).toMatch(/--nonlinearity expects tanh or relu, got sigmoid/);
   });
 
-  test('no tensor leaks over a conversion with --verify', async () => {
+  test('no tensor leaks over conversions with --verify, and over refused ones', async () => {
     const before = tf.memory().numTensors;
     await convertOk(path.join(KERAS, 'keras2_bidirectional_gru.h5'), path.join(tmp(), 'l.onnx'));
     await convertOk(path.join(ONNX, 'rnn_relu_batch_first_h0.onnx'), path.join(tmp(), 'l.pt'));
+    expect(tf.memory().numTensors).toBe(before);
+    // and on the refusals
+    expect((await cli('convert', path.join(KERAS, 'keras2_gru_reset_before.h5'), path.join(tmp(), 'x.pt'), '--verify')).code).toBe(1);
+    expect((await cli('convert', path.join(KERAS, 'keras3_gru_simple_rnn.keras'), path.join(tmp(), 'x.onnx'))).code).toBe(1);
+    expect((await cli('convert', path.join(ONNX, 'gru_one_layer.onnx'), path.join(tmp(), 'x.h5'), '--prefix', 'nope.')).code).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

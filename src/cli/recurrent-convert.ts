@@ -32,15 +32,9 @@ export function nonlinearityOf(options: FormatOptions): Nonlinearity {
 
 /** Does `source` convert through this branch (no LSTM, some GRU / RNN)? */
 export function isRecurrentSource(source: Source): boolean {
-  if (source.stateDict) return lstmPrefixes(source.stateDict).length === 0 && stateDictStacksCount(source.stateDict) > 0;
+  if (source.stateDict) return lstmPrefixes(source.stateDict).length === 0 && stateDictGruRnns(source.stateDict).length > 0;
   const layers = source.model!.layers;
   return !layers.some((l) => l instanceof LSTM || (l instanceof Bidirectional && l.forwardLayer instanceof LSTM)) && kerasGruRnns(source.model!).length > 0;
-}
-
-function stateDictStacksCount(sd: tf.NamedTensorMap): number {
-  const stacks = stateDictStacks(sd, 'tanh');
-  disposeRecurrentStacks(stacks);
-  return stacks.length;
 }
 
 /** The source's stacks (a state dict's or a model's), owned by the caller. */
