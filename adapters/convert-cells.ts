@@ -37,12 +37,10 @@
  * convertGruWeights(torchWeights, 'torch', 'tf1'); // throws UnsupportedConversionError
  * ```
  */
-import * as tf from '@tensorflow/tfjs-core';
-
-import { CellWeights, GruWeights, RnnWeights } from '../src/engine';
-import { ConfigError, ShapeError, UnsupportedConversionError } from '../src/errors';
-import { checkOneOfArg, disposeWeights, expectOptions, expectRecord } from './checks';
-import { CellKind, GRU_KIND, RNN_KIND } from './conventions/cell-kinds';
+import { GruWeights, RnnWeights } from '../src/engine';
+import { ConfigError, UnsupportedConversionError } from '../src/errors';
+import { cloneCanonical, oneDirection, throughCanonical } from './canonical-trip';
+import { checkOneOfArg, expectOptions, expectRecord } from './checks';
 import {
   KerasGruWeights, OnnxGruWeights, TorchGruWeights, canonicalToKerasGru, canonicalToOnnxGru, canonicalToTorchGru,
   kerasGruResetAfter, kerasGruToCanonical, onnxGruToCanonical, torchGruToCanonical,
@@ -125,35 +123,6 @@ function gruResets(weights: unknown, from: GruConvention, to: GruConvention, opt
   return [source, target];
 }
 
-/** A copy of canonical weights (the `canonical` target). */
-function cloneCanonical(w: CellWeights): CellWeights {
-  const out: Record<string, tf.Tensor> = {};
-  for (const [k, v] of Object.entries(w)) if (v instanceof tf.Tensor) out[k] = tf.clone(v);
-  return out as unknown as CellWeights;
-}
-
-/** The one direction of an ONNX node's weights, or a ShapeError naming the count. */
-function oneDirection(directions: CellWeights[], kind: CellKind, where: string): CellWeights {
-  if (directions.length !== 1) {
-    disposeWeights(directions);
-    throw new ShapeError(
-      `${where}: one direction expected (W [1, ${kind.gates === 1 ? '' : kind.gates}H, I]); for a bidirectional node use ` +
-        `onnx${kind.name === 'GRU' ? 'Gru' : 'Rnn'}ToCanonical, got W with ${directions.length} directions`,
-    );
-  }
-  return directions[0];
-}
-
-/** toCanonical -> fromCanonical, disposing the intermediate form (the input is untouched). */
-function throughCanonical<W>(weights: unknown, isCanonical: boolean, toCanonical: () => CellWeights, fromCanonical: (c: CellWeights) => W): W {
-  const canonical = isCanonical ? (weights as CellWeights) : toCanonical();
-  try {
-    return fromCanonical(canonical);
-  } finally {
-    if (!isCanonical) disposeWeights(canonical);
-  }
-}
-
 const GRU_WHERE = 'adapters.convertGruWeights';
 
 function gruToCanonical(w: unknown, from: GruConvention): GruWeights {
@@ -165,7 +134,7 @@ function gruToCanonical(w: unknown, from: GruConvention): GruWeights {
     case 'keras':
       return kerasGruToCanonical(w as KerasGruWeights, GRU_WHERE);
     case 'onnx':
-      return oneDirection(onnxGruToCanonical(w as OnnxGruWeights, GRU_WHERE), GRU_KIND, GRU_WHERE);
+      return oneDirection(onnxGruToCanonical(w as OnnxGruWeights, GRU_WHERE), '3H', 'onnxGruToCanonical', GRU_WHERE);
     case 'cudnn':
       return cudnnGruToCanonical(w as CudnnGruWeights, GRU_WHERE);
     case 'tf1':
@@ -222,7 +191,7 @@ function rnnToCanonical(w: unknown, from: RnnConvention): RnnWeights {
     case 'keras':
       return kerasRnnToCanonical(w as KerasRnnWeights, RNN_WHERE);
     case 'onnx':
-      return oneDirection(onnxRnnToCanonical(w as OnnxRnnWeights, RNN_WHERE), RNN_KIND, RNN_WHERE);
+      return oneDirection(onnxRnnToCanonical(w as OnnxRnnWeights, RNN_WHERE), 'H', 'onnxRnnToCanonical', RNN_WHERE);
   }
 }
 

@@ -30,8 +30,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LstmWeights } from '../src/engine';
-import { ConfigError, ShapeError } from '../src/errors';
-import { checkOneOfArg, checkTensorArg, disposeWeights, expectOptions, expectRecord } from './checks';
+import { ConfigError } from '../src/errors';
+import { cloneCanonical, oneDirection, throughCanonical } from './canonical-trip';
+import { checkOneOfArg, checkTensorArg, expectOptions, expectRecord } from './checks';
 import { CudnnLstmWeights, CudnnParamsSizes, canonicalToCudnn, canonicalToCudnnParams, cudnnParamsToCanonical, cudnnToCanonical } from './conventions/cudnn';
 import { KerasLstmWeights, canonicalToKeras, kerasToCanonical } from './conventions/keras';
 import { Keras1ConsumeLess, Keras1LstmWeights, canonicalToKeras1, keras1ToCanonical } from './conventions/keras1';
@@ -96,17 +97,8 @@ function toCanonical(w: unknown, from: LstmConvention, options: ConvertLstmWeigh
       return torchToCanonical(w as TorchLstmWeights, WHERE);
     case 'keras':
       return kerasToCanonical(w as KerasLstmWeights, WHERE);
-    case 'onnx': {
-      const directions = onnxToCanonical(w as OnnxLstmWeights, WHERE);
-      if (directions.length !== 1) {
-        disposeWeights(directions);
-        throw new ShapeError(
-          `${WHERE}: one direction expected (W [1, 4H, I]); for a bidirectional node use onnxToCanonical, got W ` +
-            `with ${directions.length} directions`,
-        );
-      }
-      return directions[0];
-    }
+    case 'onnx':
+      return oneDirection(onnxToCanonical(w as OnnxLstmWeights, WHERE), '4H', 'onnxToCanonical', WHERE);
     case 'tf1':
       return tf1ToCanonical(w as Tf1LstmWeights, { forgetBias: options.forgetBias }, WHERE);
     case 'cudnn':
@@ -121,11 +113,7 @@ function toCanonical(w: unknown, from: LstmConvention, options: ConvertLstmWeigh
 function fromCanonical(w: LstmWeights, to: LstmConvention, options: ConvertLstmWeightsOptions): unknown {
   switch (to) {
     case 'canonical':
-      return tf.tidy(() => {
-        const out: Record<string, tf.Tensor> = {};
-        for (const [k, v] of Object.entries(w)) if (v instanceof tf.Tensor) out[k] = tf.clone(v);
-        return out;
-      });
+      return cloneCanonical(w);
     case 'torch':
       return canonicalToTorch(w, WHERE);
     case 'keras':
@@ -156,10 +144,5 @@ export function convertLstmWeights<F extends LstmConvention, T extends LstmConve
   options: ConvertLstmWeightsOptions = {},
 ): LstmConventionWeights[T] {
   checkOptions(weights, from, to, options);
-  const canonical = toCanonical(weights, from, options);
-  try {
-    return fromCanonical(canonical, to, options) as LstmConventionWeights[T];
-  } finally {
-    if (from !== 'canonical') disposeWeights(canonical);
-  }
+  return throughCanonical(weights, from === 'canonical', () => toCanonical(weights, from, options), (c) => fromCanonical(c, to, options)) as LstmConventionWeights[T];
 }

@@ -1,6 +1,6 @@
 /**
  * The path through a tfjs-layers model (`tf.sequential` or `tf.model`) that a PyTorch `nn.LSTM`
- * can stand for: one chain of layers from the sequence input to the model's first output, each
+ * (`nn.GRU`, `nn.RNN`; messages name the one, {@link ChainLabel}) can stand for: one chain of layers from the sequence input to the model's first output, each
  * layer taking the sequence output of the one below, with nothing else on the side.
  *
  * Accepted around the chain: `InputLayer`s (the sequence input, and inputs fed straight into a
@@ -16,6 +16,19 @@ import type { Node } from '@tensorflow/tfjs-layers/dist/engine/topology';
 import { UnsupportedConversionError } from '../src/errors';
 
 type Layer = tfl.layers.Layer;
+
+/** How messages name the PyTorch module a chain stands for: `nn.LSTM` / `nn.GRU` / `nn.RNN`. */
+export interface ChainLabel {
+  /** `'nn.LSTM'`, `'nn.GRU'`, `'nn.RNN'`. */
+  readonly module: string;
+  /** The Keras class of its layers: `'LSTM'`, `'GRU'`, `'SimpleRNN'`. */
+  readonly layers: string;
+  /** Its initial states: `'h0/c0'` (LSTM) or `'h0'`. */
+  readonly states: string;
+}
+
+/** The LSTM's {@link ChainLabel} (the default). */
+export const LSTM_LABEL: ChainLabel = { module: 'nn.LSTM', layers: 'LSTM', states: 'h0/c0' };
 
 /** One layer of the chain, with the model inputs wired into its initial state (if any). */
 export interface ChainLink {
@@ -43,7 +56,8 @@ const describe = (layer: Layer) => `'${layer.name}' (${layer.getClassName()})`;
  * the chain.
  * @throws UnsupportedConversionError naming the layer that leaves the chain, and why.
  */
-export function modelChain(model: tfl.LayersModel, where: string, admit: (layer: Layer) => void): ChainLink[] {
+export function modelChain(model: tfl.LayersModel, where: string, admit: (layer: Layer) => void, label: ChainLabel = LSTM_LABEL): ChainLink[] {
+  const m = label.module;
   const outputs = model.outputs;
   if (!outputs || outputs.length === 0) {
     throw new UnsupportedConversionError(`${where}: model '${model.name}' has no outputs (is it built?)`);
@@ -54,7 +68,7 @@ export function modelChain(model: tfl.LayersModel, where: string, admit: (layer:
   if (t.tensorIndex !== 0) {
     throw new UnsupportedConversionError(
       `${where}: the model's first output is output ${t.tensorIndex} of layer ${describe(t.sourceLayer)}, ` +
-        'expected its sequence output (output 0): nn.LSTM returns the last layer\'s output first',
+        `expected its sequence output (output 0): ${m} returns the last layer's output first`,
     );
   }
   const seen = new Set<Layer>();
@@ -72,7 +86,7 @@ export function modelChain(model: tfl.LayersModel, where: string, admit: (layer:
       if (s.sourceLayer.getClassName() !== 'InputLayer' || !inputs.has(s)) {
         throw new UnsupportedConversionError(
           `${where}: the initial state of layer ${describe(layer)} is computed by layer ${describe(s.sourceLayer)}; ` +
-            'nn.LSTM takes h0/c0 as given tensors: only model inputs can feed an initial state',
+            `${m} takes ${label.states} as given tensors: only model inputs can feed an initial state`,
         );
       }
     }
@@ -80,7 +94,7 @@ export function modelChain(model: tfl.LayersModel, where: string, admit: (layer:
     if (sequence.tensorIndex !== 0) {
       throw new UnsupportedConversionError(
         `${where}: layer ${describe(layer)} takes output ${sequence.tensorIndex} of layer ${describe(sequence.sourceLayer)}, ` +
-          'expected its sequence output (output 0): in nn.LSTM each layer reads the sequence of the layer below',
+          `expected its sequence output (output 0): in ${m} each layer reads the sequence of the layer below`,
       );
     }
     t = sequence;
@@ -95,7 +109,7 @@ export function modelChain(model: tfl.LayersModel, where: string, admit: (layer:
     if (layer.getClassName() !== 'InputLayer' && !onChain.has(layer)) {
       throw new UnsupportedConversionError(
         `${where}: layer ${describe(layer)} is not on the path from the input to the model's first output ` +
-          '(a branch or a side computation): nn.LSTM is one chain of LSTM layers',
+          `(a branch or a side computation): ${m} is one chain of ${label.layers} layers`,
       );
     }
   }
@@ -105,7 +119,7 @@ export function modelChain(model: tfl.LayersModel, where: string, admit: (layer:
     const layer = o.sourceLayer; // on the chain: every layer is, checked above
     if (o.tensorIndex < sequenceOutputCount(layer) && !(layer === last && o.tensorIndex === 1)) {
       throw new UnsupportedConversionError(
-        `${where}: model output ${k} is sequence output ${o.tensorIndex} of layer ${describe(layer)}: nn.LSTM returns ` +
+        `${where}: model output ${k} is sequence output ${o.tensorIndex} of layer ${describe(layer)}: ${m} returns ` +
           "one sequence (the last layer's, the model's first output) and every layer's final states",
       );
     }

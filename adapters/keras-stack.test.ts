@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { UnsupportedConversionError } from '../src/errors';
 import { LSTMArgs, bidirectional, lstm } from '../src/layers';
-import { tf } from '../test/helpers/tf';
+import { expectConversionRefused } from '../test/helpers/refusals';
 import { readKerasStack } from './keras-stack';
 import { toTorch } from './to-torch';
 
@@ -27,17 +27,7 @@ const seq = (...layers: tfl.layers.Layer[]) => tfl.sequential({ layers });
 
 /** Expects toTorch(source) to throw an UnsupportedConversionError containing every fragment. */
 function expectRefused(source: tfl.layers.Layer, ...fragments: string[]): void {
-  const before = tf.memory().numTensors;
-  let error: unknown = null;
-  try {
-    toTorch(source).dispose();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(UnsupportedConversionError);
-  for (const f of fragments) expect((error as Error).message).toContain(f);
-  expect(tf.memory().numTensors).toBe(before);
-  source.dispose();
+  expectConversionRefused(toTorch, source, UnsupportedConversionError, fragments);
 }
 
 describe.each(IMPLS)('%s layers: per-layer refusals', (impl) => {

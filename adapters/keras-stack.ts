@@ -2,7 +2,9 @@
  * Reads a Keras stack — one `LSTM` or `Bidirectional(LSTM)` layer (lstm-bridge's
  * `layers.LSTM` / `layers.Bidirectional` or tfjs-layers' own), or a `tf.sequential` /
  * `tf.model` chain of them — as the parts of a PyTorch `nn.LSTM`, and refuses, layer by layer,
- * what `nn.LSTM` cannot compute. Used by `toTorch`.
+ * what `nn.LSTM` cannot compute. Used by `toTorch`. `GRU` / `SimpleRNN` stacks become `nn.GRU` /
+ * `nn.RNN` by the same rules (below, read "nn.GRU" for a GRU stack), and the messages name the
+ * module of the stack's kind (`nn.GRU layer 1`).
  *
  * Refused with an {@link UnsupportedConversionError} naming the layer and the reason:
  *
@@ -33,7 +35,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { ConfigError, UnsupportedConversionError } from '../src/errors';
-import { ChainLink, modelChain } from './keras-graph';
+import { ChainLabel, ChainLink, LSTM_LABEL, modelChain } from './keras-graph';
 import { KerasOutputHead } from './model-io';
 import { MergeMode } from './sequence-layout';
 
@@ -90,9 +92,23 @@ function kindOf(half: Layer): KerasStackKind {
   return (Object.keys(KIND_CLASSES) as KerasStackKind[]).find((k) => KIND_CLASSES[k].includes(cls)) as KerasStackKind;
 }
 
-/** The PyTorch module a kind becomes, for messages. */
-const MODULE: Record<KerasStackKind, string> = { LSTM: 'nn.LSTM', GRU: 'nn.GRU', RNN: 'nn.RNN' };
+/** How messages name the PyTorch module a kind becomes. */
+const LABELS: Record<KerasStackKind, ChainLabel> = {
+  LSTM: LSTM_LABEL,
+  GRU: { module: 'nn.GRU', layers: 'GRU', states: 'h0' },
+  RNN: { module: 'nn.RNN', layers: 'SimpleRNN', states: 'h0' },
+};
 const BIDIRECTIONAL_CLASSES = ['Bidirectional', 'LstmBridge.Bidirectional'];
+
+/** The label of the kind of the first recurrent layer of `source` (a layer or a model); the LSTM's when there is none. */
+function labelOf(source: unknown): ChainLabel {
+  const layers = source instanceof tfl.LayersModel ? source.layers : source instanceof tfl.layers.Layer ? [source] : [];
+  for (const layer of layers) {
+    const half = BIDIRECTIONAL_CLASSES.includes(layer.getClassName()) ? (layer as unknown as { forwardLayer?: Layer }).forwardLayer : layer;
+    if (half && LSTM_CLASSES.includes(half.getClassName())) return LABELS[kindOf(half)];
+  }
+  return LSTM_LABEL;
+}
 
 const describe = (layer: Layer) => `'${layer.name}' (${layer.getClassName()})`;
 
@@ -139,24 +155,25 @@ function isRecurrent(layer: Layer): boolean {
 }
 
 /**
- * Throws unless `layer` may be on a chain PyTorch's `nn.LSTM` stands for: an LSTM, a
- * Bidirectional, or a Dropout (checked further later).
- * @throws UnsupportedConversionError saying why the layer has no nn.LSTM equivalent.
+ * Throws unless `layer` may be on a chain PyTorch's `nn.LSTM` (`nn.GRU`, `nn.RNN`: `label`)
+ * stands for: a recurrent layer, a Bidirectional, or a Dropout (checked further later).
+ * @throws UnsupportedConversionError saying why the layer has no equivalent in the module.
  */
-export function admitChainLayer(layer: Layer, where: string): void {
+export function admitChainLayer(layer: Layer, where: string, label: ChainLabel = LSTM_LABEL): void {
   if (isRecurrent(layer) || layer.getClassName() === 'Dropout') return;
   const cls = layer.getClassName();
   const config = layer.getConfig() as Record<string, unknown>;
-  let why = 'nn.LSTM stands for a chain of LSTM / Bidirectional(LSTM) layers only (with InputLayer and Dropout between them)';
+  const { module: m, layers: k } = label;
+  let why = `${m} stands for a chain of ${k} / Bidirectional(${k}) layers only (with InputLayer and Dropout between them)`;
   if (cls === 'Masking' || (cls === 'Embedding' && config.maskZero === true)) {
     why =
-      'it makes a mask, and nn.LSTM has no mask input: PyTorch pads with packed sequences instead ' +
+      `it makes a mask, and ${m} has no mask input: PyTorch pads with packed sequences instead ` +
       '(adapters.kerasMaskToLengths turns a right-padding mask into lengths for nn.utils.rnn.packPaddedSequence); ' +
-      'convert the LSTM layers alone and pack the sequences';
+      `convert the ${k} layers alone and pack the sequences`;
   } else if (cls === 'Embedding') {
-    why = 'nn.LSTM takes float sequences; convert the LSTM layers alone and keep the embedding apart';
+    why = `${m} takes float sequences; convert the ${k} layers alone and keep the embedding apart`;
   }
-  throw new UnsupportedConversionError(`${where}: layer ${describe(layer)} has no nn.LSTM equivalent: ${why}`);
+  throw new UnsupportedConversionError(`${where}: layer ${describe(layer)} has no ${m} equivalent: ${why}`);
 }
 
 function refuseDropout(layer: Layer, why: string, where: string): never {
@@ -173,7 +190,8 @@ function halvesOf(layer: Layer, where: string): Layer[] {
   for (const half of [forwardLayer, backwardLayer]) {
     if (!half || !LSTM_CLASSES.includes(half.getClassName())) {
       throw new UnsupportedConversionError(
-        `${where}: layer ${describe(layer)} wraps ${half ? describe(half) : 'nothing'}, not an LSTM: nn.LSTM is an LSTM only`,
+        `${where}: layer ${describe(layer)} wraps ${half ? describe(half) : 'nothing'}, not an LSTM, GRU or SimpleRNN: ` +
+          "PyTorch's nn.LSTM, nn.GRU and nn.RNN are those kinds only",
       );
     }
   }
@@ -182,11 +200,12 @@ function halvesOf(layer: Layer, where: string): Layer[] {
 
 /** Checks one recurrent layer against PyTorch and reads its weights. */
 function readRecurrent(layer: Layer, k: number, isLast: boolean, trainingDropout: TrainingDropout, whereAll: string): KerasStackLayer {
-  const where = `${whereAll}: layer ${describe(layer)} (nn.LSTM layer ${k})`;
+  const halves = halvesOf(layer, whereAll);
+  const { module: m, states } = LABELS[kindOf(halves[0])];
+  const where = `${whereAll}: layer ${describe(layer)} (${m} layer ${k})`;
   if (!layer.built) {
     throw new ConfigError(`${where} is not built: its weights do not exist yet (give the model an inputShape, or call the layer once)`);
   }
-  const halves = halvesOf(layer, whereAll);
   const bidirectional = halves.length === 2;
   const configs = halves.map(halfConfig);
   configs.forEach((c, d) => {
@@ -201,7 +220,7 @@ function readRecurrent(layer: Layer, k: number, isLast: boolean, trainingDropout
     } else if (c.activation !== 'tanh' || c.recurrentActivation !== 'sigmoid') {
       const hint = c.recurrentActivation === 'hardSigmoid' ? ` (tf.layers.${kind.toLowerCase()}'s default: build it with recurrentActivation: 'sigmoid')` : '';
       throw new UnsupportedConversionError(
-        `${where}${what}: activation '${c.activation}', recurrentActivation '${c.recurrentActivation}': ${MODULE[kind]} computes ` +
+        `${where}${what}: activation '${c.activation}', recurrentActivation '${c.recurrentActivation}': ${LABELS[kind].module} computes ` +
           `activation 'tanh' and recurrentActivation 'sigmoid' only${hint}`,
       );
     }
@@ -217,40 +236,40 @@ function readRecurrent(layer: Layer, k: number, isLast: boolean, trainingDropout
     }
     if (c.stateful) {
       throw new UnsupportedConversionError(
-        `${where}${what}: stateful: true carries the states from one call to the next; nn.LSTM starts every call ` +
-          'from h0/c0 (pass the previous call\'s h_n/c_n as h0/c0 to do the same)',
+        `${where}${what}: stateful: true carries the states from one call to the next; ${m} starts every call ` +
+          `from ${states} (pass the previous call's ${states.replace(/0/g, '_n')} as ${states} to do the same)`,
       );
     }
     if ((c.dropout > 0 || c.recurrentDropout > 0) && trainingDropout === 'reject') {
       throw new UnsupportedConversionError(
         `${where}${what}: dropout ${c.dropout}, recurrentDropout ${c.recurrentDropout}: Keras drops input features and ` +
-          'recurrent state with masks fixed across time, nn.LSTM only drops the outputs between layers; pass ' +
+          `recurrent state with masks fixed across time, ${m} only drops the outputs between layers; pass ` +
           "{trainingDropout: 'discard'} to convert the inference-time function without them",
       );
     }
     if (c.units !== configs[0].units) {
       throw new UnsupportedConversionError(
-        `${where}: the backward half has ${c.units} units, the forward half ${configs[0].units}: nn.LSTM has one hidden_size`,
+        `${where}: the backward half has ${c.units} units, the forward half ${configs[0].units}: ${m} has one hidden_size`,
       );
     }
   });
   if (bidirectional ? configs[0].goBackwards || !configs[1].goBackwards : configs[0].goBackwards) {
     throw new UnsupportedConversionError(
       bidirectional
-        ? `${where}: the forward half goes backwards (goBackwards: true): nn.LSTM's first direction runs forward`
-        : `${where}: goBackwards: true without Bidirectional: nn.LSTM runs forward, or both ways (bidirectional), never backward only`,
+        ? `${where}: the forward half goes backwards (goBackwards: true): ${m}'s first direction runs forward`
+        : `${where}: goBackwards: true without Bidirectional: ${m} runs forward, or both ways (bidirectional), never backward only`,
     );
   }
   const returnSequences = configs[0].returnSequences;
   if (!returnSequences && !isLast) {
     throw new UnsupportedConversionError(
-      `${where}: returnSequences: false below the last layer: nn.LSTM feeds every layer the whole sequence of the one below`,
+      `${where}: returnSequences: false below the last layer: ${m} feeds every layer the whole sequence of the one below`,
     );
   }
   const mergeMode = bidirectional ? ((layer as unknown as { mergeMode: MergeMode }).mergeMode ?? null) : 'concat';
   if (mergeMode !== 'concat' && !isLast) {
     throw new UnsupportedConversionError(
-      `${where}: mergeMode '${mergeMode}' below the last layer: nn.LSTM feeds the next layer both directions concatenated`,
+      `${where}: mergeMode '${mergeMode}' below the last layer: ${m} feeds the next layer both directions concatenated`,
     );
   }
   const halvesWeights = halves.map((h) => h.getWeights());
@@ -258,12 +277,12 @@ function readRecurrent(layer: Layer, k: number, isLast: boolean, trainingDropout
 }
 
 /** The layers of the chain: a model's, or the one layer given. */
-function chainOf(source: unknown, where: string): ChainLink[] {
-  if (source instanceof tfl.LayersModel) return modelChain(source, where, (layer) => admitChainLayer(layer, where));
+function chainOf(source: unknown, where: string, label: ChainLabel): ChainLink[] {
+  if (source instanceof tfl.LayersModel) return modelChain(source, where, (layer) => admitChainLayer(layer, where, label), label);
   if (source instanceof tfl.layers.Layer) return [{ layer: source, stateInputs: [] }];
   throw new ConfigError(
-    `${where}: layerOrModel expected an LSTM or Bidirectional(LSTM) layer (lstm-bridge's or tfjs-layers'), or a ` +
-      `tf.sequential / tf.model of them, got ${describeValue(source)}`,
+    `${where}: layerOrModel expected an LSTM, GRU or SimpleRNN layer or a Bidirectional of one (lstm-bridge's or ` +
+      `tfjs-layers'), or a tf.sequential / tf.model of them, got ${describeValue(source)}`,
   );
 }
 
@@ -273,17 +292,19 @@ function chainOf(source: unknown, where: string): ChainLink[] {
  * @throws ConfigError for a source that is not a layer or model, or a layer that is not built.
  */
 export function readKerasStack(source: unknown, trainingDropout: TrainingDropout, where: string): KerasStack {
-  const chain = chainOf(source, where);
+  const label = labelOf(source);
+  const chain = chainOf(source, where, label);
   const recurrentAt: number[] = [];
   chain.forEach(({ layer }, i) => {
-    admitChainLayer(layer, where);
+    admitChainLayer(layer, where, label);
     if (isRecurrent(layer)) recurrentAt.push(i);
   });
   if (recurrentAt.length === 0) {
-    throw new UnsupportedConversionError(`${where}: no LSTM or Bidirectional(LSTM) layer found`);
+    throw new UnsupportedConversionError(`${where}: no LSTM, GRU or SimpleRNN layer (or Bidirectional of one) found`);
   }
   const layers = recurrentAt.map((i, k) => readRecurrent(chain[i].layer, k, k === recurrentAt.length - 1, trainingDropout, where));
-  const dropout = interLayerDropout(chain, recurrentAt, trainingDropout, where);
+  const dropout = interLayerDropout(chain, recurrentAt, trainingDropout, where, LABELS[layers[0].kind]);
+  const m = LABELS[layers[0].kind].module;
 
   const first = layers[0];
   const inputSize = first.halves[0][0].shape[0];
@@ -291,7 +312,7 @@ export function readKerasStack(source: unknown, trainingDropout: TrainingDropout
   const bidirectional = first.halves.length === 2;
   const timeMajor = halfConfig(halvesOf(first.layer, where)[0]).timeMajor;
   layers.forEach((l, k) => {
-    const here = `${where}: layer ${describe(l.layer)} (nn.LSTM layer ${k})`;
+    const here = `${where}: layer ${describe(l.layer)} (${LABELS[l.kind].module} layer ${k})`;
     if (l.kind !== first.kind) {
       throw new UnsupportedConversionError(
         `${here} is a ${l.kind} but layer 0 ${describe(first.layer)} is a ${first.kind}: one PyTorch module has one cell kind`,
@@ -304,18 +325,18 @@ export function readKerasStack(source: unknown, trainingDropout: TrainingDropout
     if ((l.halves.length === 2) !== bidirectional) {
       throw new UnsupportedConversionError(
         `${here} is ${bidirectional ? 'one-directional' : 'Bidirectional'} but layer 0 ${describe(first.layer)} is not: ` +
-          'nn.LSTM has the same directions in every layer',
+          `${m} has the same directions in every layer`,
       );
     }
     const units = l.halves[0][1].shape[0];
     if (units !== hiddenSize) {
       throw new UnsupportedConversionError(
-        `${here} has ${units} units, layer 0 ${describe(first.layer)} has ${hiddenSize}: nn.LSTM has one hidden_size for every layer`,
+        `${here} has ${units} units, layer 0 ${describe(first.layer)} has ${hiddenSize}: ${m} has one hidden_size for every layer`,
       );
     }
     if (halfConfig(halvesOf(l.layer, where)[0]).timeMajor !== timeMajor) {
       throw new UnsupportedConversionError(
-        `${here}: timeMajor ${!timeMajor} but layer 0 has timeMajor ${timeMajor}: nn.LSTM has one layout (batchFirst) for every layer`,
+        `${here}: timeMajor ${!timeMajor} but layer 0 has timeMajor ${timeMajor}: ${m} has one layout (batchFirst) for every layer`,
       );
     }
   });
@@ -338,7 +359,8 @@ export function readKerasStack(source: unknown, trainingDropout: TrainingDropout
  * PyTorch's `dropout` from the `Dropout` layers of the chain: one between every two LSTM layers,
  * all of the same rate, without `noiseShape`. `Dropout(0)` layers change nothing and are skipped.
  */
-function interLayerDropout(chain: readonly ChainLink[], recurrentAt: readonly number[], trainingDropout: TrainingDropout, where: string): number {
+function interLayerDropout(chain: readonly ChainLink[], recurrentAt: readonly number[], trainingDropout: TrainingDropout, where: string, label: ChainLabel): number {
+  const { module: m, layers: k } = label;
   const gaps: number[] = new Array(Math.max(0, recurrentAt.length - 1)).fill(0);
   let exact = true;
   const refuse = (layer: Layer, why: string) => {
@@ -352,12 +374,12 @@ function interLayerDropout(chain: readonly ChainLink[], recurrentAt: readonly nu
     if (rate === 0) return;
     const gap = recurrentAt.findIndex((at) => at > i) - 1;
     if (gap < 0) {
-      const place = i < recurrentAt[0] ? 'before the first LSTM layer' : 'after the last LSTM layer';
-      refuse(layer, `rate ${rate} ${place}: nn.LSTM drops only between its layers`);
+      const place = i < recurrentAt[0] ? `before the first ${k} layer` : `after the last ${k} layer`;
+      refuse(layer, `rate ${rate} ${place}: ${m} drops only between its layers`);
     } else if (config.noiseShape !== null && config.noiseShape !== undefined) {
-      refuse(layer, `noiseShape ${JSON.stringify(config.noiseShape)}: nn.LSTM drops every element independently`);
+      refuse(layer, `noiseShape ${JSON.stringify(config.noiseShape)}: ${m} drops every element independently`);
     } else if (gaps[gap] !== 0) {
-      refuse(layer, 'a second Dropout between the same two LSTM layers: nn.LSTM has one dropout there');
+      refuse(layer, `a second Dropout between the same two ${k} layers: ${m} has one dropout there`);
     } else {
       gaps[gap] = rate;
     }
@@ -369,8 +391,8 @@ function interLayerDropout(chain: readonly ChainLink[], recurrentAt: readonly nu
     const layer = chain[recurrentAt[other + 1]].layer;
     if (trainingDropout === 'reject') {
       const below = gaps[other] === 0 ? 'no Dropout below it' : `the Dropout below it has rate ${gaps[other]}`;
-      const first = rate === 0 ? 'none between LSTM layers 0 and 1' : `rate ${rate} between LSTM layers 0 and 1`;
-      refuseDropout(layer, `${below}, against ${first}: nn.LSTM has one dropout rate between every two layers`, where);
+      const first = rate === 0 ? `none between ${k} layers 0 and 1` : `rate ${rate} between ${k} layers 0 and 1`;
+      refuseDropout(layer, `${below}, against ${first}: ${m} has one dropout rate between every two layers`, where);
     }
     return 0;
   }

@@ -3,7 +3,8 @@
  * run again (into a temporary file) and its output must equal the committed JSON: the same
  * structure, inputs and weights exactly, computed outputs within 1e-6 (PyTorch's float32 kernels
  * give other last bits on other CPUs).
- * Needs `/usr/bin/python3` with Debian's python3-torch, and python3-onnx for the ONNX export.
+ * Needs `/usr/bin/python3` with Debian's python3-torch, and python3-onnx for the ONNX export. The whole-model
+ * adapters' fixture of real nn.GRU / nn.RNN modules (scripts/torch/gen_adapter_gru_rnn_models.py) too.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -11,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { jsonDifferences } from './helpers/json-close';
+import { runPythonJson } from './helpers/python';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -31,5 +33,14 @@ describe.each([
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('scripts/torch/gen_adapter_gru_rnn_models.py', () => {
+  it('regenerates test/fixtures/torch/adapters-gru-rnn-models.json (the same structure, every number within 1e-6)', () => {
+    const fresh = runPythonJson<{ cases: unknown[] }>('scripts/torch/gen_adapter_gru_rnn_models.py', null, ['--stdout']);
+    const committed = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'torch', 'adapters-gru-rnn-models.json'), 'utf8'));
+    expect(fresh.cases.length).toBeGreaterThan(0);
+    expect(jsonDifferences({ ...fresh, torch_version: null }, { ...committed, torch_version: null }, 1e-6)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The browser bench, in the page: on the tfjs backend `?backend=` (cpu | wasm | webgl), the
- * S0–S2 forward and training rows and the streaming row of `../shapes` for lstm-bridge's tfjs
- * path (`lstmStack`) and `tf.layers.lstm` (the same runners as the Node bench, `../runners`),
+ * S0–S2 forward and training rows of `../shapes` for lstm-bridge's tfjs path (`lstmStack`) and
+ * `tf.layers.lstm`, and the streaming row for `nn.LSTM.forward` (system `lstm-bridge`), a stateful
+ * `layers.LSTM`, `engine.LstmStepper`, `engine.lstmStack` with L = 1 and `tf.layers.lstm` (the same runners as the Node bench, `../runners`),
  * and, with `?ort=1`, lstm-bridge through onnxruntime-web (`lstmStackAsync`, executor 'auto',
  * which is onnxruntime-web in a page; forward only). Each timed call ends with a read-back
  * fence (`dataSync` of a fresh scalar), so that webgl's queued work is inside the time.
@@ -12,7 +13,10 @@ import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 import { setOnnxRuntimeWasmPaths } from '../../src/runtime';
-import { Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeRunner, makeBridgeStream, makeTfLayersRunner, makeTfLayersStream } from '../runners';
+import {
+  Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeLayersStream, makeBridgeNnStream, makeBridgeRunner,
+  makeBridgeStepperStream, makeBridgeStream, makeTfLayersRunner, makeTfLayersStream,
+} from '../runners';
 import { SHAPES, STREAM, Shape } from '../shapes';
 
 interface Row { system: string; shape: string; mode: 'forward' | 'train'; ms: number; samples: number }
@@ -98,7 +102,12 @@ async function run(): Promise<unknown> {
   const before = tf.memory().numTensors;
   const rows: Row[] = [];
   const modes = ['forward', 'train'] as const;
-  rows.push(await streamRow('lstm-bridge', makeBridgeStream));
+  // Streaming, as a user streams: the facades' one-step calls (both run the prepared stepper),
+  // the engine's stepper itself, and the engine's sequence API called with L = 1 (no stepper).
+  rows.push(await streamRow('lstm-bridge', makeBridgeNnStream));
+  rows.push(await streamRow('lstm-bridge layers.LSTM', makeBridgeLayersStream));
+  rows.push(await streamRow('lstm-bridge engine.LstmStepper', makeBridgeStepperStream));
+  rows.push(await streamRow('lstm-bridge engine.lstmStack', makeBridgeStream));
   rows.push(await streamRow('tf.layers.lstm', () => makeTfLayersStream()));
   rows.push(...await shapeRows('lstm-bridge', makeBridgeRunner, shapes, modes));
   rows.push(...await shapeRows('tf.layers.lstm', (s) => makeTfLayersRunner(s), shapes, modes));

@@ -49,11 +49,26 @@ function table(out: PageOut): string[] {
   const keys = [...new Set(out.rows.map((r) => `${r.shape}|${r.mode}`))];
   for (const k of keys) {
     const [shape, mode] = k.split('|');
+    if (shape === STREAM.id) continue;
     const b = get(BRIDGE, shape, mode);
     const t = get(TFL, shape, mode);
     const o = get(ORT, shape, mode);
     const cells = soft ? [ratio(t, b)] : [ms(b), ms(t), ratio(t, b), ...(hasOrt ? [ms(o), ratio(t, o), ratio(b, o)] : [])];
     lines.push(`| ${label(shape)} | ${mode} | ${cells.join(' | ')} |`);
+  }
+  return [...lines, '', ...streamTable(out)];
+}
+
+/** The streaming row of every system in the page, each against tf.layers.lstm. */
+function streamTable(out: PageOut): string[] {
+  const rows = out.rows.filter((r) => r.shape === STREAM.id);
+  const t = rows.find((r) => r.system === TFL)?.ms;
+  const soft = out.backend === 'webgl';
+  const head = soft ? [`${label(STREAM.id)}`, `${TFL} / it (speed-up)`] : [`${label(STREAM.id)}`, 'ms per step', `${TFL} / it (speed-up)`];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) {
+    const name = r.system === BRIDGE ? 'lstm-bridge nn.LSTM.forward' : r.system === ORT ? 'lstm-bridge ort-web (lstmStackAsync)' : r.system;
+    lines.push(`| ${name} | ${soft ? ratio(t, r.ms) : `${ms(r.ms)} | ${ratio(t, r.ms)}`} |`);
   }
   return lines;
 }

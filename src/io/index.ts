@@ -7,7 +7,7 @@
  * | PyTorch `.pt`/`.pth` (zip and legacy) | {@link loadTorch} (tf tensors), {@link readTorch} (plain) | {@link saveTorch} |
  * | safetensors | {@link loadSafetensors}, {@link readSafetensors} | {@link saveSafetensors} |
  * | Keras `.h5` (1.2 to 3), `.weights.h5`, `.keras` | {@link readKeras} (a neutral {@link KerasFile}) | `writeKeras` in `./node` |
- * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | {@link tfjsModelArtifacts} (artifacts with tfjs-layers' own LSTM classes where exact; `saveTfjs` in `./node`), or tfjs's own `model.save` |
+ * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | {@link tfjsModelArtifacts} (artifacts with tfjs-layers' own LSTM / GRU / SimpleRNN classes where exact; `saveTfjs` in `./node`), or tfjs's own `model.save` |
  * | ONNX `.onnx` (LSTM nodes) | {@link loadOnnx} (an `nn.LSTM`; `nn.GRU` / `nn.RNN` with `kind`), {@link readOnnxLstmStacks} | {@link saveOnnx} (an `nn.LSTM`), {@link saveOnnxStack} (any engine stack, activations included) |
  * | ONNX `.onnx` (GRU / RNN nodes) | {@link loadOnnxRecurrent}, {@link readOnnxRecurrentStacks} (canonical stacks) | {@link saveOnnxStack} with `cell: 'gru' \| 'rnn'` |
  *

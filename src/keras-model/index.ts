@@ -27,5 +27,5 @@ export type { FileLayerWeights, FileWeight } from './weights';
 export type { RecurrentInfo } from './layer-build';
 export type { Json } from './json';
 export { checkJsonDepth, isObject } from './json';
-export { kerasModelFile } from './model-file';
+export { kerasLstmConfig, kerasModelFile } from './model-file';
 export type { KerasModelFileOptions } from './model-file';

@@ -54,7 +54,9 @@ function activationName(layer: RecurrentLayer, key: 'activation' | 'recurrentAct
 
 /**
  * A `layers.LSTM` / `layers.GRU` / `layers.SimpleRNN` as a Keras 2 `LSTM` / `GRU` / `SimpleRNN`
- * config (GRU: `reset_after` always written, so no Keras version's default decides it).
+ * config (GRU: `reset_after` always written, so no Keras version's default decides it). These are
+ * tfjs-layers' own pythonic config keys too: `saveTfjs` writes its plain layers with it
+ * (`src/io/tfjs/emit.ts`).
  */
 export function kerasLstmConfig(layer: RecurrentLayer, name = layer.name): JsonObject {
   const lstm = layer instanceof LSTM;

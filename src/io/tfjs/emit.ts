@@ -2,40 +2,45 @@
  * Which layer classes a saved TF.js model uses, so that a web page loads it with plain
  * `tf.loadLayersModel` — no lstm-bridge import — whenever tfjs-layers computes it exactly.
  *
- * lstm-bridge's `layers.LSTM` / `layers.Bidirectional` are saved as `LstmBridge.LSTM` /
- * `LstmBridge.Bidirectional`, which only a page that imports lstm-bridge can load. With
+ * lstm-bridge's `layers.LSTM` / `layers.GRU` / `layers.SimpleRNN` / `layers.Bidirectional` are
+ * saved as `LstmBridge.LSTM` etc., which only a page that imports lstm-bridge can load. With
  * `emit: 'auto'` (the default of `saveTfjs` and of the CLI) each such layer is written as
- * tfjs-layers' own `LSTM` / `Bidirectional` when tfjs-layers computes what it computes, and stays
- * lstm-bridge's otherwise; `'tfjs-layers'` requires every layer to be plain (else an
- * {@link UnsupportedConversionError} listing the layers and why); `'lstm-bridge'` writes ours.
+ * tfjs-layers' own `LSTM` / `GRU` / `SimpleRNN` / `Bidirectional` when tfjs-layers computes what
+ * it computes, and stays lstm-bridge's otherwise; `'tfjs-layers'` requires every layer to be plain
+ * (else an {@link UnsupportedConversionError} listing the layers and why); `'lstm-bridge'` writes
+ * ours.
  *
  * What keeps a layer lstm-bridge's ({@link tfjsLayersIncompatibility}):
  *
- * | layer | why tfjs-layers' LSTM differs |
+ * | layer | why tfjs-layers' layer differs |
  * |---|---|
+ * | a GRU with `resetAfter: true` (Keras 3's and PyTorch's GRU) | tfjs-layers' GRU resets before the recurrent product only: its `GRUCell` refuses `reset_after=true` |
  * | activation / recurrentActivation `hardSigmoidKeras3` | tfjs' `hardSigmoid` is Keras 2's clip(0.2x + 0.5), not Keras 3's clip(x/6 + 0.5) |
- * | `timeMajor` | tfjs-layers' LSTM has no time-major mode |
+ * | `timeMajor` | tfjs-layers' recurrent layers have no time-major mode |
  * | `stateful` | the carried states between calls are not checked against tfjs-layers' |
  * | a mask reaches it (`Masking`, `Embedding({maskZero})` upstream) | tfjs-layers repeats the initial state at masked steps before the first valid one (Keras: zeros) and has no `zeroOutputForMask` (Bidirectional's masked outputs) |
  * | a `Bidirectional` whose halves differ (other than the direction) | tfjs-layers' `Bidirectional` derives its backward half from the forward one |
  *
  * Everything else is exact: the activations tanh, sigmoid, hardSigmoid (Keras 2), relu, relu6,
- * elu, selu, softplus, softsign, swish, linear are tfjs' own; one bias (Keras' LSTM has one; a
- * PyTorch pair is summed by the adapters); `unroll` is written `false` (tfjs ignores it with a
- * warning; no numerical effect); `seed` and `zeroOutputForMask` (without a mask) are dropped.
- * Training differs only in how dropout masks are drawn (tfjs draws one per gate); `predict` does
- * not drop.
+ * elu, selu, softplus, softsign, swish, linear are tfjs' own; the GRU with `resetAfter: false` is
+ * tfjs-layers' GRU (gates z, r, h; bias (3U)); the LSTM and SimpleRNN have one bias (a PyTorch
+ * pair is summed by the adapters); `unroll` is written `false` (tfjs ignores it with a warning; no
+ * numerical effect); `seed` and `zeroOutputForMask` (without a mask) are dropped. Training
+ * differs only in how dropout masks are drawn (tfjs draws one per gate); `predict` does not drop.
  *
- * How: the model's topology (`model.toJSON`) is rewritten for the layers that turn plain; a copy
- * with zero initializers is built by tfjs-layers itself (so its weight names and order are
- * tfjs-layers' own, and its deserializer accepts the config), given the model's weights and
- * saved; the written topology keeps the model's own initializers.
+ * How: the model's topology (`model.toJSON`) is rewritten for the layers that turn plain, each
+ * layer's config written as Keras 2 writes it (`kerasLstmConfig` of `src/keras-model`: tfjs-layers'
+ * pythonic config keys are Keras 2's, checked against tfjs-layers' own `toJSON` in
+ * `test/io-tfjs-emit.test.ts`); a copy with zero initializers is built by tfjs-layers itself (so
+ * its weight names and order are tfjs-layers' own, and its deserializer accepts the config), given
+ * the model's weights and saved; the written topology keeps the model's own initializers.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import { ActivationName } from '../../engine';
 import { ConfigError, UnsupportedConversionError } from '../../errors';
+import { kerasLstmConfig } from '../../keras-model';
 import { Bidirectional, GRU, LSTM, SimpleRNN } from '../../layers';
 
 /** Which classes {@link tfjsModelArtifacts} writes: see the module documentation. */
@@ -51,7 +56,7 @@ export interface TfjsEmitOptions {
 export interface TfjsEmittedLayer {
   /** The layer's name in the model. */
   readonly name: string;
-  /** `LSTM`, `Bidirectional` (tfjs-layers') or `LstmBridge.LSTM`, `LstmBridge.Bidirectional`. */
+  /** `LSTM`, `GRU`, `SimpleRNN`, `Bidirectional` (tfjs-layers') or `LstmBridge.LSTM`, `LstmBridge.GRU`, ... */
   readonly className: string;
   /** Why the layer is lstm-bridge's: what tfjs-layers cannot compute, or `emit: 'lstm-bridge'`; null for plain layers. */
   readonly reason: string | null;
@@ -69,29 +74,41 @@ export interface TfjsEmitReport {
 
 type Json = Record<string, unknown>;
 
+/** The facade's recurrent layers, each written as tfjs-layers' class of the same Keras name. */
+type Recurrent = LSTM | GRU | SimpleRNN;
+
 /** The activations whose tfjs-layers implementation is the engine's (checked in `test/io-tfjs-emit.test.ts`). */
 const TFJS_ACTIVATIONS: readonly ActivationName[] = ['tanh', 'sigmoid', 'hardSigmoid', 'relu', 'relu6', 'elu', 'selu', 'softplus', 'softsign', 'swish', 'linear'];
 
-/** The keys of tfjs-layers' LSTM config (pythonic), besides the generic layer keys. */
-const TFJS_LSTM_KEYS = [
-  'name', 'trainable', 'batch_input_shape', 'batch_size', 'dtype', 'units', 'activation', 'recurrent_activation', 'use_bias',
-  'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'unit_forget_bias', 'kernel_regularizer',
-  'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'recurrent_constraint',
-  'bias_constraint', 'dropout', 'recurrent_dropout', 'implementation', 'return_sequences', 'return_state', 'go_backwards',
-  'stateful', 'unroll',
-];
+/** The generic layer keys kept from the model's own config entry (the rest is `kerasLstmConfig`'s). */
+const TFJS_LAYER_KEYS = ['batch_input_shape', 'batch_size', 'dtype'];
 const TFJS_BIDIRECTIONAL_KEYS = ['name', 'trainable', 'batch_input_shape', 'batch_size', 'dtype', 'merge_mode'];
 
-function halfIncompatibility(half: LSTM): string | null {
-  const c = half.cell.config;
-  for (const [key, a] of [['activation', c.activation], ['recurrentActivation', c.recurrentActivation]] as const) {
+function isRecurrent(layer: unknown): layer is Recurrent {
+  return layer instanceof LSTM || layer instanceof GRU || layer instanceof SimpleRNN;
+}
+
+/** tfjs-layers' class of the same computation: `LSTM`, `GRU`, `SimpleRNN`. */
+function plainClass(layer: Recurrent): string {
+  return layer instanceof LSTM ? 'LSTM' : layer instanceof GRU ? 'GRU' : 'SimpleRNN';
+}
+
+function halfIncompatibility(half: Recurrent): string | null {
+  const cls = plainClass(half);
+  if (half instanceof GRU && half.resetAfter) {
+    return "GRU reset_after=True: tfjs-layers' GRU resets before only (its GRUCell refuses reset_after=true); loading needs lstm-bridge";
+  }
+  const c = half.cell.config as { activation: ActivationName; recurrentActivation?: ActivationName };
+  const activations: [string, ActivationName][] = [['activation', c.activation]];
+  if (c.recurrentActivation !== undefined) activations.push(['recurrentActivation', c.recurrentActivation]);
+  for (const [key, a] of activations) {
     if (a === 'hardSigmoidKeras3') {
       return `${key} hard_sigmoid of Keras 3 (clip(x/6 + 0.5, 0, 1)): tfjs-layers' hardSigmoid is Keras 2's clip(0.2x + 0.5, 0, 1)`;
     }
     if (!TFJS_ACTIVATIONS.includes(a)) return `${key} '${a}' is not computed by tfjs-layers`;
   }
-  if (half.timeMajor) return "timeMajor: tfjs-layers' LSTM has no time-major mode";
-  if (half.stateful) return "stateful: the states carried between calls are not checked against tfjs-layers' LSTM";
+  if (half.timeMajor) return `timeMajor: tfjs-layers' ${cls} has no time-major mode`;
+  if (half.stateful) return `stateful: the states carried between calls are not checked against tfjs-layers' ${cls}`;
   return null;
 }
 
@@ -110,11 +127,17 @@ function maskSource(layer: tfl.layers.Layer): tfl.layers.Layer | null {
   return null;
 }
 
-/** The pythonic config of one LSTM half, trimmed to what tfjs-layers' LSTM reads. */
-function tfjsLstmConfig(config: Json, name: string): Json {
-  const out: Json = {};
-  for (const key of TFJS_LSTM_KEYS) if (key in config) out[key] = config[key];
-  return { ...out, name, unroll: false };
+/**
+ * The pythonic config tfjs-layers' `LSTM` / `GRU` / `SimpleRNN` reads for `layer`: Keras 2's
+ * (tfjs-layers' keys), with the generic keys of the model's own `entry` config.
+ */
+function tfjsRecurrentConfig(layer: Recurrent, entry: Json, name: string): Json {
+  const out: Json = { ...kerasLstmConfig(layer, name) };
+  delete out.zero_output_for_mask; // written by Keras 2 only when true; tfjs-layers has none
+  delete out.time_major;
+  delete out.dtype; // the entry's, where it has one (tfjs-layers writes it on the first layer only)
+  for (const key of TFJS_LAYER_KEYS) if (key in entry) out[key] = entry[key];
+  return { ...out, unroll: false };
 }
 
 function withoutKeys(config: Json, keys: readonly string[]): Json {
@@ -122,25 +145,26 @@ function withoutKeys(config: Json, keys: readonly string[]): Json {
 }
 
 /**
- * Why tfjs-layers' own `LSTM` / `Bidirectional` would not compute what `layer` computes, or null
- * when it does (the table in the module documentation). `layer` is in a model (for masks).
+ * Why tfjs-layers' own `LSTM` / `GRU` / `SimpleRNN` / `Bidirectional` would not compute what
+ * `layer` computes, or null when it does (the table in the module documentation). `layer` is in
+ * a model (for masks).
  */
-export function tfjsLayersIncompatibility(layer: LSTM | Bidirectional): string | null {
-  const halves = layer instanceof LSTM ? [layer] : [layer.forwardLayer, layer.backwardLayer];
+export function tfjsLayersIncompatibility(layer: Recurrent | Bidirectional): string | null {
+  const halves: Recurrent[] = layer instanceof Bidirectional ? [layer.forwardLayer as Recurrent, layer.backwardLayer as Recurrent] : [layer];
   for (const h of halves) {
     const why = halfIncompatibility(h);
     if (why) return halves.length === 2 ? `${h === halves[0] ? 'forward' : 'backward'} half: ${why}` : why;
   }
   if (layer instanceof Bidirectional) {
     const [f, b] = halves.map((h) => withoutKeys(h.getConfig() as Json, ['name', 'goBackwards', 'batchInputShape', 'zeroOutputForMask']));
-    if (JSON.stringify(f) !== JSON.stringify(b)) {
+    if (plainClass(halves[0]) !== plainClass(halves[1]) || JSON.stringify(f) !== JSON.stringify(b)) {
       return "its backward half's config differs from the forward half's: tfjs-layers' Bidirectional derives the backward half from the forward one";
     }
   }
   const masker = maskSource(layer);
   if (masker) {
     return (
-      `it receives a mask (from '${masker.name}', ${masker.getClassName()}): tfjs-layers' LSTM repeats the initial state at ` +
+      `it receives a mask (from '${masker.name}', ${masker.getClassName()}): tfjs-layers' ${plainClass(halves[0])} repeats the initial state at ` +
       'masked steps before the first valid one (Keras gives zeros) and has no zero_output_for_mask'
     );
   }
@@ -158,21 +182,10 @@ interface Rewrite {
 const ZEROS = { class_name: 'Zeros', config: {} };
 
 function zeroInitializers(config: Json): Json {
-  // unit_forget_bias off too: tfjs-layers' forget-bias initializer leaks its intermediate tensors.
-  return { ...config, kernel_initializer: ZEROS, recurrent_initializer: ZEROS, bias_initializer: ZEROS, unit_forget_bias: false };
-}
-
-/**
- * Why a GRU / SimpleRNN layer (or a Bidirectional of one) stays lstm-bridge's, or null for other
- * layers. GRU with reset_after=True: tfjs-layers' GRU resets before only (and throws on
- * `resetAfter: true`). The others are written as lstm-bridge's too, for now: their plain
- * `tf.layers.gru` / `tf.layers.simpleRNN` form is not emitted yet.
- */
-function oneStateReason(layer: tfl.layers.Layer): string | null {
-  const inner = layer instanceof Bidirectional ? layer.forwardLayer : layer;
-  if (inner instanceof GRU && inner.resetAfter) return "GRU reset_after=True: tfjs-layers' GRU resets before only (it throws on resetAfter: true); loading needs lstm-bridge";
-  if (inner instanceof GRU || inner instanceof SimpleRNN) return `${inner instanceof GRU ? 'GRU (reset_after=False)' : 'SimpleRNN'}: written as lstm-bridge's class (the plain tfjs-layers form is not emitted yet)`;
-  return null;
+  const zeros: Json = { ...config, kernel_initializer: ZEROS, recurrent_initializer: ZEROS, bias_initializer: ZEROS };
+  // unit_forget_bias (LSTM) off too: tfjs-layers' forget-bias initializer leaks its intermediate tensors.
+  if ('unit_forget_bias' in config) zeros.unit_forget_bias = false;
+  return zeros;
 }
 
 /** Rewrites the layer entries of a (possibly nested) model config; returns [written, build] entries. */
@@ -188,39 +201,35 @@ function rewriteLayers(model: tfl.LayersModel, entries: Json[], emit: TfjsEmit, 
       build.push({ ...entry, config: { ...config, layers: b } });
       continue;
     }
-    const oneState = oneStateReason(live);
-    if (oneState !== null) {
-      report.push({ name: live.name, className: live.getClassName(), reason: emit === 'lstm-bridge' ? "emit: 'lstm-bridge'" : oneState });
+    if (!(isRecurrent(live) || live instanceof Bidirectional)) {
       written.push(entry);
       build.push(entry);
       continue;
     }
-    if (!(live instanceof LSTM || live instanceof Bidirectional)) {
-      written.push(entry);
-      build.push(entry);
-      continue;
-    }
-    const why = emit === 'lstm-bridge' ? "emit: 'lstm-bridge'" : tfjsLayersIncompatibility(live as LSTM | Bidirectional);
+    const why = emit === 'lstm-bridge' ? "emit: 'lstm-bridge'" : tfjsLayersIncompatibility(live);
     if (why) {
       report.push({ name: live.name, className: live.getClassName(), reason: why });
       written.push(entry);
       build.push(entry);
       continue;
     }
-    if (live instanceof LSTM) {
-      const c = tfjsLstmConfig(config, live.name);
-      written.push({ ...entry, class_name: 'LSTM', config: c });
-      build.push({ ...entry, class_name: 'LSTM', config: zeroInitializers(c) });
-    } else {
-      const inner = (config.layer as Json).config as Json;
-      const innerName = live.forwardLayer.name.replace(/^forward_/, '');
-      const c = tfjsLstmConfig(withoutKeys(inner, ['batch_input_shape']), innerName);
-      const outer: Json = {};
-      for (const key of TFJS_BIDIRECTIONAL_KEYS) if (key in config) outer[key] = config[key];
-      written.push({ ...entry, class_name: 'Bidirectional', config: { ...outer, layer: { class_name: 'LSTM', config: c } } });
-      build.push({ ...entry, class_name: 'Bidirectional', config: { ...outer, layer: { class_name: 'LSTM', config: zeroInitializers(c) } } });
+    if (isRecurrent(live)) {
+      const cls = plainClass(live);
+      const c = tfjsRecurrentConfig(live, config, live.name);
+      written.push({ ...entry, class_name: cls, config: c });
+      build.push({ ...entry, class_name: cls, config: zeroInitializers(c) });
+      report.push({ name: live.name, className: cls, reason: null });
+      continue;
     }
-    report.push({ name: live.name, className: live instanceof LSTM ? 'LSTM' : 'Bidirectional', reason: null });
+    const half = live.forwardLayer as Recurrent;
+    const cls = plainClass(half);
+    const innerName = half.name.replace(/^forward_/, '');
+    const c = tfjsRecurrentConfig(half, {}, innerName);
+    const outer: Json = {};
+    for (const key of TFJS_BIDIRECTIONAL_KEYS) if (key in config) outer[key] = config[key];
+    written.push({ ...entry, class_name: 'Bidirectional', config: { ...outer, layer: { class_name: cls, config: c } } });
+    build.push({ ...entry, class_name: 'Bidirectional', config: { ...outer, layer: { class_name: cls, config: zeroInitializers(c) } } });
+    report.push({ name: live.name, className: 'Bidirectional', reason: null });
   }
   return [written, build];
 }
