@@ -4,7 +4,8 @@
  * `tf.layers.lstm`, and the streaming row for `nn.LSTM.forward` (system `lstm-bridge`), a stateful
  * `layers.LSTM`, `engine.LstmStepper`, `engine.lstmStack` with L = 1 and `tf.layers.lstm` (the same runners as the Node bench, `../runners`),
  * and, with `?ort=1`, lstm-bridge through onnxruntime-web (`lstmStackAsync`, executor 'auto',
- * which is onnxruntime-web in a page; forward only). Each timed call ends with a read-back
+ * which is onnxruntime-web in a page; forward only) beside onnxruntime-web on its own running the
+ * same ONNX model. Each timed call ends with a read-back
  * fence (`dataSync` of a fresh scalar), so that webgl's queued work is inside the time.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -12,12 +13,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
-import { setOnnxRuntimeWasmPaths } from '../../src/runtime';
+import { loadOnnxRuntimeAsync, setOnnxRuntimeWasmPaths } from '../../src/runtime';
 import {
   Runner, StreamRunner, makeBridgeAsyncRunner, makeBridgeAsyncStream, makeBridgeLayersStream, makeBridgeNnStream, makeBridgeRunner,
-  makeBridgeStepperStream, makeBridgeStream, makeTfLayersRunner, makeTfLayersStream,
+  makeBridgeStepperStream, makeBridgeStream, makeOrtRunner, makeOrtStream, makeTfLayersRunner, makeTfLayersStream,
 } from '../runners';
 import { SHAPES, STREAM, Shape } from '../shapes';
+import { report } from '../../scripts/browser/report';
 
 interface Row { system: string; shape: string; mode: 'forward' | 'train'; ms: number; samples: number }
 
@@ -58,11 +60,11 @@ function noteLeak(system: string, before: number): void {
   if (n !== 0) leaks[system] = (leaks[system] ?? 0) + n;
 }
 
-async function shapeRows(system: string, make: (s: Shape) => Runner, shapes: readonly Shape[], modes: readonly ('forward' | 'train')[]): Promise<Row[]> {
+async function shapeRows(system: string, make: (s: Shape) => Runner | Promise<Runner>, shapes: readonly Shape[], modes: readonly ('forward' | 'train')[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const s of shapes) {
     const before = tf.memory().numTensors;
-    const r = make(s);
+    const r = await make(s);
     for (const mode of modes) {
       const fn = mode === 'forward' ? () => r.forward() : r.train ? () => (r.train as () => void)() : null;
       if (!fn) continue;
@@ -75,9 +77,9 @@ async function shapeRows(system: string, make: (s: Shape) => Runner, shapes: rea
   return rows;
 }
 
-async function streamRow(system: string, make: () => StreamRunner): Promise<Row> {
+async function streamRow(system: string, make: () => StreamRunner | Promise<StreamRunner>): Promise<Row> {
   const before = tf.memory().numTensors;
-  const r = make();
+  const r = await make();
   for (let k = 0; k < st.streamWarm; k++) await r.step();
   fence();
   const per: number[] = [];
@@ -114,10 +116,14 @@ async function run(): Promise<unknown> {
   if (query.get('ort') === '1') {
     rows.push(await streamRow('lstm-bridge ort-web', makeBridgeAsyncStream));
     rows.push(...await shapeRows('lstm-bridge ort-web', makeBridgeAsyncRunner, shapes, ['forward']));
+    // onnxruntime-web on its own, the same ONNX model, Float32Array in and out (the runners'
+    // onnxruntime module is the page's onnxruntime-web once it is loaded).
+    if (!await loadOnnxRuntimeAsync()) throw new Error('onnxruntime-web did not load');
+    rows.push(await streamRow('onnxruntime-web alone', makeOrtStream));
+    rows.push(...await shapeRows('onnxruntime-web alone', makeOrtRunner, shapes, ['forward']));
   }
   const ort = query.get('ort') === '1' ? ((await import('onnxruntime-web')) as unknown as { env: { wasm: { numThreads?: number } } }).env.wasm.numThreads : null;
   return { backend: tf.getBackend(), isolated: crossOriginIsolated, ortThreads: ort, rows, leaked: tf.memory().numTensors - before, leaks, userAgent: navigator.userAgent };
 }
 
-const w = window as unknown as { __result?: unknown; __error?: string };
-run().then((r) => { w.__result = r; }, (e: unknown) => { w.__error = e instanceof Error ? `${e.message}\n${e.stack}` : String(e); });
+report(run);

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ROOT, bundlePage, launchChromium, pageResult, serve } from '../../test/browser-ort/harness';
+import { ROOT, bundlePage, launchChromium, pageResult, startStaticServer, wasmMounts } from '../../scripts/browser/harness';
 import { SHAPES, STREAM, shapeLabel } from '../shapes';
 
 interface Row { system: string; shape: string; mode: 'forward' | 'train'; ms: number; samples: number }
@@ -23,6 +23,7 @@ interface PageOut { backend: string; isolated: boolean; ortThreads: number | nul
 const BRIDGE = 'lstm-bridge';
 const TFL = 'tf.layers.lstm';
 const ORT = 'lstm-bridge ort-web';
+const ORT_ALONE = 'onnxruntime-web alone';
 
 function label(id: string): string {
   if (id === STREAM.id) return `stream (B${STREAM.B} I${STREAM.I} H${STREAM.H}, one step)`;
@@ -44,7 +45,7 @@ function table(out: PageOut): string[] {
   const hasOrt = out.rows.some((r) => r.system === ORT);
   const head = soft
     ? ['workload', 'mode', `${TFL} / ${BRIDGE} (speed-up)`]
-    : ['workload', 'mode', `${BRIDGE} ms`, `${TFL} ms`, 'speed-up', ...(hasOrt ? [`${ORT} ms`, `vs ${TFL}`, `vs ${BRIDGE} tfjs`] : [])];
+    : ['workload', 'mode', `${BRIDGE} ms`, `${TFL} ms`, 'speed-up', ...(hasOrt ? [`${ORT} ms`, `vs ${TFL}`, `vs ${BRIDGE} tfjs`, `${ORT_ALONE} ms`] : [])];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   const keys = [...new Set(out.rows.map((r) => `${r.shape}|${r.mode}`))];
   for (const k of keys) {
@@ -53,7 +54,7 @@ function table(out: PageOut): string[] {
     const b = get(BRIDGE, shape, mode);
     const t = get(TFL, shape, mode);
     const o = get(ORT, shape, mode);
-    const cells = soft ? [ratio(t, b)] : [ms(b), ms(t), ratio(t, b), ...(hasOrt ? [ms(o), ratio(t, o), ratio(b, o)] : [])];
+    const cells = soft ? [ratio(t, b)] : [ms(b), ms(t), ratio(t, b), ...(hasOrt ? [ms(o), ratio(t, o), ratio(b, o), ms(get(ORT_ALONE, shape, mode))] : [])];
     lines.push(`| ${label(shape)} | ${mode} | ${cells.join(' | ')} |`);
   }
   return [...lines, '', ...streamTable(out)];
@@ -79,14 +80,14 @@ async function main(): Promise<void> {
   const bi = args.indexOf('--backends');
   const backends = bi >= 0 ? args[bi + 1].split(',') : ['wasm', 'cpu', 'webgl'];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-bench-browser-'));
-  await bundlePage(dir, { main: path.join(__dirname, 'page.ts') }, { minify: true });
-  const served = await serve(dir, { isolated: true });
+  await bundlePage({ entries: { main: path.join(__dirname, 'page.ts') }, outDir: dir, minify: true });
+  const served = await startStaticServer({ '/': dir, ...wasmMounts() }, { crossOriginIsolated: true });
   const browser = await launchChromium();
   const pages: PageOut[] = [];
   try {
     for (const backend of backends) {
       const t0 = Date.now();
-      const { result, page } = await pageResult<PageOut>(browser, `${served.url}?backend=${backend}&ort=${backend === 'wasm' ? 1 : 0}&quick=${quick ? 1 : 0}`, 1800000);
+      const { result, page } = await pageResult<PageOut>(browser, `${served.url}/?backend=${backend}&ort=${backend === 'wasm' ? 1 : 0}&quick=${quick ? 1 : 0}`, 1800000);
       await page.context().close();
       pages.push(result);
       console.log(`${backend}: ${result.rows.length} rows in ${((Date.now() - t0) / 1000).toFixed(0)} s (isolated ${result.isolated}, ort-web threads ${result.ortThreads ?? '-'}, tensors left ${result.leaked} ${JSON.stringify(result.leaks)})`);

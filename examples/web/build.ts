@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { Plugin, build } from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '../..');
-const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+// What `ort.min.mjs` (onnxruntime-web's '.' import under the extern-wasm condition) loads: its
+// JSEP build's loader and wasm, whatever the execution provider.
+const ORT_FILES = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'];
 
 /** Resolves the page's `../../src/...` imports to the ESM build (`dist/esm/src/....js`), as the package's `exports` would. */
 function esmBuild(): Plugin {

@@ -2,7 +2,8 @@
  * The README's plain `<script type="module">` + import map page, no bundler: lstm-bridge's ESM
  * build and tfjs' single-file ES modules served from node_modules, seedrandom (the cpu
  * backend's CommonJS dependency) converted to an ES module. `writeImportMapPage` writes the page
- * into `dir`; the runner serves `dir` at '/', the repository at '/repo/'.
+ * into `dir`; the runner serves `dir` at '/import-map/', the repository at '/repo/', and reads
+ * the page's `window.__result`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,6 @@ const dx = tf.grad((xi) => tf.sum(lstm.forward(xi)[0]))(x);
 const back = nn.LSTM.fromStateDict(io.loadSafetensors(io.saveSafetensors(lstm.stateDict())));
 const [y2] = back.forward(x);
 globalThis.__result = { backend: tf.getBackend(), shape: y.shape, gradFinite: dx.dataSync().every(Number.isFinite), gradNonZero: dx.dataSync().some((v) => v !== 0), roundTrip: Math.max(...tf.abs(tf.sub(y, y2)).dataSync()) };
-globalThis.__ready = true;
 `;
 
 export async function writeImportMapPage(dir: string, repo: string): Promise<void> {

@@ -19,7 +19,7 @@ function bytes(b64: string): Uint8Array {
   return out;
 }
 
-setWasmPaths('/wasm/');
+setWasmPaths('/tfjs-wasm/');
 
 async function runChecksOn(backend: string, files: PageFiles): Promise<unknown> {
   if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} did not initialize`);

@@ -11,7 +11,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -20,10 +20,9 @@ import { saveKeras, writeKeras } from '../../src/io/node';
 import { keras3MaskedBidirectional } from '../../test/helpers/keras-model-fixtures';
 import { runChecks, type CheckFiles, type CheckResults } from './checks';
 import { writeImportMapPage } from './import-map';
-import { bundlePage, esmBuildPlugin, launchChromium, openPage, startStaticServer, toBase64 } from './harness';
+import { ROOT, bundlePage, esmBuildPlugin, launchChromium, openPage, pageResult, startStaticServer, toBase64, wasmMounts } from './harness';
 
 export const TOLERANCE: Record<string, number> = { cpu: 1e-6, wasm: 1e-5, webgl: 1e-4 };
-const ROOT = resolve(__dirname, '../..');
 
 /**
  * Makes the io fixtures: the repo's .pt and .onnx, the loader tests' Keras 3 `.keras` model, and
@@ -84,15 +83,16 @@ async function main(): Promise<void> {
     tfjsModelJson: files.tfjsModelJson, tfjsShards: files.tfjsShards.map(toBase64), onnx: toBase64(files.onnx),
   };
   const plugins = [esmBuildPlugin(ROOT)];
-  await bundlePage({ entry: join(__dirname, 'page.ts'), outDir: join(tmp, 'page'), esbuild: { plugins } });
-  const nnOnly = await bundlePage({ entry: join(__dirname, 'nn-only.ts'), outDir: join(tmp, 'nn-only'), esbuild: { plugins } });
+  const title = 'lstm-bridge browser checks';
+  await bundlePage({ entries: { page: join(__dirname, 'page.ts') }, outDir: join(tmp, 'page'), title, sourcemap: true, plugins });
+  const nnOnly = await bundlePage({ entries: { page: join(__dirname, 'nn-only.ts') }, outDir: join(tmp, 'nn-only'), title, sourcemap: true, plugins });
   // What the bundle carries: inputs with bytes in the output (the metafile's inputs list every file parsed).
   const nnOnlyInputs = Object.values(nnOnly.metafile.outputs).flatMap((o) => Object.entries(o.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k));
   const notInNnOnly = ['tfjs-layers', 'jsfive', 'fflate', 'dist/esm/src/io/', 'dist/esm/src/keras-model/', 'dist/esm/src/cli/'].filter((s) => nnOnlyInputs.some((i) => i.includes(s)));
   if (notInNnOnly.length > 0) throw new Error(`the { nn } page bundle carries ${notInNnOnly.join(', ')}`);
   if (!nnOnlyInputs.some((i) => i.includes('dist/esm/'))) throw new Error('the { nn } page bundle is not made of the ESM build');
   await writeImportMapPage(join(tmp, 'import-map'), ROOT);
-  const server = await startStaticServer({ '/': join(tmp, 'page'), '/nn-only/': join(tmp, 'nn-only'), '/import-map/': join(tmp, 'import-map'), '/vendor/': join(tmp, 'import-map/vendor'), '/repo/': ROOT, '/wasm/': join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') });
+  const server = await startStaticServer({ '/': join(tmp, 'page'), '/nn-only/': join(tmp, 'nn-only'), '/import-map/': join(tmp, 'import-map'), '/vendor/': join(tmp, 'import-map/vendor'), '/repo/': ROOT, ...wasmMounts() });
   const browser = await launchChromium();
   let failed = node.leaked !== 0;
   const table: Record<string, Record<string, number>> = {};
@@ -105,8 +105,7 @@ async function main(): Promise<void> {
     failed ||= !nnOk;
     console.log(`${nnOk ? 'ok  ' : 'FAIL'} { nn }-only bundle (no tfjs-layers; tfjs-core's ESM gradients), cpu: forward, gradients, packed: max |diff| ${nnWorst.toExponential(2)}, leaked tensors ${nnOnlyRun.leaked}`);
     await nnPage.context().close();
-    const mapPage = await openPage(browser, `${server.url}/import-map/index.html`);
-    const m = await mapPage.evaluate(() => (globalThis as unknown as { __result: { backend: string; shape: number[]; gradFinite: boolean; gradNonZero: boolean; roundTrip: number } }).__result);
+    const { result: m, page: mapPage } = await pageResult<{ backend: string; shape: number[]; gradFinite: boolean; gradNonZero: boolean; roundTrip: number }>(browser, `${server.url}/import-map/index.html`);
     const mapOk = m.shape.join() === '5,2,4' && m.gradFinite && m.gradNonZero && m.roundTrip === 0;
     failed ||= !mapOk;
     console.log(`${mapOk ? 'ok  ' : 'FAIL'} import-map page (no bundler, ${m.backend}): nn.LSTM forward ${m.shape.join('x')}, gradient finite and non-zero, safetensors round trip |diff| ${m.roundTrip}`);

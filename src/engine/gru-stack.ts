@@ -15,7 +15,7 @@ import { checkRecordArg, checkTensorArg } from './args';
 import { cellLayer } from './cell-layer';
 import { GruWeights, gruCell } from './cells/gru-cell';
 import type { RecurrenceOptions } from './executor';
-import { StackCall, StackLayer, runStack } from './stack';
+import { StackCall, StackLayer, StackOptions, runStack } from './stack';
 import type { ActivationName } from './activations';
 
 /** Options of {@link gruLayer}. */
@@ -44,19 +44,12 @@ export function gruLayer(x: tf.Tensor, w: GruWeights, options: GruLayerOptions =
 /** The weights of one layer of a GRU stack. */
 export type GruStackLayer = StackLayer<GruWeights>;
 
-/** Options of {@link gruStack}. */
-export interface GruStackOptions {
-  readonly activation?: ActivationName;
+/** Options of {@link gruStack}: the stack options of every kind, plus the GRU's. */
+export interface GruStackOptions extends StackOptions {
+  /** σ, the gates' activation. Default `'sigmoid'`. */
   readonly recurrentActivation?: ActivationName;
+  /** Reset after the recurrent product (PyTorch, Keras reset_after=True). Default true. */
   readonly resetAfter?: boolean;
-  /** L·D initial hidden states, index `layer * D + direction`, each (N, H). */
-  readonly h0?: readonly tf.Tensor[] | null;
-  readonly lengths?: ArrayLike<number> | null;
-  readonly mask?: tf.Tensor | null;
-  readonly maskedOutput?: 'zero' | 'carry';
-  readonly implementation?: 'fast' | 'reference';
-  readonly interLayerDropout?: number;
-  readonly where?: string;
 }
 
 /** The result of {@link gruStack} and of a vanilla RNN stack. */
@@ -68,7 +61,7 @@ export interface GruStackResult {
 }
 
 /** The stack machinery's view of a one-state (h) call. */
-export function hStackCall(options: GruStackOptions, where: string): StackCall {
+export function hStackCall(options: StackOptions, where: string): StackCall {
   checkRecordArg(options, 'options', where, true);
   const w = typeof options.where === 'string' ? options.where : where;
   return { ...options, initialStates: [['h0', options.h0]], where: w };

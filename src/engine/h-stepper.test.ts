@@ -81,6 +81,23 @@ describe('cpu', () => {
   });
 });
 
+test.each(['gru', 'rnn'] as const)('a %s stepper made inside a tidy keeps its prepared weights after it (the facades build theirs in one)', (kind) => {
+  const G = kind === 'gru' ? 3 : 1;
+  const w = layer(3, 4, G, 40, true);
+  let made: HStepper | null = null;
+  tf.tidy(() => {
+    made = kind === 'gru' ? new GruStepper([w]) : new RnnStepper([w]);
+  });
+  const stepper = made as unknown as HStepper;
+  const x = randomTensor([2, 3], 41);
+  const a = stepper.step(x, null);
+  const x3 = tf.expandDims(x, 0);
+  const ref = kind === 'gru' ? gruStack(x3, [{ forward: w }]) : rnnStack(x3, [{ forward: w }]);
+  expectClose(a.output, ref.h[0], 2e-5, 2e-5, 'h');
+  tf.dispose([a.output, ...a.h, ref.output, ...ref.h, x3, x]);
+  stepper.dispose();
+});
+
 describe('wasm', () => {
   useWasmBackend();
   test.each(CASES)('%s: step by step equals the stack on the sequence', (_n, kind, H, N, b, a, ra) => compare(kind, H, N, b, a, ra, 3e-5));

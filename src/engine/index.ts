@@ -8,7 +8,7 @@
  * reset_after=False / tfjs-layers) and `./cells/rnn-cell`) run on the same machinery and
  * executors: the fast executor by default, the reference loop on request, `GruStepper` /
  * `RnnStepper` (`./h-stepper`, in `./internal`) for one-step inference, and the facades' entry
- * point `RecurrentRunner` (`./recurrent-runner`, in `./internal`).
+ * point `RecurrentRunner` (`./recurrent-runner`, in `./internal`), as for the LSTM.
  *
  * Canonical form (see `./weights` for the full table): per layer and direction,
  * `kernel (I, 4H)`, `recurrentKernel (H_out, 4H)`, optional `bias (4H)` and
@@ -27,8 +27,9 @@
  *   avoided with `executor: 'tfjs'`;
  * - `LstmStepper` (`./lstm-stepper`) for streaming inference, one step per call.
  *
- * The facades call one synchronous entry point, `LstmRunner` (`./runner`, in `./internal`),
- * which picks the stepper for one-step inference and `lstmStack` / `lstmLayer` otherwise.
+ * The facades call one synchronous entry point, `RecurrentRunner` (`./recurrent-runner`, in
+ * `./internal`, over the kinds of `./runner-kinds`), which picks the stepper for one-step
+ * inference and the kind's stack / layer (`lstmStack` / `lstmLayer`, ...) otherwise.
  *
  * Choosing (measured with `npm run bench` on 2 cores, AVX-512; see `bench/README.md`):
  * - training, or any synchronous use: `lstmStack` on the wasm backend. There it runs ~30x
@@ -53,7 +54,7 @@ export * from './layout';
 export * from './directions';
 export type { LstmLayerOptions, LstmLayerResult, RecurrenceOptions, ResolvedLayerCall } from './executor';
 export type { CellSizes, CellWeights, ResolvedCall } from './cell';
-export type { StackLayer } from './stack';
+export type { StackLayer, StackOptions } from './stack';
 export type { StepMask } from './step-mask';
 export { combinedBias, lstmCellStep, lstmLayer, lstmStepFromProjection, resolveLayerCall } from './lstm-layer';
 export * from './lstm-stack';

@@ -16,12 +16,12 @@ export { MAX_SEQUENCE_SIZE, checkLengthsArg, checkNumberArg, checkOneOfArg, chec
 export type { NumberArgOptions, TensorArgOptions } from './args';
 
 // The facades' entry point and the executor choice.
-export { LstmRunner } from './runner';
-export type { LstmRunnerLayerOptions, LstmRunnerSource } from './runner';
 export { RecurrentRunner } from './recurrent-runner';
 export type {
-  RecurrentRunnerCellOptions, RecurrentRunnerLayerOptions, RecurrentRunnerSource, RecurrentRunnerStackOptions,
+  RecurrentRunnerCellOptions, RecurrentRunnerLayerOptions, RecurrentRunnerResult, RecurrentRunnerSource, RecurrentRunnerStackOptions,
+  RunnerKind,
 } from './recurrent-runner';
+export { GRU_RUNNER, LSTM_RUNNER, RNN_RUNNER } from './runner-kinds';
 export { GruStepper, HStepper, RnnStepper } from './h-stepper';
 export type { HStepperOptions, HStepperResult } from './h-stepper';
 export { PreparedCache } from './stepper-cache';

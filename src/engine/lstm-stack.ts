@@ -25,7 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ActivationName } from './activations';
 import { checkLengthsArg, checkRecordArg, checkTensorArg } from './args';
 import { LstmLayerOptions, lstmLayer, resolveLayerCall } from './lstm-layer';
-import { StackCall, StackLayer, checkStackShape, directionsOf, runStack, stackLayerOptions } from './stack';
+import { StackCall, StackLayer, StackOptions, checkStackShape, directionsOf, runStack, stackLayerOptions } from './stack';
 import { LstmWeights } from './weights';
 
 /** The weights of one layer of a stack. */
@@ -34,32 +34,12 @@ export interface LstmStackLayer extends StackLayer<LstmWeights> {
   readonly backward?: LstmWeights | null;
 }
 
-/** Options of {@link lstmStack}. */
-export interface LstmStackOptions {
-  readonly activation?: ActivationName;
+/** Options of {@link lstmStack}: the stack options of every kind, plus the LSTM's. */
+export interface LstmStackOptions extends StackOptions {
+  /** σ, the gates' activation. Default `'sigmoid'`. */
   readonly recurrentActivation?: ActivationName;
-  /** L·D initial hidden states, index `layer * D + direction`, each (N, H_out). */
-  readonly h0?: readonly tf.Tensor[] | null;
   /** L·D initial cell states, each (N, H). */
   readonly c0?: readonly tf.Tensor[] | null;
-  /** Valid steps per batch element (right padding). */
-  readonly lengths?: ArrayLike<number> | null;
-  /**
-   * (T, N), time-major: nonzero where a step is active, in every layer (Keras masks, also not
-   * right-padded ones). Exclusive with `lengths`.
-   */
-  readonly mask?: tf.Tensor | null;
-  /** Output at inactive steps: `'zero'` (default, PyTorch) or `'carry'` (Keras). */
-  readonly maskedOutput?: 'zero' | 'carry';
-  /** The tfjs-ops executor (see `LstmLayerOptions.implementation`). Default `'fast'`. */
-  readonly implementation?: 'fast' | 'reference';
-  /**
-   * Dropout probability on the outputs of every layer but the last (PyTorch `dropout`).
-   * Applied only when > 0; callers pass 0 outside training.
-   */
-  readonly interLayerDropout?: number;
-  /** Prefix of error messages. */
-  readonly where?: string;
 }
 
 /** The result of {@link lstmStack}. */

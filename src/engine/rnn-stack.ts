@@ -10,8 +10,7 @@ import { cellLayer } from './cell-layer';
 import { RNN_CELL, RnnWeights } from './cells/rnn-cell';
 import type { RecurrenceOptions } from './executor';
 import { GruLayerResult, GruStackResult, hStackCall } from './gru-stack';
-import { StackLayer, runStack } from './stack';
-import type { ActivationName } from './activations';
+import { StackLayer, StackOptions, runStack } from './stack';
 
 /** Options of {@link rnnLayer}. */
 export interface RnnLayerOptions extends Omit<RecurrenceOptions, 'initialState' | 'recurrentActivation'> {
@@ -29,17 +28,8 @@ export function rnnLayer(x: tf.Tensor, w: RnnWeights, options: RnnLayerOptions =
 /** The weights of one layer of an RNN stack. */
 export type RnnStackLayer = StackLayer<RnnWeights>;
 
-/** Options of {@link rnnStack}. */
-export interface RnnStackOptions {
-  readonly activation?: ActivationName;
-  readonly h0?: readonly tf.Tensor[] | null;
-  readonly lengths?: ArrayLike<number> | null;
-  readonly mask?: tf.Tensor | null;
-  readonly maskedOutput?: 'zero' | 'carry';
-  readonly implementation?: 'fast' | 'reference';
-  readonly interLayerDropout?: number;
-  readonly where?: string;
-}
+/** Options of {@link rnnStack}: the stack options of every kind (an RNN adds none). */
+export type RnnStackOptions = StackOptions;
 
 /** Runs a stack of (bi)directional vanilla RNN layers; differentiable; disposes its intermediates. */
 export function rnnStack(x: tf.Tensor, layers: readonly RnnStackLayer[], options: RnnStackOptions = {}): GruStackResult {

@@ -8,7 +8,37 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError } from '../errors';
 import { checkRecordArg, checkTensorListArg, describeValue } from './args';
+import type { ActivationName } from './activations';
 import type { RecurrenceOptions } from './executor';
+
+/**
+ * The options every kind's stack call takes (`lstmStack`, `gruStack`, `rnnStack`; each kind
+ * adds its own: the LSTM's `c0`, the GRU's `resetAfter`, their `recurrentActivation`).
+ */
+export interface StackOptions {
+  /** φ, the cell's activation. Default `'tanh'`. */
+  readonly activation?: ActivationName;
+  /** L·D initial hidden states, index `layer * D + direction`, each (N, H_out). */
+  readonly h0?: readonly tf.Tensor[] | null;
+  /** Valid steps per batch element (right padding). */
+  readonly lengths?: ArrayLike<number> | null;
+  /**
+   * (T, N), time-major: nonzero where a step is active, in every layer (Keras masks, also not
+   * right-padded ones). Exclusive with `lengths`.
+   */
+  readonly mask?: tf.Tensor | null;
+  /** Output at inactive steps: `'zero'` (default, PyTorch) or `'carry'` (Keras). */
+  readonly maskedOutput?: 'zero' | 'carry';
+  /** The tfjs-ops executor (see `RecurrenceOptions.implementation`). Default `'fast'`. */
+  readonly implementation?: 'fast' | 'reference';
+  /**
+   * Dropout probability on the outputs of every layer but the last (PyTorch `dropout`).
+   * Applied only when > 0; callers pass 0 outside training.
+   */
+  readonly interLayerDropout?: number;
+  /** Prefix of error messages. */
+  readonly where?: string;
+}
 
 /** The weights of one layer of a stack. */
 export interface StackLayer<W> {

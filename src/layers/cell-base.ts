@@ -9,7 +9,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable, Shape } from '@tensorflow/tfjs-layers';
 
-import { checkRecordArg, checkWeightCount } from '../engine/internal';
+import type { CellWeights } from '../engine';
+import { RecurrentRunnerCellOptions, RunnerKind, checkRecordArg, checkWeightCount } from '../engine/internal';
 import { ConfigError } from '../errors';
 import { RecurrentCellConfig } from './config';
 import { constrainUpdates } from './constrained-variable';
@@ -57,6 +58,24 @@ export abstract class RecurrentCellBase<C extends RecurrentCellConfig = Recurren
 
   /** The serialized arguments of the cell (initializers etc. as `{className, config}`). */
   abstract getConfig(): tf.serialization.ConfigDict;
+
+  /**
+   * The weights in the engine's canonical form, differentiable: the variables themselves, or
+   * copies where Keras' layout differs (the GRU's gate order). The caller disposes the copies.
+   */
+  abstract weights(): CellWeights;
+
+  /** The cell options the engine runs with (activations, the GRU's `resetAfter`). */
+  abstract get engineOptions(): RecurrentRunnerCellOptions;
+
+  /** The engine's kind of the cell (`LSTM_RUNNER`, `GRU_RUNNER`, `RNN_RUNNER`): its layer, stack and stepper. */
+  abstract get engineKind(): RunnerKind<CellWeights>;
+
+  /** The variables' current values (their data ids identify the weights; change on every write). */
+  weightValues(): tf.Tensor[] {
+    const w = this.reads();
+    return [w.kernel, w.recurrentKernel, ...(w.bias ? [w.bias] : [])];
+  }
 
   /** The initializer of the bias (the configured one unless the kind changes it). */
   protected biasInitializer(): Initializer {

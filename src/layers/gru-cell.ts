@@ -26,9 +26,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
-import { GruWeights, zrhToRzn } from '../engine';
+import { CellWeights, GruWeights, zrhToRzn } from '../engine';
+import { GRU_RUNNER, RecurrentRunnerCellOptions, RunnerKind } from '../engine/internal';
 import { GruCellConfig } from './gru-config';
-import { HCellSpec } from './h-recurrence';
 import { OneStateCell } from './one-state-cell';
 
 /**
@@ -55,9 +55,14 @@ export class GRUCell extends OneStateCell<GruCellConfig> {
   }
 
   /** What the engine runs: the GRU with the cell's activations and reset placement. */
-  override get spec(): HCellSpec {
+  get engineOptions(): RecurrentRunnerCellOptions {
     const c = this.config;
-    return { kind: 'gru', resetAfter: c.resetAfter, activation: c.activation, recurrentActivation: c.recurrentActivation };
+    return { resetAfter: c.resetAfter, activation: c.activation, recurrentActivation: c.recurrentActivation };
+  }
+
+  /** The engine's GRU. */
+  get engineKind(): RunnerKind<CellWeights> {
+    return GRU_RUNNER as RunnerKind<CellWeights>;
   }
 
   /**

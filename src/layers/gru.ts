@@ -25,7 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { GRUArgs, GRU_CELL_KEYS, resolveGruCellArgs } from './gru-config';
 import { GRUCell } from './gru-cell';
-import { RecurCall, RecurResult, RecurrentKind, RecurrentLayer } from './recurrent-layer';
+import { RecurrentKind, RecurrentLayer } from './recurrent-layer';
 
 const GRU_KIND: RecurrentKind<GRUCell> = {
   kind: 'GRU',
@@ -46,10 +46,6 @@ export class GRU extends RecurrentLayer<GRUCell> {
 
   get resetAfter(): boolean {
     return this.cell.config.resetAfter;
-  }
-
-  protected recur(x: tf.Tensor, call: RecurCall): RecurResult {
-    return this.cell.run(x, call, this.where);
   }
 }
 tf.serialization.registerClass(GRU);

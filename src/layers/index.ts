@@ -21,7 +21,6 @@ export { LSTMCell } from './lstm-cell';
 export { GRUCell } from './gru-cell';
 export { SimpleRNNCell } from './simple-rnn-cell';
 export type { AddWeight, DropoutMasks } from './cell-base';
-export type { HCellSpec } from './h-recurrence';
 // The abstract bases are types only: construct a kind (`LSTM`, `GRU`, `SimpleRNN`), not a base.
 export type { RecurCall, RecurResult, RecurrentKind, RecurrentLayer } from './recurrent-layer';
 export type { RecurrentCellBase } from './cell-base';

@@ -17,7 +17,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
-import { LstmWeights, lstmCellStep } from '../engine';
+import { CellWeights, LstmWeights, lstmCellStep } from '../engine';
+import { LSTM_RUNNER, RecurrentRunnerCellOptions, RunnerKind } from '../engine/internal';
 import { AddWeight, DropoutMasks, RecurrentCellBase } from './cell-base';
 import { CellConfig } from './config';
 import { Initializer } from './identifiers';
@@ -78,6 +79,16 @@ export class LSTMCell extends RecurrentCellBase<CellConfig> {
   weights(): LstmWeights {
     const w = this.reads();
     return { kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias as tf.Tensor1D | null };
+  }
+
+  /** The cell options the engine runs with: the activations. */
+  get engineOptions(): RecurrentRunnerCellOptions {
+    return { activation: this.config.activation, recurrentActivation: this.config.recurrentActivation };
+  }
+
+  /** The engine's LSTM. */
+  get engineKind(): RunnerKind<CellWeights> {
+    return LSTM_RUNNER as RunnerKind<CellWeights>;
   }
 
   /**

@@ -4,8 +4,10 @@
  * (checked against the kind's keys), building the cell's weights, the call arguments
  * (`[x, ...states]` or `initialState`, `mask`, `training`), stateful states and `resetStates`,
  * `returnSequences` / `returnState` / `goBackwards` / `timeMajor`, the masked last output, the
- * activity regularizer, `getConfig` / `fromConfig`. A kind supplies its cell and
- * {@link RecurrentLayer.recur}: the engine run over a time-major sequence.
+ * activity regularizer, `getConfig` / `fromConfig`, and the one engine call (the kind's
+ * `RecurrentRunner`: the prepared stepper for one-step inference — stateful streaming,
+ * `predict` on (1, 1, F) — else the kind's layer; the engine-form weights cached until a
+ * weight changes) with its report, `lastExecution`. A kind supplies its cell (which names its engine kind).
  *
  * Legend: N batch, T time steps, F features, U units, S the kind's states (LSTM `[h, c]`, GRU
  * and SimpleRNN `[h]`).
@@ -30,7 +32,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 
-import { tidy } from '../engine/internal';
+import { RecurrentRunner, tidy } from '../engine/internal';
+import type { CellWeights } from '../engine';
+import { SyncExecutionReport, syncExecutionReport } from '../runtime/internal';
 import { ConfigError, ShapeError, formatShape } from '../errors';
 import {
   AnyTensor,
@@ -103,6 +107,12 @@ export abstract class RecurrentLayer<C extends RecurrentCellBase = RecurrentCell
   /** Outputs of training calls since the activity loss was last computed. */
   private activityOutputs: tf.Tensor[] = [];
   private weightScope = '';
+  private execution: SyncExecutionReport | null = null;
+  /**
+   * The engine's entry point: it picks the executor, and holds the engine-form weights and the
+   * prepared stepper for one-step calls (streaming), rebuilt when a weight changes.
+   */
+  private readonly runner: RecurrentRunner<CellWeights>;
 
   protected constructor(args: unknown, spec: RecurrentKind<C>) {
     const where = `layers.${spec.kind}`;
@@ -126,13 +136,45 @@ export abstract class RecurrentLayer<C extends RecurrentCellBase = RecurrentCell
     this._stateful = rnn.stateful;
     this.supportsMasking = true;
     if (this.activityRegularization) this.addLoss(() => this.activityLoss());
+    this.runner = new RecurrentRunner(cell.engineKind, {
+      layers: () => [{ forward: this.cell.weights() }],
+      ids: () => this.cell.weightValues(),
+      options: () => ({ ...this.cell.engineOptions, where: this.where }),
+    });
   }
 
   /**
-   * Runs the engine over `x` (T, N, F), time-major, with the cell's weights. Called inside a
-   * tidy; the kind applies `call.dropout`.
+   * Which tfjs executor ran the last call on tensors, and why not the prepared one-step stepper
+   * (null before the first call): `'stepper'` for one-step inference (streaming), else `'fast'`
+   * (or `'reference'`) with the typed `StepperFallback` reason and its `message`. The library
+   * prints nothing; this is how to find out.
+   *
+   * ```ts
+   * layer.apply(x);
+   * layer.lastExecution; // { call: 'call', executor: 'fast', reason: { kind: 'steps', steps: 17 }, message: '17 time steps (...)' }
+   * ```
    */
-  protected abstract recur(x: tf.Tensor, call: RecurCall): RecurResult;
+  get lastExecution(): SyncExecutionReport | null {
+    return this.execution;
+  }
+
+  /**
+   * Runs the engine over `x` (T, N, F), time-major, with the cell's weights and `call.dropout`.
+   * Called inside a tidy.
+   */
+  private recur(x: tf.Tensor, call: RecurCall): RecurResult {
+    const r = this.runner.layer(x, {
+      inputMask: call.dropout.input,
+      recurrentInputMask: call.dropout.recurrent,
+      reverse: call.reverse,
+      initialState: call.initialState,
+      mask: call.mask,
+      maskedOutput: call.maskedOutput,
+      where: this.where,
+    });
+    if (this.runner.lastChoice) this.execution = syncExecutionReport('call', this.runner.lastChoice);
+    return r;
+  }
 
   /** Prefix of error messages. */
   get where(): string {
@@ -180,6 +222,7 @@ export abstract class RecurrentLayer<C extends RecurrentCellBase = RecurrentCell
       this.addWeight(this.weightScope + name, weightShape, 'float32', initializer, regularizer ?? undefined, true),
     this.where);
     this.built = true;
+    this.runner.weights(); // the engine-form copies made now, so that calls leave the tensor count unchanged
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
@@ -318,12 +361,14 @@ export abstract class RecurrentLayer<C extends RecurrentCellBase = RecurrentCell
   }
 
   /**
-   * Disposes what the layer holds besides its weights (part of `dispose()`; a wrapper calls it
-   * for its inner layers). A kind holding more extends it.
+   * Disposes what the layer holds besides its weights: the carried states, the engine-form
+   * weights and the prepared stepper (part of `dispose()`; a wrapper calls it for its inner
+   * layers).
    * @internal
    */
   disposeHeld(): void {
     this.disposeStates();
+    this.runner.dispose();
   }
 
   protected override disposeWeights(): number {

@@ -17,9 +17,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Shape } from '@tensorflow/tfjs-layers';
 
-import { RnnWeights } from '../engine';
+import { CellWeights, RnnWeights } from '../engine';
+import { RNN_RUNNER, RecurrentRunnerCellOptions, RunnerKind } from '../engine/internal';
 import { SimpleRnnCellConfig } from './gru-config';
-import { HCellSpec } from './h-recurrence';
 import { OneStateCell } from './one-state-cell';
 
 /**
@@ -46,8 +46,13 @@ export class SimpleRNNCell extends OneStateCell<SimpleRnnCellConfig> {
   }
 
   /** What the engine runs: the vanilla RNN with the cell's activation. */
-  override get spec(): HCellSpec {
-    return { kind: 'rnn', activation: this.config.activation };
+  get engineOptions(): RecurrentRunnerCellOptions {
+    return { activation: this.config.activation };
+  }
+
+  /** The engine's vanilla RNN. */
+  get engineKind(): RunnerKind<CellWeights> {
+    return RNN_RUNNER as RunnerKind<CellWeights>;
   }
 
   /** The weights in the engine's canonical form (the variables themselves, differentiable). */

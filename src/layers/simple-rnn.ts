@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { SIMPLE_RNN_CELL_KEYS, SimpleRNNArgs, resolveSimpleRnnCellArgs } from './gru-config';
-import { RecurCall, RecurResult, RecurrentKind, RecurrentLayer } from './recurrent-layer';
+import { RecurrentKind, RecurrentLayer } from './recurrent-layer';
 import { SimpleRNNCell } from './simple-rnn-cell';
 
 const SIMPLE_RNN_KIND: RecurrentKind<SimpleRNNCell> = {
@@ -39,10 +39,6 @@ export class SimpleRNN extends RecurrentLayer<SimpleRNNCell> {
 
   constructor(args: SimpleRNNArgs) {
     super(args, SIMPLE_RNN_KIND);
-  }
-
-  protected recur(x: tf.Tensor, call: RecurCall): RecurResult {
-    return this.cell.run(x, call, this.where);
   }
 }
 tf.serialization.registerClass(SimpleRNN);

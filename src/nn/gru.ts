@@ -46,8 +46,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { GruStackResult, gruStack } from '../engine';
-import { GruStackAsyncResult, LstmExecutor, gruStackAsync } from '../runtime/internal';
+import { GRU_RUNNER } from '../engine/internal';
+import { GruStackAsyncResult, gruStackAsync } from '../runtime/internal';
 import { HiddenStack, HiddenStackCall, HiddenStackLayer, readStateDictFor } from './hidden-stack';
 import { RecurrentStackOptions, STACK_OPTION_KEYS } from './recurrent-options';
 import { loadBuilt } from './stack-params';
@@ -67,16 +67,12 @@ export interface GruStateDict extends tf.NamedTensorMap {
 }
 
 export class GRU extends HiddenStack {
-  protected get where(): string {
-    return 'nn.GRU';
-  }
-
   protected get kind(): 'GRU' {
     return 'GRU';
   }
 
   constructor(inputSize: number, hiddenSize: number, options: GRUOptions = {}) {
-    super(inputSize, hiddenSize, options, STACK_OPTION_KEYS, 3, 'nn.GRU');
+    super(inputSize, hiddenSize, options, STACK_OPTION_KEYS, GRU_RUNNER, 3, 'nn.GRU');
   }
 
   /** The parameters under PyTorch's keys (the module's own variables: do not dispose them). */
@@ -84,13 +80,7 @@ export class GRU extends HiddenStack {
     return super.stateDict() as GruStateDict; // the constructor registers weight_ih_l0 and weight_hh_l0
   }
 
-  protected runStack(x: tf.Tensor3D, layers: readonly HiddenStackLayer[], call: HiddenStackCall): GruStackResult {
-    return gruStack(x, layers, call);
-  }
-
-  protected runStackAsync(
-    x: tf.Tensor3D, layers: readonly HiddenStackLayer[], call: HiddenStackCall & { executor?: LstmExecutor },
-  ): Promise<GruStackAsyncResult> {
+  protected runStackAsync(x: tf.Tensor3D, layers: readonly HiddenStackLayer[], call: HiddenStackCall): Promise<GruStackAsyncResult> {
     return gruStackAsync(x, layers, call);
   }
 

@@ -13,6 +13,7 @@ export { RNN } from './rnn';
 export type { RNNNonlinearity, RNNOptions, RnnStateDict } from './rnn';
 export { GRUCell } from './gru-cell';
 export { RNNCell } from './rnn-cell';
+export type { RecurrentStack } from './recurrent-stack';
 export type { HiddenStack } from './hidden-stack';
 export type { HiddenStackCall, HiddenStackLayer } from './hidden-stack';
 export type { HiddenCell } from './hidden-cell';

@@ -55,19 +55,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError, ShapeError, StateDictError, formatShape } from '../errors';
-import { LstmStackLayer, LstmWeights } from '../engine';
-import { LstmRunner, showArg, tidy } from '../engine/internal';
-import { ExecutionReport, LstmExecutor, asyncExecutionReport, lstmStackAsync, syncExecutionReport } from '../runtime/internal';
+import { LstmWeights } from '../engine';
+import { LSTM_RUNNER, showArg, tidy } from '../engine/internal';
+import { LstmExecutor, lstmStackAsync } from '../runtime/internal';
 import { planLstmCall } from './lstm-call';
 import { convertAsync } from './recurrent-call';
-import { Module } from './module';
-import { RecurrentStackOptions, STACK_OPTION_KEYS, interLayerDropout, parseStackOptions } from './recurrent-options';
-import {
-  buildStackLayers, canonicalCellWeights, checkStateDictArg, findStackPrefix, loadBuilt, registerStackParams, stackParamKeys, stackRepr, stripPrefix,
-} from './stack-params';
+import { RecurrentStackOptions, STACK_OPTION_KEYS, interLayerDropout } from './recurrent-options';
+import { RecurrentStack } from './recurrent-stack';
+import { canonicalCellWeights, checkStateDictArg, findStackPrefix, loadBuilt, stackParamKeys, stripPrefix } from './stack-params';
 import { checkKindOf } from './state-dict-kind';
 import { PackedSequence } from './utils/rnn/packed-sequence';
-import { EngineWeightCache } from './weight-cache';
 
 /** Constructor options of {@link LSTM}, PyTorch's keyword arguments in camelCase. */
 export interface LSTMOptions extends RecurrentStackOptions {
@@ -98,58 +95,33 @@ export function lstmParamKeys(layer: number, reverse: boolean): { ih: string; hh
   return stackParamKeys(layer, reverse, 'nn.lstmParamKeys');
 }
 
-export class LSTM extends Module {
-  readonly inputSize: number;
-  readonly hiddenSize: number;
-  readonly numLayers: number;
-  readonly bias: boolean;
-  readonly batchFirst: boolean;
-  readonly dropout: number;
-  readonly bidirectional: boolean;
+/** Checks `projSize` against the checked configuration. @throws ConfigError */
+function checkProjSize(value: unknown, hiddenSize: number, where: string): number {
+  const projSize = value ?? 0;
+  if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) {
+    throw new ConfigError(`${where}: projSize expected a non-negative integer, got ${showArg(projSize)}`);
+  }
+  if (projSize >= hiddenSize) {
+    throw new ConfigError(`${where}: projSize expected less than hiddenSize (${hiddenSize}), got ${projSize}`);
+  }
+  return projSize;
+}
+
+export class LSTM extends RecurrentStack<LstmWeights> {
   readonly projSize: number;
 
-  private readonly cache = new EngineWeightCache(
-    () => this.parameters(),
-    () => this.buildEngineLayers(),
-  );
-  /** The engine's entry point: it picks the executor (the prepared stepper for one-step inference). */
-  private readonly runner = new LstmRunner({
-    layers: (recording) => (recording ? this.buildEngineLayers() : this.cache.layersFor()),
-    ids: () => this.parameters(),
-    stepperOptions: () => ({ where: 'nn.LSTM' }),
-  });
-  private execution: ExecutionReport | null = null;
-
-  protected get where(): string {
-    return 'nn.LSTM';
+  protected get kind(): 'LSTM' {
+    return 'LSTM';
   }
 
   constructor(inputSize: number, hiddenSize: number, options: LSTMOptions = {}) {
-    super();
-    const where = 'nn.LSTM';
-    const cfg = parseStackOptions(inputSize, hiddenSize, options, OPTION_KEYS, where);
-    this.inputSize = cfg.inputSize;
-    this.hiddenSize = cfg.hiddenSize;
-    this.numLayers = cfg.numLayers;
-    this.bias = cfg.bias;
-    this.batchFirst = cfg.batchFirst;
-    this.bidirectional = cfg.bidirectional;
-    this.dropout = cfg.dropout;
-    const projSize = options.projSize ?? 0;
-    if (typeof projSize !== 'number' || !Number.isInteger(projSize) || projSize < 0) {
-      throw new ConfigError(`${where}: projSize expected a non-negative integer, got ${showArg(projSize)}`);
-    }
-    if (projSize >= this.hiddenSize) {
-      throw new ConfigError(`${where}: projSize expected less than hiddenSize (${this.hiddenSize}), got ${projSize}`);
-    }
+    let projSize = 0;
+    super(inputSize, hiddenSize, options, OPTION_KEYS, LSTM_RUNNER, (cfg) => {
+      projSize = checkProjSize((options ?? {}).projSize, cfg.hiddenSize, 'nn.LSTM');
+      return { gates: 4, projSize };
+    }, 'nn.LSTM');
     this.projSize = projSize;
-    registerStackParams(cfg, { gates: 4, projSize }, (key, value) => this.registerParameter(key, value), where);
-    this.cache.layersFor(); // made now, so that forward passes leave the tensor count unchanged
-  }
-
-  /** D: 2 when bidirectional, else 1. */
-  get numDirections(): number {
-    return this.bidirectional ? 2 : 1;
+    this.prepareWeights();
   }
 
   /** H_out: projSize when > 0, else hiddenSize. */
@@ -175,25 +147,6 @@ export class LSTM extends Module {
   }
 
   /**
-   * Which executor ran the last `forward` or `forwardAsync` call that returned, and why not a
-   * faster one (null before the first call). The library prints nothing; this is how to find
-   * out. `forward`: `'stepper'` (one-step inference on prepared weights), else `'fast'` (or
-   * `'reference'`), with the typed `StepperFallback` reason (`'steps'`, `'recording'`,
-   * `'masked'`, `'dropout'`, `'bidirectional'`). `forwardAsync`: `'onnxruntime'`, else `'tfjs'`
-   * with the typed `OrtFallbackReason` (`'not-installed'` with the load error, `'tfjs-requested'`,
-   * `'inexpressible'` with what). `message` words the reason.
-   *
-   * ```ts
-   * await lstm.forwardAsync(input);
-   * lstm.lastExecution; // { call: 'forwardAsync', executor: 'tfjs', reason: { kind: 'inexpressible', what: 'projection' }, message: '...' }
-   * ```
-   * With concurrent `forwardAsync` calls on one module it describes the one that finished last.
-   */
-  get lastExecution(): ExecutionReport | null {
-    return this.execution;
-  }
-
-  /**
    * Runs the LSTM. Synchronous and differentiable (`tf.grad`, `tf.variableGrads`).
    * See the class documentation for shapes.
    */
@@ -206,11 +159,11 @@ export class LSTM extends Module {
     const out = tidy(() => {
       const e = call.toEngine();
       const r = this.runner.stack(e.x, {
-        h0: e.h0, c0: e.c0, lengths: e.lengths, interLayerDropout: dropout, where: this.where,
+        states: e.h0 && e.c0 ? [e.h0, e.c0] : null, lengths: e.lengths, interLayerDropout: dropout, where: this.where,
       });
-      return call.fromEngine(r.output, r.h, r.c);
+      return call.fromEngine(r.output, r.states[0], r.states[1]);
     });
-    if (this.runner.lastChoice) this.execution = syncExecutionReport('forward', this.runner.lastChoice);
+    this.reportForward();
     return call.wrap(out);
   }
 
@@ -238,30 +191,18 @@ export class LSTM extends Module {
     const e = tidy(() => call.toEngine());
     const out = await convertAsync(
       [...(e.x === input ? [] : [e.x]), ...(e.h0 ?? []), ...(e.c0 ?? [])],
-      () => lstmStackAsync(e.x, this.cache.layersFor(), {
+      () => lstmStackAsync(e.x, this.runner.weights(), {
         h0: e.h0, c0: e.c0, lengths: e.lengths, interLayerDropout: interLayerDropout(this),
         executor: options.executor, where: `${this.where}.forwardAsync`,
       }),
       (r) => {
-        this.execution = asyncExecutionReport(r);
+        this.reportForwardAsync(r);
         return [r.output, ...r.h, ...r.c];
       },
       (r) => call.fromEngine(r.output, r.h, r.c),
       (o) => [o.output, o.hN, o.cN],
     );
     return call.wrap(out);
-  }
-
-  /** The engine-form weights of every layer, as new tensors (transposes of the parameters). */
-  private buildEngineLayers(): LstmStackLayer[] {
-    return buildStackLayers(this, (k, reverse) => this.canonicalWeights(k, reverse));
-  }
-
-  /** Frees the parameters and the cached engine weights. */
-  override dispose(): void {
-    this.runner.dispose();
-    this.cache.dispose();
-    super.dispose();
   }
 
   /**
@@ -304,13 +245,8 @@ export class LSTM extends Module {
     return loadBuilt(lstm, own, prefix);
   }
 
-  /** A GRU's or RNN's weights given to an LSTM: the error names the kind they are. */
-  protected override checkStateDictKind(stateDict: tf.NamedTensorMap): void {
-    checkKindOf(stateDict, 'LSTM', `${this.where}.loadStateDict`, '', '.fromStateDict');
-  }
-
-  /** PyTorch's repr, e.g. `LSTM(10, 7, num_layers=3, bidirectional=True)`. */
-  override toString(): string {
-    return stackRepr('LSTM', this, this.projSize > 0 ? [`proj_size=${this.projSize}`] : []);
+  /** PyTorch's repr entries after the sizes: `proj_size` when set. */
+  protected override reprFirst(): string[] {
+    return this.projSize > 0 ? [`proj_size=${this.projSize}`] : [];
   }
 }

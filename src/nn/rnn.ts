@@ -31,9 +31,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { GruStackResult, rnnStack } from '../engine';
-import { checkOneOfArg } from '../engine/internal';
-import { GruStackAsyncResult, LstmExecutor, rnnStackAsync } from '../runtime/internal';
+import { RNN_RUNNER, RecurrentRunnerCellOptions, checkOneOfArg } from '../engine/internal';
+import { GruStackAsyncResult, rnnStackAsync } from '../runtime/internal';
 import { HiddenStack, HiddenStackCall, HiddenStackLayer, readStateDictFor } from './hidden-stack';
 import { RecurrentStackOptions, STACK_OPTION_KEYS } from './recurrent-options';
 import { loadBuilt } from './stack-params';
@@ -63,17 +62,13 @@ export function checkNonlinearity(value: unknown, where: string): RNNNonlinearit
 export class RNN extends HiddenStack {
   readonly nonlinearity: RNNNonlinearity;
 
-  protected get where(): string {
-    return 'nn.RNN';
-  }
-
   protected get kind(): 'RNN' {
     return 'RNN';
   }
 
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
     const nonlinearity = checkNonlinearity((options ?? {}).nonlinearity, 'nn.RNN'); // before any parameter exists
-    super(inputSize, hiddenSize, options, [...STACK_OPTION_KEYS, 'nonlinearity'], 1, 'nn.RNN');
+    super(inputSize, hiddenSize, options, [...STACK_OPTION_KEYS, 'nonlinearity'], RNN_RUNNER, 1, 'nn.RNN');
     this.nonlinearity = nonlinearity;
   }
 
@@ -82,13 +77,12 @@ export class RNN extends HiddenStack {
     return super.stateDict() as RnnStateDict;
   }
 
-  protected runStack(x: tf.Tensor3D, layers: readonly HiddenStackLayer[], call: HiddenStackCall): GruStackResult {
-    return rnnStack(x, layers, { ...call, activation: this.nonlinearity });
+  /** The cell options of every call: φ = `nonlinearity`. */
+  protected override cellOptions(): RecurrentRunnerCellOptions {
+    return { activation: this.nonlinearity, where: this.where };
   }
 
-  protected runStackAsync(
-    x: tf.Tensor3D, layers: readonly HiddenStackLayer[], call: HiddenStackCall & { executor?: LstmExecutor },
-  ): Promise<GruStackAsyncResult> {
+  protected runStackAsync(x: tf.Tensor3D, layers: readonly HiddenStackLayer[], call: HiddenStackCall): Promise<GruStackAsyncResult> {
     return rnnStackAsync(x, layers, { ...call, activation: this.nonlinearity });
   }
 

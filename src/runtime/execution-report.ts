@@ -1,16 +1,15 @@
 /**
- * What the facades tell about their last call (`nn.LSTM.lastExecution`,
- * `layers.LSTM.lastExecution`): which executor ran and, when a faster one did not, the typed
+ * What the facades tell about their last call (`lastExecution` of `nn.LSTM` / `nn.GRU` /
+ * `nn.RNN` and `layers.LSTM` / `layers.GRU` / `layers.SimpleRNN`): which executor ran and, when a faster one did not, the typed
  * reason — the same reasons the engine's choice (`StepperFallback`) and the runtime's
  * (`OrtFallbackReason`) carry. The library prints nothing by itself; this is how a user finds
  * out that `forwardAsync` fell back to tfjs (onnxruntime-node missing, or a configuration ONNX
  * cannot express), or that a one-step call did not run on the prepared stepper.
  */
 import { StepperFallback, TfjsChoice, TfjsExecutor, stepperFallbackMessage } from '../engine';
-import type { LstmStackAsyncResult } from './lstm-async';
-import { OrtFallbackReason, fallbackMessage } from './ort-plan';
+import { AsyncExecution, OrtFallbackReason, fallbackMessage } from './ort-plan';
 
-/** A synchronous call (`nn.LSTM.forward`, a `layers.LSTM` call): the tfjs executor that ran. */
+/** A synchronous call (`forward` of an `nn` module, a call of a `layers` layer): the tfjs executor that ran. */
 export interface SyncExecutionReport {
   readonly call: 'forward' | 'call';
   /** `stepper` (one-step inference, prepared weights), `fast` (default) or `reference`. */
@@ -21,7 +20,7 @@ export interface SyncExecutionReport {
   readonly message: string | null;
 }
 
-/** An asynchronous call (`nn.LSTM.forwardAsync`): onnxruntime, or tfjs and why. */
+/** An asynchronous call (`forwardAsync` of an `nn` module): onnxruntime, or tfjs and why. */
 export type AsyncExecutionReport =
   | { readonly call: 'forwardAsync'; readonly executor: 'onnxruntime'; readonly reason: null; readonly message: null }
   | { readonly call: 'forwardAsync'; readonly executor: 'tfjs'; readonly reason: OrtFallbackReason; readonly message: string };
@@ -34,8 +33,8 @@ export function syncExecutionReport(call: 'forward' | 'call', choice: TfjsChoice
   return { call, executor: choice.executor, reason: choice.reason, message: choice.reason ? stepperFallbackMessage(choice.reason) : null };
 }
 
-/** The report of an asynchronous call from `lstmStackAsync`'s result. */
-export function asyncExecutionReport(result: LstmStackAsyncResult): AsyncExecutionReport {
+/** The report of an asynchronous call from the result of `lstmStackAsync`, `gruStackAsync` or `rnnStackAsync`. */
+export function asyncExecutionReport(result: AsyncExecution): AsyncExecutionReport {
   if (result.executor === 'onnxruntime') return { call: 'forwardAsync', executor: 'onnxruntime', reason: null, message: null };
   return { call: 'forwardAsync', executor: 'tfjs', reason: result.fallback, message: fallbackMessage(result.fallback) };
 }

@@ -29,7 +29,7 @@ import { OnnxCellKind } from '../onnx';
 import { loadOnnxRuntimeWeb } from './ort-web';
 import type { LstmExecutor } from './lstm-async';
 import { runOnnxRuntimeCells } from './ort-executor';
-import { OrtFallbackReason, decideExecutor, planOnnxRuntime } from './ort-plan';
+import { AsyncExecution, decideExecutor, planOnnxRuntime } from './ort-plan';
 
 /** Options of {@link gruStackAsync}. */
 export interface GruStackAsyncOptions extends GruStackOptions {
@@ -42,10 +42,7 @@ export interface RnnStackAsyncOptions extends RnnStackOptions {
 }
 
 /** The result of {@link gruStackAsync} / {@link rnnStackAsync}. */
-export type GruStackAsyncResult = GruStackResult & (
-  | { readonly executor: 'onnxruntime'; readonly fallback: null }
-  | { readonly executor: 'tfjs'; readonly fallback: OrtFallbackReason }
-);
+export type GruStackAsyncResult = GruStackResult & AsyncExecution;
 
 const EXECUTORS: readonly LstmExecutor[] = ['auto', 'tfjs', 'onnxruntime'];
 

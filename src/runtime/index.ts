@@ -19,7 +19,7 @@ export type { GruStackAsyncOptions, GruStackAsyncResult, RnnStackAsyncOptions } 
 export type { LstmExecutor, LstmStackAsyncOptions, LstmStackAsyncResult } from './lstm-async';
 export type { AsyncExecutionReport, ExecutionReport, SyncExecutionReport } from './execution-report';
 export { fallbackMessage } from './ort-plan';
-export type { Inexpressible, OrtFallbackReason } from './ort-plan';
+export type { AsyncExecution, Inexpressible, OrtFallbackReason } from './ort-plan';
 export { clearOnnxSessionCache, onnxSessionCacheSize } from './ort-executor';
 export { loadOnnxRuntimeAsync, onnxRuntimeAvailable, onnxRuntimeUnavailableReason } from './ort-runtime';
 export { configureOnnxRuntimeWeb, setOnnxRuntimeWasmPaths } from './ort-web';

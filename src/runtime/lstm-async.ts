@@ -44,7 +44,7 @@ import { LstmStackLayer, LstmStackOptions, LstmStackResult, checkStackCall, lstm
 import { ConfigError } from '../errors';
 import { checkRecordArg, checkTensorArg, showArg } from '../engine/internal';
 import { runOnnxRuntime } from './ort-executor';
-import { ExecutorChoice, OrtFallbackReason, decideExecutor, fallbackMessage, planOnnxRuntime } from './ort-plan';
+import { AsyncExecution, ExecutorChoice, decideExecutor, fallbackMessage, planOnnxRuntime } from './ort-plan';
 import { loadOnnxRuntimeWeb } from './ort-web';
 
 /** Which executor runs a call. */
@@ -60,10 +60,7 @@ export interface LstmStackAsyncOptions extends LstmStackOptions {
  * The result of {@link lstmStackAsync}: `lstmStack`'s, plus the executor that ran and, when it
  * is tfjs, why not onnxruntime (`fallback`; `fallbackMessage` words it).
  */
-export type LstmStackAsyncResult = LstmStackResult & (
-  | { readonly executor: 'onnxruntime'; readonly fallback: null }
-  | { readonly executor: 'tfjs'; readonly fallback: OrtFallbackReason }
-);
+export type LstmStackAsyncResult = LstmStackResult & AsyncExecution;
 
 const EXECUTORS: readonly LstmExecutor[] = ['auto', 'tfjs', 'onnxruntime'];
 

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ActivationName, CellWeights, LstmWeights, StackLayer } from '../engine';
+import { ActivationName, CellWeights, LstmWeights, StackLayer, StackOptions } from '../engine';
 import { checkRecordArg } from '../engine/internal';
 import { ConfigError, UnsupportedConversionError } from '../errors';
 import { OnnxCellKind, onnxActivation } from '../onnx';
@@ -38,6 +38,14 @@ export type OrtFallbackReason =
 export type OrtPlan =
   | { readonly ok: true; readonly ort: OrtModule; readonly lengths: number[] | null }
   | { readonly ok: false; readonly reason: OrtFallbackReason };
+
+/**
+ * Which executor an asynchronous call ran on (`lstmStackAsync`, `gruStackAsync`,
+ * `rnnStackAsync`), and why not onnxruntime when it did not.
+ */
+export type AsyncExecution =
+  | { readonly executor: 'onnxruntime'; readonly fallback: null }
+  | { readonly executor: 'tfjs'; readonly fallback: OrtFallbackReason };
 
 /** The reason in words (what `chooseExecutor` reports and the errors quote). */
 export function fallbackMessage(reason: OrtFallbackReason): string {
@@ -76,15 +84,9 @@ function maskLengths(mask: tf.Tensor): number[] | null {
 const inexpressible = (what: Inexpressible): OrtPlan => ({ ok: false, reason: { kind: 'inexpressible', ...what } });
 
 /** The options of a stack call the plan reads (those of `lstmStack`, `gruStack`, `rnnStack`). */
-export interface PlannedCallOptions {
-  readonly activation?: ActivationName;
+export interface PlannedCallOptions extends StackOptions {
   readonly recurrentActivation?: ActivationName;
-  readonly h0?: readonly tf.Tensor[] | null;
   readonly c0?: readonly tf.Tensor[] | null;
-  readonly lengths?: ArrayLike<number> | null;
-  readonly mask?: tf.Tensor | null;
-  readonly maskedOutput?: 'zero' | 'carry';
-  readonly interLayerDropout?: number;
 }
 
 /**

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 
 import type { Browser } from 'playwright-core';
 
-import { bundlePage, chromiumPath, launchChromium, pageResult, serve, Served } from './harness';
+import { bundlePage, chromiumPath, launchChromium, pageResult, startStaticServer, wasmMounts, type StaticServer } from '../../scripts/browser/harness';
 
 const TOLERANCE = 1e-5;
 const withChromium = chromiumPath() ? describe : describe.skip;
@@ -31,18 +31,18 @@ interface OrtPageResult {
 withChromium('onnxruntime-web in Chromium', () => {
   let browser: Browser;
   let dir: string;
-  let isolated: Served;
-  let plain: Served;
-  let absent: Served;
+  let isolated: StaticServer;
+  let plain: StaticServer;
+  let absent: StaticServer;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-ort-web-'));
     const entry = path.join(__dirname, 'pages/ort-web.ts');
-    await bundlePage(path.join(dir, 'with'), { main: entry });
-    await bundlePage(path.join(dir, 'without'), { main: entry }, { external: ['onnxruntime-web'] });
-    isolated = await serve(path.join(dir, 'with'), { isolated: true });
-    plain = await serve(path.join(dir, 'with'), { isolated: false });
-    absent = await serve(path.join(dir, 'without'), { isolated: true });
+    await bundlePage({ entries: { main: entry }, outDir: path.join(dir, 'with') });
+    await bundlePage({ entries: { main: entry }, outDir: path.join(dir, 'without'), external: ['onnxruntime-web'] });
+    isolated = await startStaticServer({ '/': path.join(dir, 'with'), ...wasmMounts() }, { crossOriginIsolated: true });
+    plain = await startStaticServer({ '/': path.join(dir, 'with'), ...wasmMounts() });
+    absent = await startStaticServer({ '/': path.join(dir, 'without'), ...wasmMounts() }, { crossOriginIsolated: true });
     browser = await launchChromium();
   }, 180000);
 
@@ -55,7 +55,7 @@ withChromium('onnxruntime-web in Chromium', () => {
   for (const [name, served, threads] of [['cross-origin isolated', () => isolated, true], ['not isolated', () => plain, false]] as const) {
     for (const backend of ['cpu', 'wasm']) {
       test(`${name}, tfjs backend ${backend}: onnxruntime-web matches the tfjs path within ${TOLERANCE}`, async () => {
-        const { result, page, errors } = await pageResult<OrtPageResult>(browser, `${served().url}?backend=${backend}`);
+        const { result, page, errors } = await pageResult<OrtPageResult>(browser, `${served().url}/?backend=${backend}`);
         await page.context().close();
         expect(result.backend).toBe(backend);
         expect(result.isolated).toBe(threads);
@@ -80,7 +80,7 @@ withChromium('onnxruntime-web in Chromium', () => {
 
   test('without onnxruntime-web: forced rejects with a ConfigError naming it, auto falls back to tfjs', async () => {
     const { result, page } = await pageResult<{ forced: string; execution: { executor: string; reason: { kind: string } }; leaked: number; available: boolean }>(
-      browser, `${absent.url}?backend=cpu&absent=1`);
+      browser, `${absent.url}/?backend=cpu&absent=1`);
     await page.context().close();
     expect(result.forced).toMatch(/^ConfigError: .*executor 'onnxruntime' needs the optional package onnxruntime-web: onnxruntime-web could not be loaded/);
     expect(result.execution.executor).toBe('tfjs');

@@ -27,7 +27,7 @@ import { GRU, LSTM } from '../../src/nn';
 import { buildWeb } from '../../examples/web/build';
 import { cli } from '../helpers/cli-in-process';
 import { keras2WeightsOnly } from '../helpers/keras-model-fixtures';
-import { chromiumPath, collectErrors, launchChromium, serve, Served } from '../browser-ort/harness';
+import { chromiumPath, collectErrors, launchChromium, startStaticServer, type StaticServer } from '../../scripts/browser/harness';
 
 const TOLERANCE = 1e-5;
 const withChromium = chromiumPath() && fs.existsSync(path.join(__dirname, '../../dist/esm/src/cli/commands.js')) ? describe : describe.skip;
@@ -51,7 +51,7 @@ function sameOutputs(a: Run, b: Run, shape: number[], seed: number): number {
 
 withChromium('the converter page in Chromium', () => {
   let dir: string;
-  let served: Served;
+  let served: StaticServer;
   let browser: Browser;
   let page: Page;
   let errors: string[];
@@ -64,7 +64,7 @@ withChromium('the converter page in Chromium', () => {
     (tf.backend() as unknown as { firstUse: boolean }).firstUse = false; // no tfjs-node banner
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lstm-bridge-web-'));
     await buildWeb(path.join(dir, 'site'));
-    served = await serve(path.join(dir, 'site'), { isolated: false });
+    served = await startStaticServer({ '/': path.join(dir, 'site') });
     browser = await launchChromium();
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 980, height: 900 } });
     page = await context.newPage();

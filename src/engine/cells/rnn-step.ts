@@ -38,7 +38,8 @@ export const RNN_STEP: StepCell<RnnWeights, PreparedRnnLayer, RnnStepConfig> = {
       const b2 = w.recurrentBias ?? null;
       const b = b1 && b2 ? tf.add(b1, b2) : b1 ?? b2;
       const stackedW = tf.reshape(tf.concat([w.kernel, w.recurrentKernel], 0), [1, I + H, H]);
-      return b ? [stackedW, tf.clone(b)] : [stackedW];
+      // Kept: a stepper may be prepared inside the caller's tidy (the facades' runner) and outlives it.
+      return b ? [tf.keep(stackedW), tf.keep(tf.clone(b))] : [tf.keep(stackedW)];
     }) as [tf.Tensor3D, tf.Tensor1D?];
     return { w: stacked, bias: bias ?? undefined, sizes, config };
   },

@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 import { ConfigError, nn, runtime } from '../../../src';
-import { param, report } from './report';
+import { param, report } from '../../../scripts/browser/report';
 
 function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
   const x = a.dataSync();
