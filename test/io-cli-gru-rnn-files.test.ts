@@ -138,15 +138,15 @@ describe('inspect names the kind of each recurrent module of a state dict', () =
 });
 
 describe('convert of a GRU-only state dict', () => {
-  it('says which GRU it found and that the CLI converts LSTMs only (UnsupportedConversionError, exit code 1)', async () => {
+  it('converts it (the GRU branch of convert, test/cli-gru-rnn-convert.test.ts): Keras Bidirectional(GRU), verified', async () => {
     const sd = moduleDict('bigru.', 3, 5, 2, 1, true);
     const dir = tmp();
     const file = path.join(dir, 'gru.safetensors');
     saveSafetensors(sd, file);
     tf.dispose(Object.values(sd));
-    const r = await cli('convert', file, path.join(dir, 'out.h5'));
-    expect(r.code).not.toBe(0);
-    expect(r.err).toContain("holds GRU 'bigru.' and no LSTM; the CLI converts LSTMs only so far");
+    const r = await cli('convert', file, path.join(dir, 'out.h5'), '--verify');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/verify: nn\.GRU 'bigru\.' vs model output on input \[2, 5, 5\]: max abs difference \S+ \(tolerance 0\.00001\) ok/);
   });
 });
 

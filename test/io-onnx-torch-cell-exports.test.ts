@@ -123,8 +123,8 @@ describe.each(NAMES)('%s', (name) => {
   });
 });
 
-test('loadOnnx (nn.LSTM) points GRU files to loadOnnxRecurrent; an LSTM file has no GRU/RNN stack', () => {
-  expect(() => loadOnnx(bytesOf('gru_one_layer'))).toThrow(/its GRU nodes are read by io.loadOnnxRecurrent/);
+test("loadOnnx without kind (nn.LSTM) points GRU files to kind: 'GRU'; an LSTM file has no GRU/RNN stack", () => {
+  expect(() => loadOnnx(bytesOf('gru_one_layer'))).toThrow(/has no LSTM node; its GRU nodes load with \{ kind: 'GRU' \} \(or 'any'\)/);
   const lstm = new Uint8Array(fs.readFileSync(path.join(__dirname, 'fixtures', 'onnx', 'torch_lstm_2l_bi.onnx')));
   expect(readOnnxRecurrentStacks(lstm)).toEqual([]);
   expect(() => loadOnnxRecurrent(lstm)).toThrow(UnsupportedConversionError);

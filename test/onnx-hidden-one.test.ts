@@ -3,7 +3,7 @@
  * made the tracer misread the Transpose + Reshape glue between bidirectional layers.
  */
 import { LSTM } from '../src/nn';
-import { loadOnnx } from '../src/io/onnx/load-onnx';
+import { loadOnnx } from '../src/io/onnx/load-onnx-module';
 import { saveOnnx } from '../src/io/onnx/save-onnx';
 import { expectClose, randomTensor, tf } from './helpers/tf';
 

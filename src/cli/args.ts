@@ -10,6 +10,7 @@ export function usage(formats: readonly { name: string; title: string }[]): stri
   lstm-bridge convert IN OUT [--to ${formats.map((f) => f.name).join('|')}] [--prefix lstm.]
                              [--config MODEL_JSON] [--unknown-classes skip]
                              [--verify] [--tolerance 1e-5] [--emit auto|tfjs-layers|lstm-bridge]
+                             [--nonlinearity tanh|relu]
   lstm-bridge doctor          which optional pieces are here (tfjs backends, onnxruntime-node,
                               h5wasm), what each gives and costs, the backend the CLI uses
   lstm-bridge --help | --version
@@ -18,9 +19,9 @@ formats:
 ${formats.map((f) => `  ${f.name.padEnd(12)} ${f.title}`).join('\n')}
 IN's format comes from its content; OUT's from its extension (a path without one is a TF.js
 directory) unless --to says.
-  --prefix     state-dict prefix of the LSTM to read from or write to (default lstm.); for a
-               model with several separate LSTM stacks written to ONNX, the stack to write
-               (<first layer name>.)
+  --prefix     state-dict prefix of the LSTM, GRU or RNN to read from or write to (default
+               lstm., gru., rnn.); for a model with several separate stacks written to ONNX,
+               the stack to write (<first layer name>.)
   --config     model.to_json() file for a weights-only Keras .h5 (save_weights)
   --unknown-classes skip
                read a PyTorch whole-model pickle (torch.save(model)) or a checkpoint holding
@@ -29,6 +30,9 @@ directory) unless --to says.
   --emit       TF.js output: 'auto' (default) writes tfjs-layers' own LSTM / Bidirectional
                wherever tfjs computes them exactly (plain tf.loadLayersModel loads them),
                'tfjs-layers' refuses otherwise, 'lstm-bridge' writes lstm-bridge's classes
+  --nonlinearity
+               the nonlinearity of a state dict's nn.RNN, which the file does not record
+               (default tanh)
   --verify     run the source and the result on random input, print the max abs difference,
                exit 3 above --tolerance`;
 }
@@ -38,7 +42,7 @@ export type Args =
   | { command: 'version' }
   | { command: 'doctor' }
   | { command: 'inspect'; input: string; config?: string; unknownClasses?: UnknownClasses }
-  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; unknownClasses?: UnknownClasses; emit?: Emit; verify: boolean; tolerance: number };
+  | { command: 'convert'; input: string; output: string; to?: string; prefix?: string; config?: string; unknownClasses?: UnknownClasses; emit?: Emit; nonlinearity?: 'tanh' | 'relu'; verify: boolean; tolerance: number };
 
 /** `--unknown-classes`: what the PyTorch reader does with classes outside its allowlist. */
 export type UnknownClasses = 'refuse' | 'skip';
@@ -47,7 +51,7 @@ export type UnknownClasses = 'refuse' | 'skip';
 export type Emit = 'auto' | 'tfjs-layers' | 'lstm-bridge';
 const EMITS: readonly Emit[] = ['auto', 'tfjs-layers', 'lstm-bridge'];
 
-const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance', '--unknown-classes', '--emit'] as const;
+const VALUE_FLAGS = ['--to', '--prefix', '--config', '--tolerance', '--unknown-classes', '--emit', '--nonlinearity'] as const;
 
 function unknownClassesOf(value: string | undefined): UnknownClasses | undefined {
   if (value === undefined || value === 'skip' || value === 'refuse') return value;
@@ -96,9 +100,11 @@ export function parseArgs(argv: readonly string[]): Args {
     const unknownClasses = unknownClassesOf(values['--unknown-classes']);
     const emit = values['--emit'];
     if (emit !== undefined && !(EMITS as readonly string[]).includes(emit)) throw new UsageError(`--emit expects ${EMITS.join(', ')}, got ${emit}`);
+    const nonlinearity = values['--nonlinearity'];
+    if (nonlinearity !== undefined && nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new UsageError(`--nonlinearity expects tanh or relu, got ${nonlinearity}`);
     return {
       command, input: positional[0], output: positional[1], to, prefix: values['--prefix'], config: values['--config'], unknownClasses,
-      emit: emit as Emit | undefined, verify, tolerance,
+      emit: emit as Emit | undefined, nonlinearity, verify, tolerance,
     };
   }
   if (command === 'doctor') {

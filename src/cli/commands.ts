@@ -13,6 +13,7 @@ import { FormatOptions, InputFile, OutputFiles, Source, detectFormat, formatForO
 import { disposeGroups, kerasGroups, stateDictGroups } from './lstm-groups';
 import type { Progress } from './progress';
 import { wrapList } from './text-lists';
+import { isRecurrentSource, readBackOptions, recurrentNotes } from './recurrent-convert';
 import { verifyConversion } from './verify';
 
 /** Where the commands write their lines. */
@@ -118,22 +119,26 @@ export async function convertFile(input: InputFile, output: OutputTarget, to: st
   const source = await loadInput(input, options, io);
   let result: Source | null = null;
   try {
+    const recurrent = isRecurrentSource(source);
+    for (const note of recurrentNotes(source, target.name, options)) io.stderr(`lstm-bridge: note: ${note}`);
     progress.step(`converting to ${target.name}`);
     const report = await target.save(source, output.path, options, progress);
     await io.write(report.output);
     progress.done();
     io.stdout(`${input.path} (${from.name}) -> ${output.path} (${target.name})`);
     for (const line of report.written ?? []) io.stdout(line);
-    if (report.notConverted.length) io.stderr(`lstm-bridge: note: not converted (not LSTM): ${report.notConverted.join(', ')}`);
+    if (report.notConverted.length) io.stderr(`lstm-bridge: note: not converted (not ${recurrent ? 'GRU or RNN' : 'LSTM'}): ${report.notConverted.join(', ')}`);
     if (!options.verify) return 0;
     progress.step('verifying');
     const written = inputOfOutput(output.path, report.output);
-    result = await target.load(written, { ...options, config: undefined });
-    const comparisons = verifyConversion(source, result, options);
+    // A relu RNN written to a state dict is read back as relu (the file cannot say it).
+    const readBack = readBackOptions(source, target.name, { ...options, config: undefined });
+    result = await target.load(written, readBack);
+    const comparisons = verifyConversion(source, result, readBack);
     // Formats that can run their own files (ONNX: onnxruntime) check them against the other side.
     for (const [format, file, other, role] of [[from, input, result, 'input'], [target, written, source, 'output']] as const) {
       if (!format.verifyFile) continue;
-      const extra = await format.verifyFile(file, other, options, role);
+      const extra = await format.verifyFile(file, other, readBack, role);
       comparisons.push(...extra.comparisons);
       for (const note of extra.notes) io.stderr(`lstm-bridge: note: ${note}`);
     }

@@ -27,6 +27,7 @@ import {
 import { ActivationName, LstmStackLayer, LstmWeights } from '../engine';
 import { ConfigError, LstmBridgeError, StateDictError, UnsupportedConversionError } from '../errors';
 import { Bidirectional, LSTM } from '../layers';
+import { chainIncompatibility, chainsOf, halvesOf, runChain } from './layer-chains';
 import { kindOf, recurrentPrefixes } from './recurrent-kinds';
 
 /** One `nn.LSTM`'s worth of layers. */
@@ -60,39 +61,7 @@ export function stateDictGroups(stateDict: tf.NamedTensorMap, prefix?: string): 
 }
 
 export function halves(l: LSTM | Bidirectional): LSTM[] {
-  return l instanceof LSTM ? [l] : [l.forwardLayer, l.backwardLayer];
-}
-
-/** The one layer feeding `layer`, or null. */
-function inboundLayer(layer: tfl.layers.Layer): tfl.layers.Layer | null {
-  const nodes = layer.inboundNodes;
-  if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1) return null;
-  return nodes[0].inboundLayers[0];
-}
-
-/** The layer feeding `layer`, through `Dropout` layers (the identity at inference), or null. */
-function feedingLayer(layer: tfl.layers.Layer): tfl.layers.Layer | null {
-  let l = inboundLayer(layer);
-  while (l && l.getClassName() === 'Dropout') l = inboundLayer(l);
-  return l;
-}
-
-function signature(l: LSTM | Bidirectional): string {
-  const h = halves(l)[0];
-  const c = h.cell.config;
-  return JSON.stringify([l instanceof Bidirectional ? (l.mergeMode ?? 'none') : 'lstm', h.units, c.activation, c.recurrentActivation, c.useBias]);
-}
-
-/** Can `next` be the layer above `prev` in one `nn.LSTM`? */
-function continues(prev: LSTM | Bidirectional, next: LSTM | Bidirectional): boolean {
-  return (
-    feedingLayer(next) === prev &&
-    prev.returnSequences &&
-    !prev.returnState &&
-    signature(prev) === signature(next) &&
-    (prev instanceof LSTM ? !prev.goBackwards : prev.mergeMode === 'concat') &&
-    !halves(prev).some((h) => h.timeMajor)
-  );
+  return halvesOf<LSTM>(l);
 }
 
 function canonicalOf(layer: LSTM, where: string): LstmWeights {
@@ -129,12 +98,7 @@ export function kerasGroups(model: tfl.LayersModel): LstmGroup[] {
   const recurrent = model.layers.filter((l): l is LSTM | Bidirectional => l instanceof LSTM || (l instanceof Bidirectional && l.forwardLayer instanceof LSTM));
   const whole = recurrent.length > 1 ? wholeModelGroup(model, recurrent) : null;
   if (whole) return [whole];
-  const chains: (LSTM | Bidirectional)[][] = [];
-  for (const l of recurrent) {
-    const last = chains[chains.length - 1];
-    if (last && continues(last[last.length - 1], l)) last.push(l);
-    else chains.push([l]);
-  }
+  const chains = chainsOf(recurrent);
   const groups: LstmGroup[] = [];
   try {
     for (const chain of chains) {
@@ -180,16 +144,7 @@ export function torchIncompatibility(g: LstmGroup): string | null {
  * reading the whole concatenated sequence below), whatever its activations, or null.
  */
 export function stackIncompatibility(g: LstmGroup): string | null {
-  for (const l of g.kerasLayers) {
-    if (l instanceof LSTM && l.goBackwards) return `layer '${l.name}' runs backwards only (go_backwards); nn.LSTM has no such direction`;
-    if (l instanceof Bidirectional && l.mergeMode !== 'concat' && l !== g.kerasLayers[g.kerasLayers.length - 1]) {
-      return `layer '${l.name}' merges its directions with '${l.mergeMode}' before the next layer; nn.LSTM concatenates them`;
-    }
-    if (l instanceof Bidirectional && (l.forwardLayer.goBackwards || !l.backwardLayer.goBackwards)) {
-      return `layer '${l.name}' has halves that do not run forward then backward`;
-    }
-  }
-  return null;
+  return chainIncompatibility(g.kerasLayers, 'nn.LSTM');
 }
 
 /**
@@ -232,14 +187,7 @@ export function groupToKerasModel(g: LstmGroup): tfl.Sequential {
  * (the output only, without states).
  */
 export function runKerasGroup(g: LstmGroup, x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    let y: tf.Tensor = x;
-    for (const l of g.kerasLayers) {
-      const out = l.apply(y) as tf.Tensor | tf.Tensor[];
-      y = Array.isArray(out) ? out[0] : out;
-    }
-    return y;
-  });
+  return runChain(g.kerasLayers, x);
 }
 
 /** The name under which group `k` of a model's groups is chosen with `--prefix` (`<first layer>.`), as {@link pickGroup} reads it. */

@@ -5,7 +5,7 @@
  *     lstm-bridge inspect FILE [--config MODEL_JSON] [--unknown-classes skip]
  *     lstm-bridge convert IN OUT [--to torch|safetensors|keras|tfjs|onnx] [--prefix lstm.]
  *                                [--config MODEL_JSON] [--unknown-classes skip] [--verify] [--tolerance 1e-5]
- *                                [--emit auto|tfjs-layers|lstm-bridge]
+ *                                [--emit auto|tfjs-layers|lstm-bridge] [--nonlinearity tanh|relu]
  *     lstm-bridge doctor
  *
  * Formats are modules under `./formats` (see `./formats/types.ts`). Exit codes: 0 done, 1 a bad
@@ -77,12 +77,12 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: (l) =>
       await inspectFile(readInput(args.input), { config: readConfig(args.config), unknownClasses: args.unknownClasses }, io);
       return 0;
     }
-    const { prefix, unknownClasses, emit, verify, tolerance } = args;
+    const { prefix, unknownClasses, emit, nonlinearity, verify, tolerance } = args;
     const input = readInput(args.input);
     const output = { path: args.output, isDirectory: isDirectory(args.output) };
     const progress = io.progress ?? progressBar();
     const write = (files: Parameters<typeof writeOutput>[1]) => writeOutput(args.output, files);
-    return await convertFile(input, output, args.to, { prefix, config: readConfig(args.config), unknownClasses, emit, verify, tolerance }, { ...io, progress, write });
+    return await convertFile(input, output, args.to, { prefix, config: readConfig(args.config), unknownClasses, emit, nonlinearity, verify, tolerance }, { ...io, progress, write });
   } catch (e) {
     io.stderr(oneLineError(e));
     if (process.env.LSTM_BRIDGE_DEBUG && e instanceof Error) io.stderr(e.stack ?? '');

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { lstmStack } from '../engine';
 import { disposeOnnxStacks, readOnnxLstmStacks } from '../io';
 import { decodeModel } from '../onnx';
+import type { ModelProto } from '../onnx';
 import { loadOnnxRuntime, onnxRuntimeUnavailableReason } from '../runtime/internal';
 import { Comparison } from './comparison';
 import { onnxPrefixes } from './formats/onnx-prefixes';
@@ -60,6 +61,19 @@ function pickChosen(groups: readonly LstmGroup[], options: FormatOptions): numbe
   }
 }
 
+/**
+ * Why a stack of the model cannot be run alone in onnxruntime (its input or output inside the
+ * graph, or other inputs the model needs), or null. `states`: the stack's state inputs.
+ */
+export function whyNotRunnable(model: ModelProto, s: { input: string; inputIsGraphInput: boolean; output: string | null }, states: readonly string[]): string | null {
+  const inputs = new Set(model.graph.input.map((i) => i.name));
+  for (const t of model.graph.initializer) inputs.delete(t.name);
+  const extra = [...inputs].filter((i) => i !== s.input && !states.includes(i));
+  if (!s.inputIsGraphInput || !s.output) return 'its input or output is not an input or output of the model (a stack inside a larger model)';
+  if (extra.length) return `the model needs other inputs (${extra.join(', ')})`;
+  return null;
+}
+
 /** Runs the ONNX `file` in onnxruntime and compares it with `other`'s LSTMs (see the module documentation). */
 export async function verifyOnnxFile(file: InputFile, other: Source, options: FormatOptions): Promise<{ comparisons: Comparison[]; notes: string[] }> {
   const path = file.path;
@@ -85,16 +99,9 @@ export async function verifyOnnxFile(file: InputFile, other: Source, options: Fo
     try {
       for (const [k, s] of stacks.entries()) {
         const prefix = prefixes[k];
-        const inputs = new Set(model.graph.input.map((i) => i.name));
-        for (const t of model.graph.initializer) inputs.delete(t.name);
-        const own = [s.input, ...(s.initialState.kind === 'inputs' ? [s.initialState.h0, s.initialState.c0] : [])];
-        const extra = [...inputs].filter((i) => !own.includes(i));
-        if (!s.inputIsGraphInput || !s.output) {
-          skip(prefix, 'its input or output is not an input or output of the model (an LSTM inside a larger model)');
-          continue;
-        }
-        if (extra.length) {
-          skip(prefix, `the model needs other inputs (${extra.join(', ')})`);
+        const why = whyNotRunnable(model, s, s.initialState.kind === 'inputs' ? [s.initialState.h0, s.initialState.c0] : []);
+        if (why) {
+          skip(prefix, why);
           continue;
         }
         const found = counterpart(other, prefix, k, stacks.length, options);
@@ -133,7 +140,7 @@ export async function verifyOnnxFile(file: InputFile, other: Source, options: Fo
             const y = s.form === 'batch-first' ? tf.transpose(r.output, [1, 0, 2]) : fix(r.output);
             return { output: y.dataSync(), h_n: fix(tf.stack(r.h)).dataSync(), c_n: fix(tf.stack(r.c)).dataSync() };
           });
-          let m = maxAbsDiff(out[s.output].data as Float32Array, ref.output);
+          let m = maxAbsDiff(out[s.output!].data as Float32Array, ref.output);
           const compared = ['output'];
           for (const [name, key] of [[s.hN, 'h_n'], [s.cN, 'c_n']] as const) {
             if (!name) continue;

@@ -21,13 +21,13 @@ type Json = Record<string, unknown>;
 
 const ZEROS = { class_name: 'Zeros', config: {} };
 
-/** A copy of a topology with every LSTM's initializers set to zeros (nested configs too). */
+/** A copy of a topology with every recurrent layer's initializers set to zeros (nested configs too). */
 function zeroInitializers(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(zeroInitializers);
   if (value === null || typeof value !== 'object') return value;
   const out: Json = {};
   for (const [k, v] of Object.entries(value as Json)) out[k] = zeroInitializers(v);
-  if ('recurrent_initializer' in out) Object.assign(out, { kernel_initializer: ZEROS, recurrent_initializer: ZEROS, bias_initializer: ZEROS, unit_forget_bias: false });
+  if ('recurrent_initializer' in out) Object.assign(out, { kernel_initializer: ZEROS, recurrent_initializer: ZEROS, bias_initializer: ZEROS }, 'unit_forget_bias' in out ? { unit_forget_bias: false } : {});
   return out;
 }
 

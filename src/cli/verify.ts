@@ -9,6 +9,8 @@
  * | state dict -> model | `nn.LSTM(batch_first=True)` output vs the model's output, input (2, 5, input_size) |
  * | model -> state dict | each LSTM group's own Keras layers vs the `nn.LSTM` under its prefix: the whole output sequence, or the last step (one direction) / the final states of both directions (Bidirectional) when the Keras layer returns the last output only |
  * | model -> ONNX | the written group's weights (and activations) vs the file's; the ONNX format also runs the file in onnxruntime against the group (`./onnx-verify`) |
+ *
+ * GRU / RNN sources: `./recurrent-verify`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -17,7 +19,8 @@ import { ConfigError } from '../errors';
 import { Bidirectional } from '../layers';
 import { LSTM as TorchLSTM } from '../nn';
 import { Comparison } from './comparison';
-import { Source } from './formats/types';
+import { FormatOptions, Source } from './formats/types';
+import { verifyRecurrentConversion } from './recurrent-verify';
 import { chosenPrefix, groupPrefix } from './formats/state-dict';
 import { disposeGroups, groupWeightDiff, kerasGroups, pickGroup, runKerasGroup, stateDictGroups } from './lstm-groups';
 import { maxAbsDiff, seededRandom, uniformValues } from './random';
@@ -92,7 +95,9 @@ function compareWithOnnx(model: tfl.LayersModel, result: Source, options: { pref
 }
 
 /** Compares `source` and `result` as the module table says. */
-export function verifyConversion(source: Source, result: Source, options: { prefix?: string }): Comparison[] {
+export function verifyConversion(source: Source, result: Source, options: FormatOptions): Comparison[] {
+  const recurrent = verifyRecurrentConversion(source, result, options);
+  if (recurrent) return recurrent;
   if (source.model && result.format === 'onnx') return compareWithOnnx(source.model, result, options);
   if (source.stateDict && result.stateDict) return compareStateDicts(source.stateDict, result.stateDict);
   if (source.model && result.model) return compareModels(source.model, result.model);

@@ -8,7 +8,7 @@
  * | safetensors | {@link loadSafetensors}, {@link readSafetensors} | {@link saveSafetensors} |
  * | Keras `.h5` (1.2 to 3), `.weights.h5`, `.keras` | {@link readKeras} (a neutral {@link KerasFile}) | `writeKeras` in `./node` |
  * | TF.js `model.json` + shards | {@link readTfjsWeights} (topology + named weights) | {@link tfjsModelArtifacts} (artifacts with tfjs-layers' own LSTM / GRU / SimpleRNN classes where exact; `saveTfjs` in `./node`), or tfjs's own `model.save` |
- * | ONNX `.onnx` (LSTM nodes) | {@link loadOnnx} (an `nn.LSTM`), {@link readOnnxLstmStacks} | {@link saveOnnx} (an `nn.LSTM`), {@link saveOnnxStack} (any engine stack, activations included) |
+ * | ONNX `.onnx` (LSTM nodes) | {@link loadOnnx} (an `nn.LSTM`; `nn.GRU` / `nn.RNN` with `kind`), {@link readOnnxLstmStacks} | {@link saveOnnx} (an `nn.LSTM`), {@link saveOnnxStack} (any engine stack, activations included) |
  * | ONNX `.onnx` (GRU / RNN nodes) | {@link loadOnnxRecurrent}, {@link readOnnxRecurrentStacks} (canonical stacks) | {@link saveOnnxStack} with `cell: 'gru' \| 'rnn'` |
  *
  * Whole models: {@link loadKeras} (any Keras file -> a `LayersModel` with the Keras facade's
@@ -51,7 +51,9 @@ export { kerasModelFile } from '../keras-model';
 export type { KerasModelFileOptions } from '../keras-model';
 export type { TfjsModelFile, TfjsWeight } from './tfjs/weights';
 export type { FileDtype, RawTensor, TfDtype } from './shared/dtypes';
-export { loadOnnx, readOnnxLstmStacks, disposeOnnxStacks } from './onnx/load-onnx';
+export { readOnnxLstmStacks, disposeOnnxStacks } from './onnx/load-onnx';
+export { loadOnnx } from './onnx/load-onnx-module';
+export type { LoadOnnxModuleOptions, OnnxModuleKind } from './onnx/load-onnx-module';
 export type { LoadOnnxOptions, OnnxInputValue, OnnxLstmStack, OnnxWeightInfo } from './onnx/load-onnx';
 export { loadOnnxRecurrent, readOnnxRecurrentStacks, disposeOnnxRecurrentStacks } from './onnx/load-onnx-cells';
 export type { OnnxRecurrentStack } from './onnx/load-onnx-cells';

@@ -39,11 +39,12 @@ import { ReadOptions } from './shared/limits';
 import { loadSafetensors as loadSafetensorsBytes, readSafetensors as readSafetensorsBytes, saveSafetensors as saveSafetensorsBytes, SafetensorsFile } from './safetensors/safetensors';
 import { TensorLike } from './shared/tensor-like';
 import { TfjsModelFile, readTfjsWeights, tfjsShardPaths } from './tfjs/weights';
-import { LstmStackLayer } from '../engine';
-import { LSTM } from '../nn';
+import { CellWeights, LstmStackLayer, StackLayer } from '../engine';
+import { GRU, LSTM, RNN } from '../nn';
 import { ModelProto } from '../onnx';
 import { SaveOnnxOptions, SaveOnnxStackOptions, saveOnnx as saveOnnxBytes, saveOnnxStack as saveOnnxStackBytes } from './onnx/save-onnx';
-import { LoadOnnxOptions, OnnxLstmStack, loadOnnx as loadOnnxBytes, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';
+import { LoadOnnxOptions, OnnxLstmStack, readOnnxLstmStacks as readOnnxLstmStacksBytes } from './onnx/load-onnx';
+import { LoadOnnxModuleOptions, loadOnnx as loadOnnxBytes } from './onnx/load-onnx-module';
 import { TorchReadOptions, loadTorch as loadTorchBytes, readTorch as readTorchBytes } from './torch/reader';
 import { TorchFile } from './torch/state';
 import { SaveTorchOptions, saveTorch as saveTorchBytes } from './torch/writer';
@@ -247,17 +248,28 @@ export function saveOnnx(lstm: LSTM, path: string, options?: SaveOnnxOptions): U
  *
  * ```ts
  * saveOnnxStack(layers, 'keras.onnx', { recurrentActivation: 'hardSigmoid', batchFirst: true });
+ * saveOnnxStack(gruLayers, 'gru.onnx', { cell: 'gru', resetAfter: false, batchFirst: true });
  * ```
  */
-export function saveOnnxStack(layers: readonly LstmStackLayer[], path: string, options?: SaveOnnxStackOptions): Uint8Array {
+export function saveOnnxStack(layers: readonly LstmStackLayer[] | readonly StackLayer<CellWeights>[], path: string, options?: SaveOnnxStackOptions): Uint8Array {
   const target = pathOf('io.saveOnnxStack', path);
   const bytes = saveOnnxStackBytes(layers, options);
   fs.writeFileSync(target, bytes);
   return bytes;
 }
 
-/** An `.onnx` file (path or bytes, or a decoded model) -> the `nn.LSTM` of its LSTM nodes. See `./onnx/load-onnx`. */
-export function loadOnnx(source: PathOrBytes | ModelProto, options?: LoadOnnxOptions): LSTM {
+/**
+ * An `.onnx` file (path or bytes, or a decoded model) -> the `nn.LSTM` of its LSTM nodes, or with
+ * `kind` the `nn.GRU` / `nn.RNN` of its GRU / RNN nodes. See `./onnx/load-onnx-module`.
+ */
+export function loadOnnx(source: PathOrBytes | ModelProto, options?: LoadOnnxOptions & { readonly kind?: 'LSTM' }): LSTM;
+/** The `nn.GRU` of the file's GRU nodes (`linear_before_reset = 1`, sigmoid / tanh). */
+export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxOptions & { readonly kind: 'GRU' }): GRU;
+/** The `nn.RNN` of the file's RNN nodes (Tanh or Relu: its `nonlinearity`). */
+export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxOptions & { readonly kind: 'RNN' }): RNN;
+/** With `kind: 'any'`: whichever module the file holds (`instanceof` tells them apart). */
+export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxModuleOptions): LSTM | GRU | RNN;
+export function loadOnnx(source: PathOrBytes | ModelProto, options: LoadOnnxModuleOptions = {}): LSTM | GRU | RNN {
   return loadOnnxBytes(typeof source === 'string' ? bytesOf('io.loadOnnx', source) : source, options);
 }
 

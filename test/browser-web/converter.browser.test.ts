@@ -5,7 +5,8 @@
  * torch -> onnx, torch -> tfjs (a zip) are downloaded through the page's link and loaded back
  * here with the library: their outputs equal the source's within 1e-5 on random input. Also: the
  * TF.js download picked again as model.json + weights.bin, a bad file's one-line message (the
- * CLI's), and no tensor left behind by the page. Needs `npm run build` (dist/esm) and Chromium.
+ * CLI's), an nn.GRU's .pt to onnx and keras (the CLI core's GRU / RNN branch), and no tensor
+ * left behind by the page. Needs `npm run build` (dist/esm) and Chromium.
  *
  * `LSTM_BRIDGE_SCREENSHOT=docs/converter.png` also saves a screenshot of the page after the
  * torch -> keras conversion.
@@ -22,7 +23,7 @@ import type { Browser, Page } from 'playwright-core';
 import { toKeras } from '../../adapters';
 import { disposeOnnxStacks, loadKeras, loadOnnx, loadTfjsModel, loadTorch, readOnnxLstmStacks, saveTorch } from '../../src/io';
 import { saveKeras, writeKeras } from '../../src/io/node';
-import { LSTM } from '../../src/nn';
+import { GRU, LSTM } from '../../src/nn';
 import { buildWeb } from '../../examples/web/build';
 import { cli } from '../helpers/cli-in-process';
 import { keras2WeightsOnly } from '../helpers/keras-model-fixtures';
@@ -34,6 +35,7 @@ const withChromium = chromiumPath() && fs.existsSync(path.join(__dirname, '../..
 type Run = (x: tf.Tensor) => tf.Tensor;
 const modelRun = (m: { predict(x: tf.Tensor): unknown }): Run => (x) => m.predict(x) as tf.Tensor;
 const lstmRun = (l: LSTM): Run => (x) => l.forward(x)[0] as tf.Tensor;
+const gruRun = (g: GRU): Run => (x) => g.forward(x)[0];
 
 /** Max |a(x) - b(x)| on uniform random x of `shape` (checked within the tolerance). */
 function sameOutputs(a: Run, b: Run, shape: number[], seed: number): number {
@@ -215,6 +217,41 @@ withChromium('the converter page in Chromium', () => {
     expect([stack.recurrentActivation, stack.config.numLayers]).toEqual(['hardSigmoid', 2]);
     disposeOnnxStacks([stack]);
   }, 120000);
+
+  test('an nn.GRU .pt (the GRU branch of the CLI core): inspect as the CLI; to onnx verified in onnxruntime-web; to keras (.h5); the downloads match nn.GRU within 1e-5', async () => {
+    const gru = new GRU(3, 4, { numLayers: 2, bidirectional: true, batchFirst: true });
+    const gruPt = saveTorch(gru.stateDict());
+    fs.writeFileSync(path.join(dir, 'gru.pt'), gruPt);
+    try {
+      const shown = await pick([{ name: 'gru.pt', bytes: gruPt }]);
+      expect(shown.state).toBe('ready');
+      const fromCli = await cli('inspect', path.join(dir, 'gru.pt'));
+      expect(fromCli.code).toBe(0);
+      expect(shown.inspect).toBe(fromCli.out.split(path.join(dir, 'gru.pt')).join('gru.pt'));
+      expect(shown.inspect).toMatch(/^GRU '[^']*' \(nn\.GRU\)$/m);
+
+      const onnx = await convert('onnx');
+      expect(onnx.name).toBe('gru.onnx');
+      expect(verified(onnx.text).join('\n')).toMatch(/verify: onnxruntime on gru\.onnx vs the other side's GRU/);
+      const back = loadOnnx(onnx.bytes, { kind: 'GRU' });
+      const ref = new GRU(3, 4, { numLayers: 2, bidirectional: true }); // time-major, as torch.onnx.export's layout
+      ref.loadStateDict(gru.stateDict());
+      const dOnnx = sameOutputs(gruRun(back), gruRun(ref), [5, 2, 3], 5);
+      back.dispose();
+      ref.dispose();
+
+      const keras = await convert('keras');
+      expect(keras.name).toBe('gru.h5');
+      verified(keras.text);
+      const model = await loadKeras(keras.bytes);
+      expect(model.layers.filter((l) => /Bidirectional$/.test(l.getClassName())).length).toBe(2); // two bidirectional GRU layers
+      const dKeras = sameOutputs(modelRun(model), gruRun(gru), [2, 5, 3], 6);
+      model.dispose();
+      console.log(`GRU torch -> onnx: max |diff| ${dOnnx.toExponential(2)}; torch -> keras: ${dKeras.toExponential(2)}`);
+    } finally {
+      gru.dispose();
+    }
+  }, 240000);
 
   test('a bad file: the CLI\'s one-line message', async () => {
     const bad = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]);

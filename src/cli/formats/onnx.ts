@@ -28,7 +28,9 @@ import { decodeModel } from '../../onnx';
 import type { ModelProto } from '../../onnx';
 import { Progress } from '../progress';
 import { disposeGroups, groupChoiceName, groupToKerasModel, halves, kerasGroups, lstmPrefixes, pickGroup, stackIncompatibility } from '../lstm-groups';
-import { verifyOnnxFile } from '../onnx-verify';
+import { isRecurrentSource } from '../recurrent-convert';
+import { recurrentOnnxSource, saveRecurrentOnnx } from '../recurrent-onnx';
+import { verifyAnyOnnxFile } from '../recurrent-onnx-verify';
 import { modelSource } from './keras';
 import { PREFIX_METADATA, onnxPrefixes } from './onnx-prefixes';
 import { DEFAULT_PREFIX, chosenPrefix, stateDictOf } from './state-dict';
@@ -101,7 +103,7 @@ function saveModelGroup(model: tfl.LayersModel, path: string, options: FormatOpt
 
 export const onnxFormat: FormatModule = {
   name: 'onnx',
-  title: 'ONNX model with LSTM nodes (.onnx; writes one LSTM stack, opset 14)',
+  title: 'ONNX model with LSTM, GRU or RNN nodes (.onnx; writes one stack, opset 14)',
   extensions: ['.onnx'],
   detect(path, head, isDirectory) {
     return !isDirectory && (/\.onnx$/i.test(path) || looksLikeOnnx(head));
@@ -111,6 +113,8 @@ export const onnxFormat: FormatModule = {
     const model = decodeModel(input.bytes);
     weightsWithoutValues(model, path);
     const stacks = readOnnxLstmStacks(model);
+    const recurrent = stacks.length === 0 ? recurrentOnnxSource(model, path, options) : null;
+    if (recurrent) return recurrent;
     try {
       const prefixes = onnxPrefixes(model, stacks.length, options);
       const opset = model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 1;
@@ -137,6 +141,7 @@ export const onnxFormat: FormatModule = {
     }
   },
   async save(source, path, options, progress) {
+    if (isRecurrentSource(source)) return saveRecurrentOnnx(source, path, options, progress);
     if (source.model) return saveModelGroup(source.model, path, options, progress);
     const result = stateDictOf(source, options, progress);
     try {
@@ -159,5 +164,5 @@ export const onnxFormat: FormatModule = {
       result.dispose();
     }
   },
-  verifyFile: verifyOnnxFile,
+  verifyFile: verifyAnyOnnxFile,
 };

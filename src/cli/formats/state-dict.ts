@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, UnsupportedConversionError } from '../../errors';
 import { LstmGroup, disposeGroups, groupToKerasModel, groupToStateDict, kerasGroups, lstmPrefixes, stateDictGroups } from '../lstm-groups';
 import { Progress } from '../progress';
+import { isRecurrentSource, recurrentModelOf, recurrentStateDictOf } from '../recurrent-convert';
 import { stateDictGruRnns } from '../recurrent-kinds';
 import { FormatOptions, Source } from './types';
 
@@ -35,6 +36,7 @@ export function groupPrefix(groups: readonly LstmGroup[], k: number, options: Fo
  */
 export function stateDictOf(source: Source, options: FormatOptions, progress: Progress): StateDictResult {
   if (source.stateDict) return { tensors: source.stateDict, notConverted: [], dispose: () => undefined };
+  if (isRecurrentSource(source)) return recurrentStateDictOf(source.model!, options, progress);
   const model = source.model!;
   const groups = kerasGroups(model);
   try {
@@ -69,6 +71,7 @@ export function chosenPrefix(stateDict: tf.NamedTensorMap, options: FormatOption
 export function modelOf(source: Source, options: FormatOptions, progress: Progress): { model: tfl.LayersModel; notConverted: string[]; owned: boolean } {
   if (source.model) return { model: source.model, notConverted: [], owned: false };
   const sd = source.stateDict!;
+  if (isRecurrentSource(source)) return recurrentModelOf(sd, options, progress);
   const prefix = chosenPrefix(sd, options);
   progress.detail(`converting '${prefix}'`);
   const [group] = stateDictGroups(sd, prefix);

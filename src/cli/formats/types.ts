@@ -79,6 +79,8 @@ export interface FormatOptions {
   readonly unknownClasses?: 'refuse' | 'skip';
   /** TF.js output: which layer classes to write (`--emit`, default `'auto'`). */
   readonly emit?: 'auto' | 'tfjs-layers' | 'lstm-bridge';
+  /** State dicts' `nn.RNN`s: the nonlinearity, which the file does not record (`--nonlinearity`, default `'tanh'`). */
+  readonly nonlinearity?: 'tanh' | 'relu';
 }
 
 /** One file format. */

@@ -1,5 +1,5 @@
 /**
- * `io.loadOnnx`: the `LSTM` nodes of an ONNX model back into `nn.LSTM`s — models written by
+ * `io.loadOnnx` of LSTMs (`./load-onnx-module` adds GRU / RNN): the `LSTM` nodes of an ONNX model back into `nn.LSTM`s — models written by
  * `io.saveOnnx`, by `torch.onnx.export` (with or without constant folding, batch first,
  * bidirectional, initial states as inputs, unbatched), and other models whose LSTM layers are
  * joined by pure layout changes (see `src/onnx/trace.ts`).
@@ -282,23 +282,25 @@ function readStack(graph: OnnxGraph, plan: StackPlan, where: string): OnnxLstmSt
   }
 }
 
-/** The indexed graph of `source` and its stacks of `op` nodes (`LSTM` by default). */
-export function modelOf(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions, op: 'LSTM' | 'GRU' | 'RNN' = 'LSTM'): { graph: OnnxGraph; plans: StackPlan[] } {
+/** `source` decoded (bytes within the size caps), after checking `options`' keys. */
+export function decodedModel(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions): ModelProto {
   if (typeof options !== 'object' || options === null) throw new ConfigError(`${where}: options expected an object, got ${typeof options}`);
   const known = ['stack', 'inputValues', 'limits'];
   const unknown = Object.keys(options).filter((k) => !known.includes(k));
   if (unknown.length) throw new ConfigError(`${where}: unknown option ${JSON.stringify(unknown[0])}; expected one of ${known.join(', ')}`);
   const limits = resolveLimits(options.limits);
-  let model: ModelProto;
   if (source instanceof Uint8Array) {
     checkLimit(where, 'file size in bytes', source.length, limits, 'maxFileBytes');
-    model = decodeModel(source, { maxBytes: limits.maxFileBytes, maxTensorElements: Math.floor(limits.maxTensorBytes / 4) });
-  } else if (source && typeof source === 'object' && 'graph' in source) {
-    model = source;
-  } else {
-    throw new ConfigError(`${where}: source expected the bytes of an .onnx file (Uint8Array) or a decoded ModelProto, got ${typeof source}`);
+    return decodeModel(source, { maxBytes: limits.maxFileBytes, maxTensorElements: Math.floor(limits.maxTensorBytes / 4) });
   }
-  const graph = new OnnxGraph(model, where, graphLimitCheck(limits), supplied(where, options.inputValues));
+  if (source && typeof source === 'object' && 'graph' in source) return source;
+  throw new ConfigError(`${where}: source expected the bytes of an .onnx file (Uint8Array) or a decoded ModelProto, got ${typeof source}`);
+}
+
+/** The indexed graph of `source` and its stacks of `op` nodes (`LSTM` by default). */
+export function modelOf(where: string, source: Uint8Array | ModelProto, options: LoadOnnxOptions, op: 'LSTM' | 'GRU' | 'RNN' = 'LSTM'): { graph: OnnxGraph; plans: StackPlan[] } {
+  const model = decodedModel(where, source, options);
+  const graph = new OnnxGraph(model, where, graphLimitCheck(resolveLimits(options.limits)), supplied(where, options.inputValues));
   return { graph, plans: planStacks(graph, where, op) };
 }
 
@@ -329,18 +331,16 @@ export function checkStackIndex(where: string, stack: unknown, plans: readonly S
 }
 
 /**
- * The `nn.LSTM` of an ONNX model's LSTM stack (see the module documentation). `batchFirst`
+ * The `nn.LSTM` of an ONNX model's LSTM stack (see the module documentation); `io.loadOnnx`
+ * (`./load-onnx-module`) with `kind: 'LSTM'`. `batchFirst`
  * follows the file (a `Transpose(1, 0, 2)` before the first layer, or `layout = 1`).
  * @throws UnsupportedConversionError, OnnxFormatError, FileParseError, ConfigError.
  */
-export function loadOnnx(source: Uint8Array | ModelProto, options: LoadOnnxOptions = {}): LSTM {
-  const where = 'io.loadOnnx';
+export function loadOnnxLstm(source: Uint8Array | ModelProto, options: LoadOnnxOptions = {}, where = 'io.loadOnnx'): LSTM {
   const { graph, plans } = modelOf(where, source, options);
   if (plans.length === 0) {
     const ops = [...new Set(graph.graph.node.map((n) => n.opType))].slice(0, 12).join(', ');
-    const other = ['GRU', 'RNN'].filter((op) => graph.graph.node.some((n) => n.opType === op));
-    const hint = other.length ? `; its ${other.join(' and ')} nodes are read by io.loadOnnxRecurrent` : '';
-    throw new UnsupportedConversionError(`${where}: the model has no LSTM node (ops: ${ops || 'none'})${hint}`);
+    throw new UnsupportedConversionError(`${where}: the model has no LSTM node (ops: ${ops || 'none'})`);
   }
   if (plans.length > 1 && options.stack === undefined) {
     const list = plans.map((p, k) => `${k}: ${p.nodes.map((n) => `'${nodeLabel(n)}'`).join(' -> ')}`).join('; ');
