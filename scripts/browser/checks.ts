@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { adapters, io, layers, nn } from '../../src';
+import { gruChecks } from './checks-gru';
 import { nnChecks, seededLstm, seededTensor, values, type CheckResults } from './checks-nn';
 
 export type { CheckResults };
@@ -121,5 +122,6 @@ export async function runChecks(files: CheckFiles): Promise<{ results: CheckResu
   await layersChecks(results);
   await ioChecks(files, results);
   await adapterChecks(results);
+  await gruChecks(results);
   return { results, leaked: tf.memory().numTensors - before };
 }
