@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { adapters, io, layers, nn } from '../../src';
+import { fitChecks } from './checks-fit';
 import { seededTensor, values, type CheckResults } from './checks-nn';
 
 /** Loads seeded values (from `seed` on) into every parameter of a module. */
@@ -54,29 +55,12 @@ function gruModuleChecks(out: CheckResults): void {
 }
 
 async function gruLayersChecks(out: CheckResults): Promise<void> {
-  const model = tfl.sequential({
+  await fitChecks(out, 'gru-layers', tfl.sequential({
     layers: [
       layers.bidirectional({ layer: layers.gru({ units: 4, returnSequences: true }), inputShape: [5, 3] }),
       layers.simpleRNN({ units: 3 }),
     ],
-  });
-  let seed = 400;
-  const weights = model.getWeights().map((w) => seededTensor(seed++, w.shape, 0.4));
-  model.setWeights(weights);
-  tf.dispose(weights);
-  const x = seededTensor(40, [4, 5, 3]);
-  const yTrue = seededTensor(41, [4, 3], 0.5);
-  const optimizer = tf.train.sgd(0.1);
-  model.compile({ optimizer, loss: 'meanSquaredError' });
-  const before = model.predict(x) as tf.Tensor;
-  out['gru-layers.predict.before'] = values(before);
-  const history = await model.fit(x, yTrue, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
-  out['gru-layers.fit.loss'] = history.history.loss as number[];
-  const after = model.predict(x) as tf.Tensor;
-  out['gru-layers.predict.after'] = values(after);
-  tf.dispose([x, yTrue, before, after]);
-  model.dispose();
-  optimizer.dispose();
+  }), 400, 40);
 }
 
 function gruAdapterChecks(out: CheckResults): void {

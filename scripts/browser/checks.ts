@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { adapters, io, layers, nn } from '../../src';
+import { fitChecks } from './checks-fit';
 import { gruChecks } from './checks-gru';
 import { nnChecks, seededLstm, seededTensor, values, type CheckResults } from './checks-nn';
 
@@ -23,29 +24,12 @@ export interface CheckFiles {
 }
 
 async function layersChecks(out: CheckResults): Promise<void> {
-  const model = tfl.sequential({
+  await fitChecks(out, 'layers', tfl.sequential({
     layers: [
       layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }), inputShape: [5, 3] }),
       layers.lstm({ units: 3 }),
     ],
-  });
-  let seed = 200;
-  const weights = model.getWeights().map((w) => seededTensor(seed++, w.shape, 0.4));
-  model.setWeights(weights);
-  tf.dispose(weights);
-  const x = seededTensor(10, [4, 5, 3]);
-  const yTrue = seededTensor(11, [4, 3], 0.5);
-  const optimizer = tf.train.sgd(0.1);
-  model.compile({ optimizer, loss: 'meanSquaredError' });
-  const before = model.predict(x) as tf.Tensor;
-  out['layers.predict.before'] = values(before);
-  const history = await model.fit(x, yTrue, { epochs: 3, batchSize: 2, shuffle: false, verbose: 0 });
-  out['layers.fit.loss'] = history.history.loss as number[];
-  const after = model.predict(x) as tf.Tensor;
-  out['layers.predict.after'] = values(after);
-  tf.dispose([x, yTrue, before, after]);
-  model.dispose();
-  optimizer.dispose();
+  }), 200, 10);
 }
 
 function forwardOf(lstm: nn.LSTM, seed: number, batchFirst = false): number[] {
